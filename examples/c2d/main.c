@@ -1,0 +1,37 @@
+/* c2d: the reference program. `c2d COMMAND ...`; `c2d help` lists commands. */
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command;
+
+static const command commands[] = {
+    {"version", c2d_cmd_version, "version                      library and header versions, CPU features"},
+    {"model", c2d_cmd_model, "model info FILE|--builtin NAME   describe a .c2dm model; model list"},
+};
+
+static int usage(FILE *out) {
+    fprintf(out, "usage: c2d COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+    return out == stdout ? 0 : 2;
+}
+
+int c2d_cli_fail(const char *what, c2d_status st) {
+    fprintf(stderr, "c2d: %s: %s (%s)\n", what, c2d_strerror(st), c2d_status_name(st));
+    return 1;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) return usage(stderr);
+    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+        return usage(stdout);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "c2d: unknown command '%s'\n", argv[1]);
+    return usage(stderr);
+}

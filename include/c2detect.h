@@ -1,0 +1,11 @@
+/* libc2detect: embeddable detection of malware command-and-control traffic.
+ * The umbrella header: include this one. Each module's header documents its
+ * calls; common.h holds status codes, versions, the allocator and CPU features. */
+#ifndef C2DETECT_H
+#define C2DETECT_H
+
+#include "c2detect/common.h"
+#include "c2detect/model.h"
+#include "c2detect/forest.h"
+
+#endif /* C2DETECT_H */

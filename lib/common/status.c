@@ -1,0 +1,53 @@
+/* Status names and messages. Each status keeps its number forever (see common.h). */
+#include "c2detect/common.h"
+
+#define C2D_STATUS_TABLE(X)                                                            \
+    X(C2D_OK, "success")                                                                \
+    X(C2D_ERR_INVALID_ARG, "invalid argument")                                         \
+    X(C2D_ERR_NOMEM, "out of memory")                                                  \
+    X(C2D_ERR_IO, "file could not be opened or read")                                  \
+    X(C2D_ERR_TRUNCATED, "input is truncated")                                         \
+    X(C2D_ERR_BAD_MAGIC, "not a file of the expected type (bad magic)")                \
+    X(C2D_ERR_UNSUPPORTED_VERSION, "unsupported format version")                       \
+    X(C2D_ERR_CHECKSUM, "checksum mismatch: data is corrupt")                          \
+    X(C2D_ERR_SCHEMA_MISMATCH, "model input schema does not match this use")           \
+    X(C2D_ERR_LIMIT, "a count or size exceeds a limit")                                \
+    X(C2D_ERR_MALFORMED, "malformed input")                                            \
+    X(C2D_ERR_KIND_MISMATCH, "object of the wrong kind for this call")                 \
+    X(C2D_ERR_NOT_FOUND, "not found")                                                  \
+    X(C2D_ERR_UNSUPPORTED, "not supported by this build or CPU")                       \
+    X(C2D_ERR_BUFFER_TOO_SMALL, "output buffer too small")                             \
+    X(C2D_ERR_STATE, "call not allowed in the current state")                          \
+    /* domain names */                                                                 \
+                                                                                       \
+    /* HTTP */                                                                         \
+                                                                                       \
+    /* capture, flow, DNS */                                                           \
+                                                                                       \
+    /* IOC, MMDB */                                                                    \
+                                                                                       \
+    /* CNN */                                                                          \
+
+const char *c2d_strerror(c2d_status status) {
+    switch (status) {
+#define C2D_MSG_CASE(name, msg) \
+    case name:                  \
+        return msg;
+        C2D_STATUS_TABLE(C2D_MSG_CASE)
+#undef C2D_MSG_CASE
+    default:
+        return "unknown status";
+    }
+}
+
+const char *c2d_status_name(c2d_status status) {
+    switch (status) {
+#define C2D_NAME_CASE(name, msg) \
+    case name:                   \
+        return #name;
+        C2D_STATUS_TABLE(C2D_NAME_CASE)
+#undef C2D_NAME_CASE
+    default:
+        return "C2D_UNKNOWN_STATUS";
+    }
+}
