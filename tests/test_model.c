@@ -86,7 +86,10 @@ static void test_cpu_and_isa_names(void **state) {
 
 static void test_builtin_test_model(void **state) {
     (void)state;
-    assert_string_equal(c2d_model_builtin_name(0), "test");
+    /* Built-ins are listed in name order; other modules add theirs (e.g. "dga"). */
+    size_t bi = 0;
+    while (c2d_model_builtin_name(bi) && strcmp(c2d_model_builtin_name(bi), "test") != 0) bi++;
+    assert_non_null(c2d_model_builtin_name(bi));
     c2d_model *m = NULL;
     assert_int_equal(c2d_model_builtin("nope", NULL, &m), C2D_ERR_NOT_FOUND);
     assert_null(m);
