@@ -1,8 +1,8 @@
 # DGA module extra tests: the c2d dga command and the Python feature twin vs C.
 
-add_test(NAME cli_dga COMMAND c2d dga --json qxwcretkhuvchx.co.uk github.com)
+add_test(NAME cli_dga COMMAND c2d dga --json krihpqnrgqls.com github.com)
 set_tests_properties(cli_dga PROPERTIES PASS_REGULAR_EXPRESSION
-  "\\{\"name\":\"qxwcretkhuvchx.co.uk\",\"score\":[0-9.]+,\"dga\":true\\}\n\\{\"name\":\"github.com\",\"score\":[0-9.]+,\"dga\":false\\}")
+  "\\{\"name\":\"krihpqnrgqls.com\",\"score\":[0-9.]+,\"dga\":true\\}\n\\{\"name\":\"github.com\",\"score\":[0-9.]+,\"dga\":false\\}")
 add_test(NAME cli_dga_invalid COMMAND c2d dga "bad..name")
 set_tests_properties(cli_dga_invalid PROPERTIES WILL_FAIL TRUE)
 

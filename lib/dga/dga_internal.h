@@ -24,6 +24,8 @@ typedef struct c2d__psl_node {
 #define C2D__PSL_EXCEPTION 4u /* "!<path>" is a rule */
 
 extern const size_t c2d__psl_n_nodes;
+extern const size_t c2d__psl_max_tld_len;        /* longest top-level label */
+extern const uint32_t c2d__psl_root_first[129];  /* root children by first byte, see generate.cmake */
 extern const char c2d__psl_labels[];
 extern const c2d__psl_node c2d__psl_nodes[];
 

@@ -42,15 +42,25 @@ c2d_status c2d__dname_parse(const char *name, size_t len, c2d__dname *d) {
     return C2D_OK;
 }
 
-/* Child of `node` labelled (s, n), or -1. Children are sorted by bytes, shorter first. */
+/* Child of `node` labelled (s, n), or -1. Children are sorted by bytes, shorter
+ * first; the root's children are first narrowed down by their first byte. */
 static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
     size_t lo = node->first_child, hi = lo + node->n_children;
+    if (node == &c2d__psl_nodes[0]) {
+        unsigned char b = (unsigned char)s[0];
+        if (b >= 128 || n > c2d__psl_max_tld_len) return -1;
+        lo = c2d__psl_root_first[b];
+        hi = c2d__psl_root_first[b + 1];
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const c2d__psl_node *c = &c2d__psl_nodes[mid];
-        size_t m = c->label_len < n ? c->label_len : n;
-        int cmp = memcmp(c2d__psl_labels + c->label_off, s, m);
-        if (cmp == 0) cmp = (c->label_len > n) - (c->label_len < n);
+        /* Labels are a few bytes: an inline loop beats a memcmp call. */
+        const unsigned char *a = (const unsigned char *)c2d__psl_labels + c->label_off;
+        size_t m = c->label_len < n ? c->label_len : n, k = 0;
+        while (k < m && a[k] == (unsigned char)s[k]) k++;
+        int cmp = k < m ? (int)a[k] - (int)(unsigned char)s[k]
+                        : (c->label_len > n) - (c->label_len < n);
         if (cmp == 0) return (long)mid;
         if (cmp < 0)
             lo = mid + 1;

@@ -240,10 +240,11 @@ def features(name) -> list[float]:
         hist[ch] = hist.get(ch, 0) + 1
     alphabet = len(hist)
     repeated = sum(1 for v in hist.values() if v > 1)
-    entropy = 0.0
+    clog = 0.0
     for ch in sorted(hist):
-        p = float(hist[ch]) / float(dl)
-        entropy -= p * math.log2(p)
+        clog += float(hist[ch]) * math.log2(hist[ch])
+    entropy = math.log2(dl) - clog / float(dl) if dl else 0.0
+    entropy = max(entropy, 0.0)
 
     has_ip = False
     run = 0
@@ -277,7 +278,7 @@ def features(name) -> list[float]:
     ]
     for n in (1, 2, 3):
         f.extend(_ngram_stats(d, n))
-    f.append(entropy + 0.0 if dl else 0.0)
+    f.append(entropy)
     return [_f32(x) for x in f]
 
 

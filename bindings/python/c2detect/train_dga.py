@@ -126,13 +126,25 @@ def main(argv=None):
     ap.add_argument("--data", default="../shared/data/dga")
     ap.add_argument("--out", default="lib/models/dga.c2dm")
     ap.add_argument("--card", default="docs/models/dga.md")
-    ap.add_argument("--trees", type=int, default=24)
-    ap.add_argument("--max-depth", type=int, default=18)
-    ap.add_argument("--min-leaf", type=int, default=2)
+    ap.add_argument("--trees", type=int, default=10)
+    ap.add_argument("--max-depth", type=int, default=14)
+    ap.add_argument("--min-leaf", type=int, default=3)
     ap.add_argument("--fpr", type=float, default=0.001)
     ap.add_argument("--sweep", action="store_true", help="also compare forest sizes in the card")
     ap.add_argument("--cache", default=None, help="npz cache of the feature matrices")
+    ap.add_argument("--dump-test", default=None, metavar="TSV",
+                    help="only write the held-out test names (label, group, family, name) "
+                         "for bench/dga and exit")
     args = ap.parse_args(argv)
+    if args.dump_test:
+        fam, benign = load(args.data)
+        s, _, _, _ = split(fam, benign)
+        with open(args.dump_test, "w", encoding="utf-8") as f:
+            for key, label, group in (("seen_test", "dga", "seen"), ("unseen_test", "dga", "unseen"),
+                                      ("benign_test", "benign", "benign")):
+                for name, family in s[key]:
+                    f.write(f"{label}\t{group}\t{family}\t{name}\n")
+        return 0
 
     t0 = time.time()
     fam, benign = load(args.data)
@@ -171,7 +183,7 @@ def main(argv=None):
 
     sweep = []
     if args.sweep:
-        for nt, md in ((8, 14), (16, 16), (24, 18), (32, 20), (64, None)):
+        for nt, md in ((8, 12), (10, 14), (16, 16), (32, 20), (64, None)):
             t1 = time.time()
             c = train_forest(X, y, nt, md, args.min_leaf)
             r = evaluate(c)
