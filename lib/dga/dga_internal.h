@@ -25,7 +25,9 @@ typedef struct c2d__psl_node {
 
 extern const size_t c2d__psl_n_nodes;
 extern const size_t c2d__psl_max_tld_len;        /* longest top-level label */
-extern const uint32_t c2d__psl_root_first[129];  /* root children by first byte, see generate.cmake */
+extern const uint16_t c2d__psl_root_first[38 * 38 + 1]; /* root children by first two bytes */
+/* Index 0..37 of each name byte ('-', digits, '_', a-z in ascending byte order). */
+extern const uint8_t c2d__sym_index[128];
 extern const char c2d__psl_labels[];
 extern const c2d__psl_node c2d__psl_nodes[];
 

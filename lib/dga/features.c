@@ -90,6 +90,30 @@ static const double log2_int[C2D_DGA_MAX_NAME + 1] = {
     7.977279923499917, 7.98299357469431,
 };
 
+/* Character classes of name bytes, looked up instead of branched on (random
+ * names make class branches unpredictable). */
+#define CL_DIGIT 1u
+#define CL_LETTER 2u
+#define CL_VOWEL 4u
+#define CL_CONS 8u
+#define CL_HEX 16u
+#define CL_UNDER 32u
+#define D_ CL_DIGIT | CL_HEX
+#define V_ CL_LETTER | CL_VOWEL
+#define C_ CL_LETTER | CL_CONS
+static const uint8_t char_class[128] = {
+    ['0'] = D_, ['1'] = D_, ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
+    ['7'] = D_, ['8'] = D_, ['9'] = D_, ['_'] = CL_UNDER,
+    ['a'] = V_ | CL_HEX, ['b'] = C_ | CL_HEX, ['c'] = C_ | CL_HEX, ['d'] = C_ | CL_HEX,
+    ['e'] = V_ | CL_HEX, ['f'] = C_ | CL_HEX, ['g'] = C_, ['h'] = C_, ['i'] = V_, ['j'] = C_,
+    ['k'] = C_, ['l'] = C_, ['m'] = C_, ['n'] = C_, ['o'] = V_, ['p'] = C_, ['q'] = C_,
+    ['r'] = C_, ['s'] = C_, ['t'] = C_, ['u'] = V_, ['v'] = C_, ['w'] = C_, ['x'] = C_,
+    ['y'] = C_, ['z'] = C_};
+#undef D_
+#undef V_
+#undef C_
+static inline unsigned cls(char c) { return char_class[(uint8_t)c & 127u]; }
+
 static inline int is_digit(char c) { return c >= '0' && c <= '9'; }
 static inline int is_letter(char c) { return c >= 'a' && c <= 'z'; }
 static inline int is_vowel(char c) {
@@ -164,7 +188,7 @@ static void count_stats(const uint16_t *hist, size_t cmax, size_t m, size_t tota
 
 #define GRAM_SLOTS 512u /* > 2 * C2D_DGA_MAX_NAME: load factor below one half */
 
-/* Count distribution of the n-grams (n = 2 or 3) of s, via a small open-addressing
+/* Count distribution of the n-grams (n = 3 here) of s, via a small open-addressing
  * table on the stack: O(len) instead of sorting. */
 static void ngram_stats(const char *s, size_t len, size_t n, float *out) {
     if (len < n) {
@@ -199,6 +223,41 @@ static void ngram_stats(const char *s, size_t len, size_t n, float *out) {
     count_stats(hist, cmax, m, total, out);
 }
 
+/* Stats of `total` n-grams that are all distinct (every count is 1). */
+static void distinct_stats(size_t total, float *out) {
+    uint16_t hist[2] = {0, (uint16_t)total};
+    count_stats(hist, 1, total, total, out);
+}
+
+/* 2-gram count distribution through a direct 38 x 38 table: no hashing.
+ * Returns the largest count (0 when there is no 2-gram). */
+static size_t bigram_stats(const char *s, size_t len, float *out) {
+    if (len < 2) {
+        for (int i = 0; i < 7; i++) out[i] = 0.0f;
+        return 0;
+    }
+    uint8_t cnt[38 * 38];
+    uint16_t hist[C2D_DGA_MAX_NAME + 1];
+    memset(cnt, 0, sizeof cnt);
+    size_t total = len - 1, m = 0, cmax = 0;
+    for (size_t i = 0; i < total; i++) {
+        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
+        size_t c = ++cnt[k];
+        m += c == 1;
+        if (c > cmax) cmax = c;
+    }
+    memset(hist, 0, (cmax + 1) * sizeof hist[0]);
+    for (size_t i = 0; i < total; i++) {
+        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
+        if (cnt[k]) {
+            hist[cnt[k]]++;
+            cnt[k] = 0;
+        }
+    }
+    count_stats(hist, cmax, m, total, out);
+    return cmax;
+}
+
 /* Length of the shortest period p of s when s is k >= 2 copies of s[0..p), else 0. */
 static int is_prefix_repetition(const char *s, size_t n) {
     uint8_t pi[C2D_DGA_MAX_NAME];
@@ -229,13 +288,10 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
         dl += n;
         sub_total += n;
         if (n == 1) single = 1;
-        size_t dig = 0, hex = 0;
-        for (size_t j = 0; j < n; j++) {
-            dig += is_digit(l[j]);
-            hex += is_hex(l[j]);
-        }
-        digit_only += dig == n;
-        hex_only += hex == n;
+        unsigned all = CL_DIGIT | CL_HEX;
+        for (size_t j = 0; j < n; j++) all &= cls(l[j]);
+        digit_only += (all & CL_DIGIT) != 0;
+        hex_only += (all & CL_HEX) != 0;
         if (c2d__psl_is_tld(l, n)) tld_sub = 1;
     }
 
@@ -274,42 +330,33 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
                                      's', 't', 'u', 'v', 'w', 'x', 'y', 'z'};
     uint8_t counts[128]; /* a byte occurs at most 253 times */
     memset(counts, 0, sizeof counts);
+    /* Runs: a consonant (digit) run adds 2 when it reaches length 2, then 1 per byte. */
+    size_t crun = 0, drun = 0;
     for (size_t i = 0; i < dl; i++) {
         char c = dn[i];
+        unsigned k = cls(c);
         counts[(uint8_t)c & 127u]++;
-        digits += is_digit(c);
-        letters += is_letter(c);
-        vowels += is_vowel(c);
-        underscores += c == '_';
-    }
-    for (size_t i = 0; i < dl;) {
-        size_t j = i;
-        if (is_consonant(dn[i])) {
-            while (j < dl && is_consonant(dn[j])) j++;
-            if (j - i >= 2) cons_run += j - i;
-        } else if (is_digit(dn[i])) {
-            while (j < dl && is_digit(dn[j])) j++;
-            if (j - i >= 2) digit_run += j - i;
-        } else {
-            j++;
-        }
-        i = j;
+        digits += k & CL_DIGIT;
+        letters += (k >> 1) & 1u;
+        vowels += (k >> 2) & 1u;
+        underscores += (k >> 5) & 1u;
+        crun = (k & CL_CONS) ? crun + 1 : 0;
+        drun = (k & CL_DIGIT) ? drun + 1 : 0;
+        cons_run += (size_t)(crun == 2) * 2 + (crun > 2);
+        digit_run += (size_t)(drun == 2) * 2 + (drun > 2);
     }
     size_t alphabet = 0, repeated = 0, cmax1 = 0;
     uint16_t hist1[C2D_DGA_MAX_NAME + 1];
-    double clog = 0.0; /* sum of c * log2(c) over distinct bytes, ascending */
+    double clog = 0.0; /* sum of c * log2(c) over the bytes in ascending order (0 adds 0) */
     for (size_t k = 0; k < sizeof symbols; k++) {
         size_t c = counts[(uint8_t)symbols[k]];
-        if (!c) continue;
-        if (c > cmax1) {
-            for (size_t z = cmax1 + 1; z <= c; z++) hist1[z] = 0;
-            cmax1 = c;
-        }
-        hist1[c]++;
-        alphabet++;
+        alphabet += c > 0;
         repeated += c > 1;
+        cmax1 = c > cmax1 ? c : cmax1;
         clog += (double)c * log2_int[c];
     }
+    memset(hist1, 0, (cmax1 + 1) * sizeof hist1[0]);
+    for (size_t k = 0; k < sizeof symbols; k++) hist1[counts[(uint8_t)symbols[k]]]++;
     /* Shannon entropy -sum p log2 p with p = c/|D|, written as
      * log2|D| - (sum c log2 c)/|D|; clamped at 0 against rounding. */
     double entropy = dl ? log2_int[dl] - clog / (double)dl : 0.0;
@@ -330,8 +377,19 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     } else {
         for (int i = 0; i < 7; i++) f[C2D_DGA_F_GRAM1_MEAN + i] = 0.0f;
     }
-    ngram_stats(dn, dl, 2, f + C2D_DGA_F_GRAM2_MEAN);
-    ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
+    /* An n-gram can only repeat where its leading (n-1)-gram repeats: when no
+     * byte (2-gram) repeats, all 2-grams (3-grams) are distinct. */
+    size_t cmax2 = 0;
+    if (cmax1 <= 1 && dl >= 2) {
+        distinct_stats(dl - 1, f + C2D_DGA_F_GRAM2_MEAN);
+        cmax2 = 1;
+    } else {
+        cmax2 = bigram_stats(dn, dl, f + C2D_DGA_F_GRAM2_MEAN);
+    }
+    if (cmax2 <= 1 && dl >= 3)
+        distinct_stats(dl - 2, f + C2D_DGA_F_GRAM3_MEAN);
+    else
+        ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
     f[C2D_DGA_F_ENTROPY] = (float)entropy;
 }
 

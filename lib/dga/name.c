@@ -4,6 +4,14 @@
 
 #include "dga/dga_internal.h"
 
+const uint8_t c2d__sym_index[128] = {
+    ['-'] = 0, ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+    ['7'] = 8, ['8'] = 9, ['9'] = 10, ['_'] = 11, ['a'] = 12, ['b'] = 13, ['c'] = 14,
+    ['d'] = 15, ['e'] = 16, ['f'] = 17, ['g'] = 18, ['h'] = 19, ['i'] = 20, ['j'] = 21,
+    ['k'] = 22, ['l'] = 23, ['m'] = 24, ['n'] = 25, ['o'] = 26, ['p'] = 27, ['q'] = 28,
+    ['r'] = 29, ['s'] = 30, ['t'] = 31, ['u'] = 32, ['v'] = 33, ['w'] = 34, ['x'] = 35,
+    ['y'] = 36, ['z'] = 37};
+
 /* Lower-cases A-Z only; the name is already known to be ASCII LDH + '_'. */
 static inline char ascii_lower(char c) {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -47,10 +55,12 @@ c2d_status c2d__dname_parse(const char *name, size_t len, c2d__dname *d) {
 static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
     size_t lo = node->first_child, hi = lo + node->n_children;
     if (node == &c2d__psl_nodes[0]) {
-        unsigned char b = (unsigned char)s[0];
-        if (b >= 128 || n > c2d__psl_max_tld_len) return -1;
-        lo = c2d__psl_root_first[b];
-        hi = c2d__psl_root_first[b + 1];
+        /* Top-level labels are 2..max_tld_len bytes (generate.cmake checks). */
+        if (n < 2 || n > c2d__psl_max_tld_len) return -1;
+        size_t k = (size_t)c2d__sym_index[(uint8_t)s[0] & 127u] * 38u +
+                   c2d__sym_index[(uint8_t)s[1] & 127u];
+        lo = c2d__psl_root_first[k];
+        hi = c2d__psl_root_first[k + 1];
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
