@@ -297,8 +297,8 @@ static void test_builtin_verdicts(void **state) {
     assert_true(fpr > 0.0 && fpr <= 0.001);
     static const char *const benign[] = {"www.google.com", "wikipedia.org", "www.example.co.uk",
                                          "mail.yahoo.co.jp", "github.com", "www.bbc.co.uk"};
-    static const char *const dgas[] = {"4ghf8s0dk2j3lxq9.net", "krihpqnrgqls.com",
-                                       "kq3v9zx7wplm2r8t.biz", "kpndtumffglvpy.biz"};
+    static const char *const dgas[] = {"krihpqnrgqls.com", "bmlcqkjiflco.com",
+                                       "qxwcretkhuvchx.co.uk", "kpndtumffglvpy.biz"};
     float s;
     int v;
     for (size_t i = 0; i < sizeof benign / sizeof benign[0]; i++) {

@@ -66,6 +66,11 @@ static int load(const char *path, item **out, size_t *n_out) {
     return v ? 0 : -1;
 }
 
+static int cmp_desc(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x < y) - (x > y);
+}
+
 /* One pass of `body` over all names, timed; keeps the fastest of the rounds so
  * that other processes on a shared machine distort the comparison less. */
 #define TIMED_PASS(best, n, body)                                  \
@@ -146,10 +151,13 @@ int main(int argc, char **argv) {
 
     /* Accuracy of libc2detect at the model's threshold. */
     size_t cnt[3] = {0, 0, 0}, hit_c[3] = {0, 0, 0}, hit_n[3] = {0, 0, 0};
+    size_t invalid = 0;
     for (size_t i = 0; i < n; i++) {
         cnt[v[i].group]++;
-        hit_c[v[i].group] += scores[i] >= thr;
+        hit_c[v[i].group] += scores[i] >= thr; /* NaN (malformed name) counts as benign */
+        invalid += isnan(scores[i]);
     }
+    printf("c2d_malformed_names %zu count\n", invalid);
 
 #ifdef C2D_BENCH_HAVE_NDPI
     printf("ndpi_check_dga_name %.1f ns/name\n", ns_ndpi);
@@ -157,6 +165,25 @@ int main(int argc, char **argv) {
     printf("ratio_features_vs_ndpi %.3f x\n", ns_feat / ns_ndpi);
     printf("ratio_score_single_vs_ndpi %.3f x\n", ns_single / ns_ndpi);
     printf("ratio_score_batch_vs_ndpi %.3f x\n", ns_batch / ns_ndpi);
+    /* libc2detect at nDPI's false-positive rate on these benign names: the
+     * threshold is the lowest score that flags no more benign names than nDPI. */
+    if (cnt[0] && hit_n[0]) {
+        float *bs = malloc(cnt[0] * sizeof *bs);
+        if (!bs) return 1;
+        size_t nb = 0;
+        for (size_t i = 0; i < n; i++)
+            if (v[i].group == 0 && !isnan(scores[i])) bs[nb++] = scores[i];
+        qsort(bs, nb, sizeof *bs, cmp_desc);
+        /* names scoring above t: at most hit_n[0] */
+        float t = hit_n[0] < nb ? bs[hit_n[0]] : -1.0f;
+        size_t h[3] = {0, 0, 0};
+        for (size_t i = 0; i < n; i++) h[v[i].group] += scores[i] > t;
+        printf("c2d_at_ndpi_fpr_benign_fpr %.4f fraction\n", (double)h[0] / (double)cnt[0]);
+        if (cnt[1]) printf("c2d_at_ndpi_fpr_seen_tpr %.4f fraction\n", (double)h[1] / (double)cnt[1]);
+        if (cnt[2])
+            printf("c2d_at_ndpi_fpr_unseen_tpr %.4f fraction\n", (double)h[2] / (double)cnt[2]);
+        free(bs);
+    }
     free(nres);
     ndpi_exit_detection_module(nd);
 #endif

@@ -126,8 +126,8 @@ def main(argv=None):
     ap.add_argument("--data", default="../shared/data/dga")
     ap.add_argument("--out", default="lib/models/dga.c2dm")
     ap.add_argument("--card", default="docs/models/dga.md")
-    ap.add_argument("--trees", type=int, default=10)
-    ap.add_argument("--max-depth", type=int, default=14)
+    ap.add_argument("--trees", type=int, default=8)
+    ap.add_argument("--max-depth", type=int, default=12)
     ap.add_argument("--min-leaf", type=int, default=3)
     ap.add_argument("--fpr", type=float, default=0.001)
     ap.add_argument("--sweep", action="store_true", help="also compare forest sizes in the card")
@@ -183,7 +183,7 @@ def main(argv=None):
 
     sweep = []
     if args.sweep:
-        for nt, md in ((8, 12), (10, 14), (16, 16), (32, 20), (64, None)):
+        for nt, md in ((6, 14), (8, 12), (10, 14), (16, 16), (32, 20), (64, None)):
             t1 = time.time()
             c = train_forest(X, y, nt, md, args.min_leaf)
             r = evaluate(c)
