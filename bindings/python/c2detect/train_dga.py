@@ -176,7 +176,7 @@ def main(argv=None):
         r["test_fpr"] = float(np.mean(sc["benign_test"] >= thr))
         r["seen_tpr"] = float(np.mean(sc["seen_test"] >= thr))
         r["unseen_tpr"] = float(np.mean(sc["unseen_test"] >= thr))
-        for f in (0.001, 0.0001):
+        for f in (0.01, 0.001, 0.0001):
             r[f"seen_tpr@{f}"] = tpr_at_fpr(sc["benign_test"], sc["seen_test"], f)[0]
             r[f"unseen_tpr@{f}"] = tpr_at_fpr(sc["benign_test"], sc["unseen_test"], f)[0]
         return r
@@ -327,12 +327,31 @@ def write_card(args, clf, r, s, sets, seen, unseen, dropped, sweep, nbytes, sha)
     w("| | seen families | unseen families |\n|---|---:|---:|")
     w(f"| TPR at the stored threshold (test FPR {r['test_fpr']:.4%}) | {r['seen_tpr']:.4f} | "
       f"{r['unseen_tpr']:.4f} |")
+    w(f"| TPR at FPR 1 % (threshold set on benign test) | {r['seen_tpr@0.01']:.4f} | "
+      f"{r['unseen_tpr@0.01']:.4f} |")
     w(f"| TPR at FPR 0.1 % (threshold set on benign test) | {r['seen_tpr@0.001']:.4f} | "
       f"{r['unseen_tpr@0.001']:.4f} |")
     w(f"| TPR at FPR 0.01 % (threshold set on benign test; {len(sc['benign_test'])} benign names, "
       f"so this rests on ~{int(1e-4 * len(sc['benign_test']))} names) | "
       f"{r['seen_tpr@0.0001']:.4f} | {r['unseen_tpr@0.0001']:.4f} |")
     w("")
+    met = r["seen_tpr@0.001"] >= 0.95
+    w("### Against the target\n")
+    w(f"The issue's target, TPR ≥ 0.95 at FPR ≤ 0.1 % on seen families, is **{'met' if met else 'not met'}**"
+      f" (TPR {r['seen_tpr@0.001']:.3f}). The ROC area is high but the low-FPR end is not: the 41 "
+      "FANCI features describe a name's shape (length, character classes, runs, n-gram *count* "
+      "statistics, entropy) and carry no knowledge of language, so long benign names built "
+      "from several words (`silberschmuck-grosshandel.de`, `freeonlinebusinessdirectory.net`) "
+      "look as random to them as `qxwcretkhuvchx.co.uk`. Bigger forests do not change this "
+      "(table below). FANCI's own results were on NXDOMAIN traffic, whose benign part is "
+      "mostly typos and misconfigurations rather than popular registered domains. Closing the "
+      "gap needs features outside this schema (e.g. a benign n-gram language score or "
+      "dictionary-word coverage) in a future `dga-fanci-v2`; the schema id makes that a "
+      "new model, not a silent change.\n")
+    w("Next to nDPI's heuristic on the same held-out names (bench/dga/README.md): nDPI "
+      "flags about 44 % of seen-family and 29 % of unseen-family names at a 1.45 % "
+      "false-positive rate; this model at the same false-positive rate flags about 73 % and "
+      "32 %, and at its own threshold (0.05 % FPR) 33 % and 9 %.\n")
     w("![ROC](dga_roc.png)\n\n![PR](dga_pr.png)\n")
     w("### Per-family recall at the stored threshold\n")
     w("| family | seen/unseen | test names | recall |\n|---|---|---:|---:|")
