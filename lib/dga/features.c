@@ -98,9 +98,9 @@ static const double log2_int[C2D_DGA_MAX_NAME + 1] = {
 #define CL_CONS 8u
 #define CL_HEX 16u
 #define CL_UNDER 32u
-#define D_ CL_DIGIT | CL_HEX
-#define V_ CL_LETTER | CL_VOWEL
-#define C_ CL_LETTER | CL_CONS
+#define D_ (CL_DIGIT | CL_HEX)
+#define V_ (CL_LETTER | CL_VOWEL)
+#define C_ (CL_LETTER | CL_CONS)
 static const uint8_t char_class[128] = {
     ['0'] = D_, ['1'] = D_, ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
     ['7'] = D_, ['8'] = D_, ['9'] = D_, ['_'] = CL_UNDER,
@@ -115,12 +115,6 @@ static const uint8_t char_class[128] = {
 static inline unsigned cls(char c) { return char_class[(uint8_t)c & 127u]; }
 
 static inline int is_digit(char c) { return c >= '0' && c <= '9'; }
-static inline int is_letter(char c) { return c >= 'a' && c <= 'z'; }
-static inline int is_vowel(char c) {
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-}
-static inline int is_consonant(char c) { return is_letter(c) && !is_vowel(c); }
-static inline int is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 
 /* 1-3 decimal digits with value <= 255. */
 static int is_octet(const char *s, size_t n) {

@@ -1,7 +1,7 @@
 """DGA features (schema dga-fanci-v1): the Python twin of lib/dga/.
 
-Pure standard library; must give the same float32 values as c2d_dga_features()
-for every name (tests/... test_dga.py checks thousands). docs/features.md,
+Pure standard library; gives the same float32 values as c2d_dga_features()
+for every name (bindings/python/tests/test_dga.py checks thousands). docs/features.md,
 "DGA features", is the definition both follow. The Public Suffix List is read
 from the same Debian file the C build compiles (C2D_PSL_FILE overrides).
 """
