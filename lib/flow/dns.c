@@ -93,7 +93,13 @@ c2d_status c2d_dns_parse(const void *msg, size_t len, c2d_dns_message *o) {
     size_t pos = 12;
     for (uint32_t q = 0; q < o->qdcount; q++) {
         c2d_status st = read_name(m, len, &pos, q == 0 ? o->qname : NULL, &o->qname_len);
-        if (st != C2D_OK) return st;
+        if (st != C2D_OK) {
+            if (q == 0) {
+                o->qname[0] = 0; /* a half-written name is not kept */
+                o->qname_len = 0;
+            }
+            return st;
+        }
         if (!c2d__span_ok(pos, 4, len)) return C2D_ERR_TRUNCATED;
         if (q == 0) {
             o->qtype = c2d__ld_u16be(m + pos);
