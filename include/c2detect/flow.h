@@ -296,6 +296,15 @@ C2D_API void c2d_flowtable_set_dns_callback(c2d_flowtable *ft, c2d_dns_fn fn, vo
  * not_tcp_udp), C2D_ERR_INVALID_ARG. Since 0.1.0. */
 C2D_API c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *pkt);
 
+/* Accumulate `n` decoded packets, the same as calling add_packet on each in
+ * order, but faster: hashes of a few packets are computed ahead and their
+ * table slots prefetched. Packets that are neither TCP nor UDP are counted in
+ * not_tcp_udp and skipped, as are those with a too small `size`. *n_added
+ * (may be NULL) gets the number accumulated. Allocates nothing. Returns C2D_OK
+ * or C2D_ERR_INVALID_ARG (NULL table, NULL pkts with n > 0). Since 0.1.0. */
+C2D_API c2d_status c2d_flowtable_add_packets(c2d_flowtable *ft, const c2d_packet *pkts, size_t n,
+                                             size_t *n_added);
+
 /* Decode a frame (c2d_packet_decode) and accumulate it. Decode failures are
  * counted in the stats by reason and returned (they are not fatal).
  * Since 0.1.0. */

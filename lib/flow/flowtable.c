@@ -36,12 +36,17 @@ typedef struct dir_stats {
 typedef struct flow_entry {
     flow_key key;
     uint64_t first_ns, last_ns;
-    uint32_t lru_prev, lru_next;  /* also the free list (lru_next) */
     uint32_t hash;
     uint8_t flags;
     uint8_t pad[3];
     dir_stats dir[2];             /* 0 = originator, 1 = responder */
 } flow_entry;
+
+/* LRU links live apart from the entries: relinking touches neighbours, and
+ * 8-byte links stay in cache where 150-byte entries would not */
+typedef struct lru_link {
+    uint32_t prev, next;          /* next doubles as the free-list link */
+} lru_link;
 
 typedef struct slot {
     uint32_t hash;
@@ -58,6 +63,7 @@ struct c2d_flowtable {
     c2d_flow_settings set;
     uint64_t k0, k1;              /* SipHash key */
     flow_entry *entries;
+    lru_link *lru;
     slot *slots;
     uint32_t mask;
     uint32_t count;
@@ -166,8 +172,9 @@ c2d_status c2d_flowtable_new(const c2d_flow_settings *settings, const c2d_alloca
     ft->mask = nslots - 1;
     size_t mem = sizeof *ft;
     ft->entries = c2d__calloc(&a, s.capacity, sizeof *ft->entries);
+    ft->lru = c2d__calloc(&a, s.capacity, sizeof *ft->lru);
     ft->slots = c2d__calloc(&a, nslots, sizeof *ft->slots);
-    mem += (size_t)s.capacity * sizeof *ft->entries + (size_t)nslots * sizeof *ft->slots;
+    mem += (size_t)s.capacity * (sizeof *ft->entries + sizeof *ft->lru) + (size_t)nslots * sizeof *ft->slots;
     if (s.payload_prefix_len) {
         size_t n;
         if (c2d__mul_overflows((size_t)s.capacity * 2u, s.payload_prefix_len, &n)) {
@@ -181,11 +188,11 @@ c2d_status c2d_flowtable_new(const c2d_flow_settings *settings, const c2d_alloca
             return C2D_ERR_NOMEM;
         }
     }
-    if (!ft->entries || !ft->slots) {
+    if (!ft->entries || !ft->slots || !ft->lru) {
         c2d_flowtable_free(ft);
         return C2D_ERR_NOMEM;
     }
-    for (uint32_t i = 0; i < s.capacity; i++) ft->entries[i].lru_next = i + 1 < s.capacity ? i + 1 : NIL;
+    for (uint32_t i = 0; i < s.capacity; i++) ft->lru[i].next = i + 1 < s.capacity ? i + 1 : NIL;
     ft->free_head = 0;
     ft->lru_head = ft->lru_tail = NIL;
     if (s.hash_seed[0] == 0 && s.hash_seed[1] == 0) random_seed(ft);
@@ -205,6 +212,7 @@ void c2d_flowtable_free(c2d_flowtable *ft) {
     if (!ft) return;
     c2d_allocator a = ft->alloc;
     c2d__free(&a, ft->entries);
+    c2d__free(&a, ft->lru);
     c2d__free(&a, ft->slots);
     c2d__free(&a, ft->prefix);
     c2d__free(&a, ft);
@@ -368,18 +376,18 @@ static void report(c2d_flowtable *ft, uint32_t idx, c2d_end_reason why) {
 }
 
 static void lru_unlink(c2d_flowtable *ft, uint32_t i) {
-    flow_entry *e = &ft->entries[i];
-    if (e->lru_prev != NIL) ft->entries[e->lru_prev].lru_next = e->lru_next;
-    else ft->lru_head = e->lru_next;
-    if (e->lru_next != NIL) ft->entries[e->lru_next].lru_prev = e->lru_prev;
-    else ft->lru_tail = e->lru_prev;
+    lru_link *e = &ft->lru[i];
+    if (e->prev != NIL) ft->lru[e->prev].next = e->next;
+    else ft->lru_head = e->next;
+    if (e->next != NIL) ft->lru[e->next].prev = e->prev;
+    else ft->lru_tail = e->prev;
 }
 
 static void lru_push_head(c2d_flowtable *ft, uint32_t i) {
-    flow_entry *e = &ft->entries[i];
-    e->lru_prev = NIL;
-    e->lru_next = ft->lru_head;
-    if (ft->lru_head != NIL) ft->entries[ft->lru_head].lru_prev = i;
+    lru_link *e = &ft->lru[i];
+    e->prev = NIL;
+    e->next = ft->lru_head;
+    if (ft->lru_head != NIL) ft->lru[ft->lru_head].prev = i;
     ft->lru_head = i;
     if (ft->lru_tail == NIL) ft->lru_tail = i;
 }
@@ -405,7 +413,7 @@ static void remove_entry(c2d_flowtable *ft, uint32_t i) {
     ft->slots[s].idx1 = 0;
     ft->slots[s].hash = 0;
     lru_unlink(ft, i);
-    ft->entries[i].lru_next = ft->free_head;
+    ft->lru[i].next = ft->free_head;
     ft->free_head = i;
     ft->count--;
 }
@@ -495,30 +503,25 @@ static void dns_event(c2d_flowtable *ft, const c2d_packet *p) {
     ft->on_dns(ft->dns_user, &ev);
 }
 
-c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *p) {
-    if (!ft || !p || p->size < sizeof *p) return C2D_ERR_INVALID_ARG;
-    if (p->ip_proto != 6 && p->ip_proto != 17) {
-        ft->stats.not_tcp_udp++;
-        return C2D_ERR_PKT_UNSUPPORTED;
-    }
-    flow_key k;
-    int src_is_a;
+static inline void make_key(const c2d_packet *p, flow_key *k, int *src_is_a) {
     int c = memcmp(p->src_addr, p->dst_addr, 16);
     if (c == 0) c = (p->src_port > p->dst_port) - (p->src_port < p->dst_port);
-    src_is_a = c <= 0;
-    memcpy(k.a_addr, src_is_a ? p->src_addr : p->dst_addr, 16);
-    memcpy(k.b_addr, src_is_a ? p->dst_addr : p->src_addr, 16);
-    k.a_port = src_is_a ? p->src_port : p->dst_port;
-    k.b_port = src_is_a ? p->dst_port : p->src_port;
-    k.proto = p->ip_proto;
-    k.ip_version = p->ip_version;
-    k.pad[0] = k.pad[1] = 0;
-    uint32_t h = (uint32_t)siphash13_key(ft->k0, ft->k1, &k);
+    *src_is_a = c <= 0;
+    memcpy(k->a_addr, *src_is_a ? p->src_addr : p->dst_addr, 16);
+    memcpy(k->b_addr, *src_is_a ? p->dst_addr : p->src_addr, 16);
+    k->a_port = *src_is_a ? p->src_port : p->dst_port;
+    k->b_port = *src_is_a ? p->dst_port : p->src_port;
+    k->proto = p->ip_proto;
+    k->ip_version = p->ip_version;
+    k->pad[0] = k->pad[1] = 0;
+}
+
+static void add_keyed(c2d_flowtable *ft, const c2d_packet *p, const flow_key *k, uint32_t h, int src_is_a) {
     uint32_t mask = ft->mask;
     uint32_t s = h & mask;
     uint32_t idx = NIL;
     while (ft->slots[s].idx1 != 0) {
-        if (ft->slots[s].hash == h && !memcmp(&ft->entries[ft->slots[s].idx1 - 1].key, &k, sizeof k)) {
+        if (ft->slots[s].hash == h && !memcmp(&ft->entries[ft->slots[s].idx1 - 1].key, k, sizeof *k)) {
             idx = ft->slots[s].idx1 - 1;
             break;
         }
@@ -539,9 +542,9 @@ c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *p) {
         if (ft->count == ft->set.capacity) end_entry(ft, ft->lru_tail, C2D_END_EVICTED);
         idx = ft->free_head;
         flow_entry *e = &ft->entries[idx];
-        ft->free_head = e->lru_next;
+        ft->free_head = ft->lru[idx].next;
         memset(e, 0, sizeof *e);
-        e->key = k;
+        e->key = *k;
         e->hash = h;
         e->first_ns = e->last_ns = p->ts_ns;
         /* the originator is the sender, except for a SYN-ACK seen first */
@@ -554,17 +557,75 @@ c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *p) {
         while (ft->slots[s].idx1 != 0) s = (s + 1) & mask;
         ft->slots[s].hash = h;
         ft->slots[s].idx1 = idx + 1;
-        e->lru_prev = e->lru_next = NIL;
         lru_push_head(ft, idx);
         ft->count++;
         ft->stats.sessions_started++;
     }
     flow_entry *e = &ft->entries[idx];
-    int from_a = src_is_a;
-    int dir = ((e->flags & F_ORIG_IS_A) != 0) == (from_a != 0) ? 0 : 1;
+    int dir = ((e->flags & F_ORIG_IS_A) != 0) == (src_is_a != 0) ? 0 : 1;
     accumulate(ft, idx, p, dir);
     ft->stats.packets++;
     if (ft->set.parse_dns && p->payload_caplen && (p->src_port == 53 || p->dst_port == 53)) dns_event(ft, p);
+}
+
+c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *p) {
+    if (!ft || !p || p->size < sizeof *p) return C2D_ERR_INVALID_ARG;
+    if (p->ip_proto != 6 && p->ip_proto != 17) {
+        ft->stats.not_tcp_udp++;
+        return C2D_ERR_PKT_UNSUPPORTED;
+    }
+    flow_key k;
+    int src_is_a;
+    make_key(p, &k, &src_is_a);
+    add_keyed(ft, p, &k, (uint32_t)siphash13_key(ft->k0, ft->k1, &k), src_is_a);
+    return C2D_OK;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define C2D_PREFETCH(p) __builtin_prefetch(p)
+#else
+#  define C2D_PREFETCH(p) ((void)(p))
+#endif
+
+#define BATCH 8
+
+c2d_status c2d_flowtable_add_packets(c2d_flowtable *ft, const c2d_packet *pkts, size_t n, size_t *n_added) {
+    if (n_added) *n_added = 0;
+    if (!ft || (!pkts && n)) return C2D_ERR_INVALID_ARG;
+    size_t added = 0;
+    flow_key keys[BATCH];
+    uint32_t hashes[BATCH];
+    int src_a[BATCH];
+    uint8_t ok[BATCH];
+    for (size_t base = 0; base < n; base += BATCH) {
+        size_t m = n - base < BATCH ? n - base : BATCH;
+        /* stage 1: hash and prefetch the home slots */
+        for (size_t i = 0; i < m; i++) {
+            const c2d_packet *p = &pkts[base + i];
+            ok[i] = p->size >= sizeof *p && (p->ip_proto == 6 || p->ip_proto == 17);
+            if (!ok[i]) continue;
+            make_key(p, &keys[i], &src_a[i]);
+            hashes[i] = (uint32_t)siphash13_key(ft->k0, ft->k1, &keys[i]);
+            C2D_PREFETCH(&ft->slots[hashes[i] & ft->mask]);
+        }
+        /* stage 2: prefetch the entries the home slots point at (a hint only) */
+        for (size_t i = 0; i < m; i++) {
+            if (!ok[i]) continue;
+            uint32_t i1 = ft->slots[hashes[i] & ft->mask].idx1;
+            if (i1) C2D_PREFETCH(&ft->entries[i1 - 1]);
+        }
+        /* stage 3: the real lookups, now mostly cache hits */
+        for (size_t i = 0; i < m; i++) {
+            const c2d_packet *p = &pkts[base + i];
+            if (!ok[i]) {
+                if (p->size >= sizeof *p) ft->stats.not_tcp_udp++;
+                continue;
+            }
+            add_keyed(ft, p, &keys[i], hashes[i], src_a[i]);
+            added++;
+        }
+    }
+    if (n_added) *n_added = added;
     return C2D_OK;
 }
 
@@ -595,7 +656,7 @@ void c2d_flowtable_expire(c2d_flowtable *ft, uint64_t now) {
         flow_entry *e = &ft->entries[i];
         /* entries ahead in the list are more recent: none of them can expire */
         if (e->last_ns >= now || now - e->last_ns <= min_to) break;
-        uint32_t prev = e->lru_prev;
+        uint32_t prev = ft->lru[i].prev;
         if (now - e->last_ns > timeout_of(ft, e)) end_entry(ft, i, is_closed(e) ? closed_reason(e) : C2D_END_IDLE);
         i = prev;
     }
