@@ -716,7 +716,7 @@ static void test_flowtable_oom_and_args(void **state) {
     set.capacity = 100;
     set.payload_prefix_len = 16;
     c2d_flowtable *ft = NULL;
-    for (long k = 1; k <= 4; k++) {
+    for (long k = 1; k <= 5; k++) {
         test_alloc ta;
         test_alloc_init(&ta, k);
         assert_int_equal(c2d_flowtable_new(&set, &ta.api, &ft), C2D_ERR_NOMEM);
@@ -724,7 +724,7 @@ static void test_flowtable_oom_and_args(void **state) {
         assert_int_equal(ta.live, 0);
     }
     test_alloc ta;
-    test_alloc_init(&ta, 5);
+    test_alloc_init(&ta, 6);
     assert_int_equal(c2d_flowtable_new(&set, &ta.api, &ft), C2D_OK);
     c2d_flow_stats st = {.size = sizeof st};
     c2d_flowtable_stats(ft, &st);
@@ -739,6 +739,75 @@ static void test_flowtable_oom_and_args(void **state) {
     set.size = 8;
     assert_int_equal(c2d_flowtable_new(&set, NULL, &ft), C2D_ERR_INVALID_ARG);
     c2d_flowtable_free(NULL);
+}
+
+typedef struct digest {
+    uint64_t h, n;
+} digest;
+
+static void digest_session(void *user, const c2d_session *s) {
+    digest *d = (digest *)user;
+    const uint64_t v[] = {s->orig_h[15], s->orig_p, s->resp_p, s->proto, s->orig_pkts, s->resp_pkts,
+                          s->orig_bytes, s->resp_bytes, s->end_reason, s->conn_state, s->ts_ns, s->last_ns};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) d->h = (d->h ^ v[i]) * UINT64_C(0x100000001b3);
+    d->n++;
+}
+
+/* The batch call gives exactly the sessions of one add_packet per packet,
+ * including eviction order in a table too small for the flows. */
+static void test_add_packets_same_as_add_packet(void **state) {
+    (void)state;
+    enum { N = 5000 };
+    c2d_packet *pk = calloc(N, sizeof *pk);
+    assert_non_null(pk);
+    uint32_t rng = 7;
+    for (int i = 0; i < N; i++) {
+        rng = rng * 1664525u + 1013904223u;
+        c2d_packet *p = &pk[i];
+        p->size = sizeof *p;
+        p->ts_ns = (uint64_t)i * 1000000u;
+        p->ip_version = 4;
+        p->ip_proto = (rng >> 28) == 0 ? 1 : (rng >> 27) & 1 ? 6 : 17;
+        p->src_addr[10] = p->src_addr[11] = p->dst_addr[10] = p->dst_addr[11] = 0xff;
+        int flow = (int)((rng >> 8) % 300);
+        int rev = (rng >> 20) & 1;
+        uint8_t *cl = rev ? p->dst_addr : p->src_addr, *sv = rev ? p->src_addr : p->dst_addr;
+        cl[12] = 10; cl[15] = (uint8_t)flow;
+        sv[12] = 192; sv[13] = 0; sv[14] = 2; sv[15] = 1;
+        p->src_port = rev ? 80 : (uint16_t)(1000 + flow);
+        p->dst_port = rev ? (uint16_t)(1000 + flow) : 80;
+        p->tcp_flags = (uint8_t)((rng >> 4) & 0x1f);
+        p->payload_len = (rng >> 12) % 300;
+        p->ip_bytes = 40 + p->payload_len;
+    }
+    seen a, b;
+    c2d_flowtable *fa = table(64, 0, &a), *fb = table(64, 0, &b);
+    digest da = {UINT64_C(0xcbf29ce484222325), 0}, db = da;
+    c2d_flowtable_set_session_callback(fa, digest_session, &da);
+    c2d_flowtable_set_session_callback(fb, digest_session, &db);
+    (void)a;
+    (void)b;
+    for (int i = 0; i < N; i++) c2d_flowtable_add_packet(fa, &pk[i]);
+    size_t added = 0;
+    assert_int_equal(c2d_flowtable_add_packets(fb, pk, N, &added), C2D_OK);
+    c2d_flowtable_flush(fa);
+    c2d_flowtable_flush(fb);
+    assert_true(da.n == db.n);
+    assert_true(da.h == db.h);
+    assert_true(da.n > 300);
+    c2d_flow_stats sa = {.size = sizeof sa}, sb = {.size = sizeof sb};
+    c2d_flowtable_stats(fa, &sa);
+    c2d_flowtable_stats(fb, &sb);
+    assert_true(sa.packets == added);
+    assert_true(sa.packets == sb.packets);
+    assert_true(sa.not_tcp_udp == sb.not_tcp_udp);
+    assert_true(sa.sessions_started == sb.sessions_started);
+    assert_true(sa.sessions_evicted == sb.sessions_evicted);
+    assert_true(sa.sessions_evicted > 0);
+    c2d_flowtable_free(fa);
+    c2d_flowtable_free(fb);
+    assert_int_equal(c2d_flowtable_add_packets(NULL, pk, 1, NULL), C2D_ERR_INVALID_ARG);
+    free(pk);
 }
 
 /* 10 million distinct flows against a 1024-session table: memory stays at what
@@ -986,6 +1055,7 @@ int main(void) {
         cmocka_unit_test(test_dns_parse),
         cmocka_unit_test(test_dns_events_nxdomain),
         cmocka_unit_test(test_real_captures),
+        cmocka_unit_test(test_add_packets_same_as_add_packet),
         cmocka_unit_test(test_flood_10m_flows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
