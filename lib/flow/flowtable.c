@@ -516,12 +516,24 @@ static inline void make_key(const c2d_packet *p, flow_key *k, int *src_is_a) {
     k->pad[0] = k->pad[1] = 0;
 }
 
+static inline bool key_eq(const flow_key *x, const flow_key *y) {
+    uint64_t d = 0;
+    const uint8_t *a = (const uint8_t *)x, *b = (const uint8_t *)y;
+    for (size_t i = 0; i < sizeof *x; i += 8) {
+        uint64_t u, v;
+        memcpy(&u, a + i, 8);
+        memcpy(&v, b + i, 8);
+        d |= u ^ v;
+    }
+    return d == 0;
+}
+
 static void add_keyed(c2d_flowtable *ft, const c2d_packet *p, const flow_key *k, uint32_t h, int src_is_a) {
     uint32_t mask = ft->mask;
     uint32_t s = h & mask;
     uint32_t idx = NIL;
     while (ft->slots[s].idx1 != 0) {
-        if (ft->slots[s].hash == h && !memcmp(&ft->entries[ft->slots[s].idx1 - 1].key, k, sizeof *k)) {
+        if (ft->slots[s].hash == h && key_eq(&ft->entries[ft->slots[s].idx1 - 1].key, k)) {
             idx = ft->slots[s].idx1 - 1;
             break;
         }
@@ -587,43 +599,54 @@ c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *p) {
 #  define C2D_PREFETCH(p) ((void)(p))
 #endif
 
-#define BATCH 8
+/* Software pipeline: packet i+AHEAD is hashed and its slot prefetched, packet
+ * i+AHEAD/2 has its entry prefetched (from what the slot holds now: a hint
+ * only), packet i is processed with a full lookup. */
+#define AHEAD 16
+
+typedef struct pending {
+    flow_key key;
+    uint32_t hash;
+    int src_is_a;
+    int ok;
+} pending;
+
+static inline void prep(c2d_flowtable *ft, const c2d_packet *p, pending *q) {
+    q->ok = p->size >= sizeof *p && (p->ip_proto == 6 || p->ip_proto == 17);
+    if (!q->ok) return;
+    make_key(p, &q->key, &q->src_is_a);
+    q->hash = (uint32_t)siphash13_key(ft->k0, ft->k1, &q->key);
+    C2D_PREFETCH(&ft->slots[q->hash & ft->mask]);
+}
 
 c2d_status c2d_flowtable_add_packets(c2d_flowtable *ft, const c2d_packet *pkts, size_t n, size_t *n_added) {
     if (n_added) *n_added = 0;
     if (!ft || (!pkts && n)) return C2D_ERR_INVALID_ARG;
     size_t added = 0;
-    flow_key keys[BATCH];
-    uint32_t hashes[BATCH];
-    int src_a[BATCH];
-    uint8_t ok[BATCH];
-    for (size_t base = 0; base < n; base += BATCH) {
-        size_t m = n - base < BATCH ? n - base : BATCH;
-        /* stage 1: hash and prefetch the home slots */
-        for (size_t i = 0; i < m; i++) {
-            const c2d_packet *p = &pkts[base + i];
-            ok[i] = p->size >= sizeof *p && (p->ip_proto == 6 || p->ip_proto == 17);
-            if (!ok[i]) continue;
-            make_key(p, &keys[i], &src_a[i]);
-            hashes[i] = (uint32_t)siphash13_key(ft->k0, ft->k1, &keys[i]);
-            C2D_PREFETCH(&ft->slots[hashes[i] & ft->mask]);
-        }
-        /* stage 2: prefetch the entries the home slots point at (a hint only) */
-        for (size_t i = 0; i < m; i++) {
-            if (!ok[i]) continue;
-            uint32_t i1 = ft->slots[hashes[i] & ft->mask].idx1;
-            if (i1) C2D_PREFETCH(&ft->entries[i1 - 1]);
-        }
-        /* stage 3: the real lookups, now mostly cache hits */
-        for (size_t i = 0; i < m; i++) {
-            const c2d_packet *p = &pkts[base + i];
-            if (!ok[i]) {
-                if (p->size >= sizeof *p) ft->stats.not_tcp_udp++;
-                continue;
+    pending ring[AHEAD];
+    for (size_t j = 0; j < n && j < AHEAD; j++) prep(ft, &pkts[j], &ring[j]);
+    for (size_t i = 0; i < n; i++) {
+        if (i + AHEAD / 2 < n) {
+            const pending *q = &ring[(i + AHEAD / 2) % AHEAD];
+            if (q->ok) {
+                uint32_t i1 = ft->slots[q->hash & ft->mask].idx1;
+                if (i1) {
+                    const char *e = (const char *)&ft->entries[i1 - 1];
+                    C2D_PREFETCH(e);
+                    C2D_PREFETCH(e + 64);
+                    C2D_PREFETCH(e + sizeof(flow_entry) - 1);
+                }
             }
-            add_keyed(ft, p, &keys[i], hashes[i], src_a[i]);
-            added++;
         }
+        pending *q = &ring[i % AHEAD];
+        const c2d_packet *p = &pkts[i];
+        if (q->ok) {
+            add_keyed(ft, p, &q->key, q->hash, q->src_is_a);
+            added++;
+        } else if (p->size >= sizeof *p) {
+            ft->stats.not_tcp_udp++;
+        }
+        if (i + AHEAD < n) prep(ft, &pkts[i + AHEAD], q);
     }
     if (n_added) *n_added = added;
     return C2D_OK;
