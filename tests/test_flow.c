@@ -248,6 +248,36 @@ static void test_pcapng_two_interfaces(void **state) {
     assert_int_equal(p.payload_len, sizeof http_get - 1);
     assert_int_equal(c2d_capture_next(cap, &f), C2D_CAPTURE_END);
     c2d_capture_free(cap);
+
+    /* the same through a file, with a 600 KB unknown block (larger than the
+     * reader's buffer) between the packets: skipped by streaming */
+    wbuf big;
+    wb_init(&big, b.n + 700000);
+    put(&big, b.d, b.n - (32 + ((rb.n + 3) & ~(size_t)3)));
+    put32le(&big, 0x0bad); put32le(&big, 600012);
+    for (int i = 0; i < 600000 / 4; i++) put32le(&big, (uint32_t)i);
+    put32le(&big, 600012);
+    ng_epb(&big, 1, UINT64_C(1700000000000000005), raw, rb.n);
+    char path[] = "/tmp/c2d_test_flow_ng_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "wb");
+    assert_int_equal(fwrite(big.d, 1, big.n, fp), big.n);
+    fclose(fp);
+    assert_int_equal(c2d_capture_open_file(path, NULL, &cap), C2D_OK);
+    assert_int_equal(c2d_capture_next(cap, &f), C2D_OK);
+    assert_int_equal(f.interface_id, 0);
+    assert_int_equal(c2d_capture_next(cap, &f), C2D_OK);
+    assert_int_equal(f.interface_id, 1);
+    assert_true(f.ts_ns == UINT64_C(1700000000000000005));
+    assert_int_equal(c2d_packet_decode(f.linktype, f.data, f.caplen, f.ts_ns, &p), C2D_OK);
+    assert_int_equal(p.payload_len, sizeof http_get - 1);
+    assert_int_equal(c2d_capture_next(cap, &f), C2D_CAPTURE_END);
+    assert_true(c2d_capture_offset(cap) == big.n);
+    c2d_capture_free(cap);
+    remove(path);
+    free(big.d);
+
     /* an EPB for an interface that was never described */
     wbuf bad;
     wb_init(&bad, 4096);
