@@ -1016,27 +1016,42 @@ static void test_dns_events_nxdomain(void **state) {
 
 /* ------------------------------------------------- real captures */
 
-/* Expected TCP session counts: `tshark -r FILE -q -z conv,tcp | grep -c '<->'`
- * (TShark 4.0.17, Debian 12), run on each file when this test was written. */
-static const struct { const char *file; int tcp_sessions; } real_counts[] = {
-    {"ndpi_chrome.pcap", 6},
-    {"ndpi_emotet.pcap", 6},
-    {"ndpi_ftp.pcap", 3},
-    {"ndpi_malware.pcap", 4},
-    {"ndpi_teamviewer.pcap", 1},
-    {"ndpi_tls_heur__trojan-tcp-tls.pcapng", 3},
-    {"slips_test-cc-capture-1.pcap", 299},
-    {"slips_test-cc-capture-2.pcap", 22},
+/* Expected counts, from TShark 4.0.17 (Debian 12) run on each file when this
+ * test was written:
+ *   TCP sessions  `tshark -r FILE -q -z conv,tcp | grep -c '<->'`
+ *   UDP sessions  `tshark -r FILE -q -z conv,udp | grep -c '<->'`
+ *   DNS responses `tshark -r FILE -Y 'dns.flags.response==1' | wc -l`
+ *   NXDOMAIN      `tshark -r FILE -Y 'dns.flags.rcode==3' | wc -l`
+ *   A answers     `tshark -r FILE -Y 'dns.flags.response==1' -T fields -e dns.a | tr , '\n' | grep -c .` */
+static const struct { const char *file; int tcp, udp, dns_resp, nxdomain, a_answers; } real_counts[] = {
+    {"ndpi_chrome.pcap", 6, 0, 0, 0, 0},
+    {"ndpi_emotet.pcap", 6, 0, 0, 0, 0},
+    {"ndpi_ftp.pcap", 3, 0, 0, 0, 0},
+    {"ndpi_malware.pcap", 4, 1, 1, 0, 1},
+    {"ndpi_teamviewer.pcap", 1, 1, 0, 0, 0},
+    {"ndpi_tls_heur__trojan-tcp-tls.pcapng", 3, 7, 8, 0, 16},
+    {"ndpi_dns_exfiltration.pcap", 0, 1, 150, 0, 0},
+    {"slips_test-cc-capture-1.pcap", 299, 0, 0, 0, 0},
+    {"slips_test-cc-capture-2.pcap", 22, 239, 248, 117, 99},
 };
 
 typedef struct tcp_count {
-    int tcp, counted;
+    int tcp, udp, counted, dns_resp, nxdomain, a_answers;
 } tcp_count;
 
 static void count_tcp(void *user, const c2d_session *s) {
     tcp_count *c = (tcp_count *)user;
     if (s->proto == 6) c->tcp++;
+    if (s->proto == 17) c->udp++;
     if (s->counted) c->counted++;
+}
+
+static void count_dns(void *user, const c2d_dns_event *ev) {
+    tcp_count *c = (tcp_count *)user;
+    if (!ev->message->is_response) return;
+    c->dns_resp++;
+    if (ev->message->rcode == C2D_DNS_RCODE_NXDOMAIN) c->nxdomain++;
+    for (uint32_t i = 0; i < ev->message->n_addrs; i++) c->a_answers += ev->message->addrs[i].ip_version == 4;
 }
 
 static void test_real_captures(void **state) {
@@ -1052,8 +1067,9 @@ static void test_real_captures(void **state) {
         assert_int_equal(c2d_capture_open_file(path, NULL, &cap), C2D_OK);
         c2d_flowtable *ft = NULL;
         assert_int_equal(c2d_flowtable_new(NULL, NULL, &ft), C2D_OK);
-        tcp_count c = {0, 0};
+        tcp_count c = {0, 0, 0, 0, 0, 0};
         c2d_flowtable_set_session_callback(ft, count_tcp, &c);
+        c2d_flowtable_set_dns_callback(ft, count_dns, &c);
         c2d_frame f = {.size = sizeof f};
         c2d_status st;
         while ((st = c2d_capture_next(cap, &f)) == C2D_OK) c2d_flowtable_add_frame(ft, &f);
@@ -1062,7 +1078,15 @@ static void test_real_captures(void **state) {
         c2d_flow_stats fs = {.size = sizeof fs};
         c2d_flowtable_stats(ft, &fs);
         assert_int_equal(fs.truncated + fs.malformed, 0);
-        if (c.tcp != real_counts[i].tcp_sessions) fail_msg("%s: %d TCP sessions, tshark %d", real_counts[i].file, c.tcp, real_counts[i].tcp_sessions);
+        if (c.tcp != real_counts[i].tcp) fail_msg("%s: %d TCP sessions, tshark %d", real_counts[i].file, c.tcp, real_counts[i].tcp);
+        if (real_counts[i].udp >= 0 && c.udp != real_counts[i].udp)
+            fail_msg("%s: %d UDP sessions, tshark %d", real_counts[i].file, c.udp, real_counts[i].udp);
+        if (real_counts[i].dns_resp >= 0 && c.dns_resp != real_counts[i].dns_resp)
+            fail_msg("%s: %d DNS responses, tshark %d", real_counts[i].file, c.dns_resp, real_counts[i].dns_resp);
+        if (c.nxdomain != real_counts[i].nxdomain)
+            fail_msg("%s: %d NXDOMAIN, tshark %d", real_counts[i].file, c.nxdomain, real_counts[i].nxdomain);
+        if (real_counts[i].a_answers >= 0 && c.a_answers != real_counts[i].a_answers)
+            fail_msg("%s: %d A answers, tshark %d", real_counts[i].file, c.a_answers, real_counts[i].a_answers);
         c2d_flowtable_free(ft);
         c2d_capture_free(cap);
     }
