@@ -292,6 +292,49 @@ static void test_pcapng_two_interfaces(void **state) {
     free(b.d);
 }
 
+/* A big-endian section with a binary timestamp resolution (2^-10 s) and a
+ * tsoffset of 100 s, followed by a little-endian section. */
+static void test_pcapng_big_endian_sections(void **state) {
+    (void)state;
+    uint8_t eth[2048];
+    pkt_spec s = {.src = "10.0.0.1", .dst = "198.51.100.7", .sp = 40000, .dp = 80, .proto = 6,
+                  .flags = C2D_TCP_ACK, .payload = http_get, .plen = sizeof http_get - 1};
+    size_t ne = build_eth(eth, sizeof eth, &s);
+    size_t padded = (ne + 3) & ~(size_t)3;
+    wbuf b;
+    wb_init(&b, 8192);
+    put32be(&b, 0x0a0d0d0a); put32be(&b, 28); put32be(&b, 0x1a2b3c4d); put16be(&b, 1); put16be(&b, 0);
+    put32be(&b, 0xffffffffu); put32be(&b, 0xffffffffu); put32be(&b, 28);
+    put32be(&b, 1); put32be(&b, 20 + 8 + 12 + 4); put16be(&b, 1); put16be(&b, 0); put32be(&b, 0);
+    put16be(&b, 9); put16be(&b, 1); put8(&b, 0x8a); put8(&b, 0); put8(&b, 0); put8(&b, 0);
+    put16be(&b, 14); put16be(&b, 8); put32be(&b, 0); put32be(&b, 100);
+    put32be(&b, 0);
+    put32be(&b, 20 + 8 + 12 + 4);
+    uint32_t len = (uint32_t)(32 + padded);
+    uint64_t units = (UINT64_C(1700000000) << 10) | 512; /* +0.5 s */
+    put32be(&b, 6); put32be(&b, len); put32be(&b, 0); put32be(&b, (uint32_t)(units >> 32));
+    put32be(&b, (uint32_t)units); put32be(&b, (uint32_t)ne); put32be(&b, (uint32_t)ne);
+    put(&b, eth, ne);
+    for (size_t i = ne; i < padded; i++) put8(&b, 0);
+    put32be(&b, len);
+    ng_shb(&b);
+    ng_idb(&b, 113, -1);
+    c2d_capture *cap = NULL;
+    assert_int_equal(c2d_capture_open_memory(b.d, b.n, NULL, &cap), C2D_OK);
+    c2d_frame f = {.size = sizeof f};
+    assert_int_equal(c2d_capture_next(cap, &f), C2D_OK);
+    assert_int_equal(f.linktype, 1);
+    assert_true(f.ts_ns == UINT64_C(1700000100500000000));
+    assert_int_equal(f.caplen, ne);
+    c2d_packet p = {.size = sizeof p};
+    assert_int_equal(c2d_packet_decode(f.linktype, f.data, f.caplen, f.ts_ns, &p), C2D_OK);
+    assert_int_equal(p.src_port, 40000);
+    /* the second section has one interface, no packets */
+    assert_int_equal(c2d_capture_next(cap, &f), C2D_CAPTURE_END);
+    c2d_capture_free(cap);
+    free(b.d);
+}
+
 static void test_capture_corrupt(void **state) {
     (void)state;
     c2d_capture *cap = NULL;
@@ -1097,6 +1140,7 @@ int main(void) {
         cmocka_unit_test(test_pcap_both_flavours),
         cmocka_unit_test(test_pcap_file_streaming),
         cmocka_unit_test(test_pcapng_two_interfaces),
+        cmocka_unit_test(test_pcapng_big_endian_sections),
         cmocka_unit_test(test_capture_corrupt),
         cmocka_unit_test(test_decode_vlan_ipv6_ext_truncation),
         cmocka_unit_test(test_addr_text),
