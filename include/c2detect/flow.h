@@ -267,7 +267,7 @@ typedef struct c2d_flow_stats {
 } c2d_flow_stats;
 
 /* Create a table. `settings` NULL = defaults. Allocates everything up front
- * (about 200 bytes per session of capacity plus 2 * payload_prefix_len).
+ * (about 186 bytes per session of capacity plus 2 * payload_prefix_len).
  * Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL out, settings->size too small,
  * capacity 0 or above 1 << 26, payload_prefix_len above 65536, bad
  * allocator), C2D_ERR_NOMEM. Since 0.1.0. */
