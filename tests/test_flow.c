@@ -700,6 +700,38 @@ static void test_session_initiator_and_udp(void **state) {
     c2d_flowtable_free(ft);
 }
 
+/* Timeouts per class: an older open TCP session stays while a newer closed
+ * one ends after the closed timeout and a UDP one after the UDP timeout. */
+static void test_timeouts_per_class(void **state) {
+    (void)state;
+    seen sn;
+    c2d_flowtable *ft = table(16, 0, &sn);
+    tcp_handshake(ft, S(0));                                           /* A: open */
+    feed(ft, S(1), C, 50001, SRV, 25, 6, C2D_TCP_SYN, NULL, 0);        /* B */
+    feed(ft, S(1), SRV, 25, C, 50001, 6, C2D_TCP_SYN | C2D_TCP_ACK, NULL, 0);
+    feed(ft, S(2), C, 50001, SRV, 25, 6, C2D_TCP_FIN | C2D_TCP_ACK, "q", 1);
+    feed(ft, S(2), SRV, 25, C, 50001, 6, C2D_TCP_FIN | C2D_TCP_ACK, NULL, 0);
+    feed(ft, S(3), C, 7, SRV, 53, 17, 0, "x", 1);                       /* U */
+    c2d_flowtable_expire(ft, S(7));
+    assert_int_equal(sn.n, 0);
+    c2d_flowtable_expire(ft, S(8));
+    assert_int_equal(sn.n, 1);
+    assert_int_equal(sn.s[0].resp_p, 25);
+    assert_int_equal(sn.s[0].end_reason, C2D_END_FIN);
+    assert_int_equal(sn.s[0].conn_state, C2D_CONN_SF);
+    c2d_flowtable_expire(ft, S(64));
+    assert_int_equal(sn.n, 2);
+    assert_int_equal(sn.s[1].proto, 17);
+    c2d_flowtable_expire(ft, S(300));
+    assert_int_equal(sn.n, 2);
+    c2d_flowtable_expire(ft, S(301));
+    assert_int_equal(sn.n, 3);
+    assert_int_equal(sn.s[2].resp_p, 8080);
+    assert_int_equal(sn.s[2].end_reason, C2D_END_IDLE);
+    assert_int_equal(sn.s[2].conn_state, C2D_CONN_S1);
+    c2d_flowtable_free(ft);
+}
+
 static void test_eviction_and_local_nets(void **state) {
     (void)state;
     seen sn;
@@ -1147,6 +1179,7 @@ int main(void) {
         cmocka_unit_test(test_session_fin_close),
         cmocka_unit_test(test_session_rst_reuse_and_no_payload),
         cmocka_unit_test(test_session_initiator_and_udp),
+        cmocka_unit_test(test_timeouts_per_class),
         cmocka_unit_test(test_eviction_and_local_nets),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_flowtable_oom_and_args),

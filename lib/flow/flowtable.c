@@ -38,7 +38,8 @@ typedef struct flow_entry {
     uint64_t first_ns, last_ns;
     uint32_t hash;
     uint8_t flags;
-    uint8_t pad[3];
+    uint8_t list;                 /* which LRU list holds it (L_*) */
+    uint8_t pad[2];
     dir_stats dir[2];             /* 0 = originator, 1 = responder */
 } flow_entry;
 
@@ -47,6 +48,10 @@ typedef struct flow_entry {
 typedef struct lru_link {
     uint32_t prev, next;          /* next doubles as the free-list link */
 } lru_link;
+
+/* One LRU list per timeout class, so every list has one timeout and
+ * expire() stops at the first live entry of each list. */
+enum { L_TCP = 0, L_TCP_CLOSED = 1, L_UDP = 2, N_LISTS = 3 };
 
 typedef struct slot {
     uint32_t hash;
@@ -68,7 +73,7 @@ struct c2d_flowtable {
     uint32_t mask;
     uint32_t count;
     uint32_t free_head;
-    uint32_t lru_head, lru_tail;  /* head = most recent */
+    uint32_t lru_head[N_LISTS], lru_tail[N_LISTS]; /* head = most recent */
     uint8_t *prefix;              /* capacity * 2 * payload_prefix_len */
     uint32_t n_nets;
     local_net nets[MAX_LOCAL_NETS];
@@ -194,7 +199,7 @@ c2d_status c2d_flowtable_new(const c2d_flow_settings *settings, const c2d_alloca
     }
     for (uint32_t i = 0; i < s.capacity; i++) ft->lru[i].next = i + 1 < s.capacity ? i + 1 : NIL;
     ft->free_head = 0;
-    ft->lru_head = ft->lru_tail = NIL;
+    for (int l = 0; l < N_LISTS; l++) ft->lru_head[l] = ft->lru_tail[l] = NIL;
     if (s.hash_seed[0] == 0 && s.hash_seed[1] == 0) random_seed(ft);
     else {
         ft->k0 = s.hash_seed[0];
@@ -377,19 +382,21 @@ static void report(c2d_flowtable *ft, uint32_t idx, c2d_end_reason why) {
 
 static void lru_unlink(c2d_flowtable *ft, uint32_t i) {
     lru_link *e = &ft->lru[i];
+    unsigned l = ft->entries[i].list;
     if (e->prev != NIL) ft->lru[e->prev].next = e->next;
-    else ft->lru_head = e->next;
+    else ft->lru_head[l] = e->next;
     if (e->next != NIL) ft->lru[e->next].prev = e->prev;
-    else ft->lru_tail = e->prev;
+    else ft->lru_tail[l] = e->prev;
 }
 
-static void lru_push_head(c2d_flowtable *ft, uint32_t i) {
+static void lru_push_head(c2d_flowtable *ft, uint32_t i, unsigned l) {
     lru_link *e = &ft->lru[i];
+    ft->entries[i].list = (uint8_t)l;
     e->prev = NIL;
-    e->next = ft->lru_head;
-    if (ft->lru_head != NIL) ft->lru[ft->lru_head].prev = i;
-    ft->lru_head = i;
-    if (ft->lru_tail == NIL) ft->lru_tail = i;
+    e->next = ft->lru_head[l];
+    if (ft->lru_head[l] != NIL) ft->lru[ft->lru_head[l]].prev = i;
+    ft->lru_head[l] = i;
+    if (ft->lru_tail[l] == NIL) ft->lru_tail[l] = i;
 }
 
 /* Remove entry i from the hash (backward-shift deletion), the LRU list, and
@@ -426,6 +433,21 @@ static c2d_end_reason closed_reason(const flow_entry *e) {
 
 static bool is_closed(const flow_entry *e) {
     return (e->flags & F_RST) || (e->flags & (F_FIN_ORIG | F_FIN_RESP)) == (F_FIN_ORIG | F_FIN_RESP);
+}
+
+static unsigned list_of(const flow_entry *e) {
+    if (e->key.proto != 6) return L_UDP;
+    return is_closed(e) ? L_TCP_CLOSED : L_TCP;
+}
+
+/* The idle-longest session: the oldest of the three list tails. */
+static uint32_t idle_longest(const c2d_flowtable *ft) {
+    uint32_t best = NIL;
+    for (int l = 0; l < N_LISTS; l++) {
+        uint32_t t = ft->lru_tail[l];
+        if (t != NIL && (best == NIL || ft->entries[t].last_ns < ft->entries[best].last_ns)) best = t;
+    }
+    return best;
 }
 
 static uint64_t timeout_of(const c2d_flowtable *ft, const flow_entry *e) {
@@ -466,9 +488,10 @@ static void accumulate(c2d_flowtable *ft, uint32_t idx, const c2d_packet *p, int
         if (p->tcp_flags & C2D_TCP_FIN) e->flags |= dir == 0 ? F_FIN_ORIG : F_FIN_RESP;
     }
     if (p->ts_ns > e->last_ns) e->last_ns = p->ts_ns;
-    if (ft->lru_head != idx) {
+    unsigned l = list_of(e);
+    if (l != e->list || ft->lru_head[l] != idx) {
         lru_unlink(ft, idx);
-        lru_push_head(ft, idx);
+        lru_push_head(ft, idx, l);
     }
 }
 
@@ -551,7 +574,7 @@ static void add_keyed(c2d_flowtable *ft, const c2d_packet *p, const flow_key *k,
         }
     }
     if (idx == NIL) {
-        if (ft->count == ft->set.capacity) end_entry(ft, ft->lru_tail, C2D_END_EVICTED);
+        if (ft->count == ft->set.capacity) end_entry(ft, idle_longest(ft), C2D_END_EVICTED);
         idx = ft->free_head;
         flow_entry *e = &ft->entries[idx];
         ft->free_head = ft->lru[idx].next;
@@ -569,7 +592,7 @@ static void add_keyed(c2d_flowtable *ft, const c2d_packet *p, const flow_key *k,
         while (ft->slots[s].idx1 != 0) s = (s + 1) & mask;
         ft->slots[s].hash = h;
         ft->slots[s].idx1 = idx + 1;
-        lru_push_head(ft, idx);
+        lru_push_head(ft, idx, p->ip_proto == 6 ? L_TCP : L_UDP);
         ft->count++;
         ft->stats.sessions_started++;
     }
@@ -671,26 +694,26 @@ c2d_status c2d_flowtable_add_frame(c2d_flowtable *ft, const c2d_frame *f) {
 
 void c2d_flowtable_expire(c2d_flowtable *ft, uint64_t now) {
     if (!ft) return;
-    uint64_t min_to = ft->set.tcp_closed_timeout_ns;
-    if (ft->set.tcp_idle_timeout_ns < min_to) min_to = ft->set.tcp_idle_timeout_ns;
-    if (ft->set.udp_idle_timeout_ns < min_to) min_to = ft->set.udp_idle_timeout_ns;
-    uint32_t i = ft->lru_tail;
-    while (i != NIL) {
-        flow_entry *e = &ft->entries[i];
-        /* entries ahead in the list are more recent: none of them can expire */
-        if (e->last_ns >= now || now - e->last_ns <= min_to) break;
-        uint32_t prev = ft->lru[i].prev;
-        if (now - e->last_ns > timeout_of(ft, e)) end_entry(ft, i, is_closed(e) ? closed_reason(e) : C2D_END_IDLE);
-        i = prev;
+    const uint64_t timeouts[N_LISTS] = {ft->set.tcp_idle_timeout_ns, ft->set.tcp_closed_timeout_ns,
+                                        ft->set.udp_idle_timeout_ns};
+    for (int l = 0; l < N_LISTS; l++) {
+        uint32_t i = ft->lru_tail[l];
+        while (i != NIL) {
+            const flow_entry *e = &ft->entries[i];
+            /* entries ahead in a list are more recent: none of them can expire */
+            if (e->last_ns >= now || now - e->last_ns <= timeouts[l]) break;
+            uint32_t prev = ft->lru[i].prev;
+            end_entry(ft, i, l == L_TCP_CLOSED ? closed_reason(e) : C2D_END_IDLE);
+            i = prev;
+        }
     }
 }
 
 void c2d_flowtable_flush(c2d_flowtable *ft) {
     if (!ft) return;
-    while (ft->lru_tail != NIL) {
-        uint32_t i = ft->lru_tail;
+    uint32_t i;
+    while ((i = idle_longest(ft)) != NIL)
         end_entry(ft, i, is_closed(&ft->entries[i]) ? closed_reason(&ft->entries[i]) : C2D_END_FLUSH);
-    }
 }
 
 /* --------------------------------------------------------------- rules */
