@@ -417,6 +417,27 @@ static void test_decode_vlan_ipv6_ext_truncation(void **state) {
     /* non-first IPv6 fragment */
     frame[14 + 40 + 8 + 16 + 3] = 0x08; /* fragment offset 1 */
     assert_int_equal(c2d_packet_decode(1, frame, (uint32_t)n, 0, &p), C2D_ERR_PKT_FRAGMENT);
+    /* IPv4 with 8 bytes of options (IHL 7): ports and payload found past them */
+    {
+        uint8_t opt[256];
+        wbuf ob = {opt, 0, sizeof opt};
+        pkt_spec so = {.src = "10.1.1.1", .dst = "10.1.1.2", .sp = 1111, .dp = 2222, .proto = 17,
+                       .payload = (const uint8_t *)"xyz", .plen = 3};
+        build_ip(&ob, &so);
+        uint8_t with[256];
+        memcpy(with, opt, 20);
+        with[0] = 0x47;
+        with[2] = 0; with[3] = (uint8_t)(ob.n + 8);
+        memset(with + 20, 1, 8); /* NOP options */
+        memcpy(with + 28, opt + 20, ob.n - 20);
+        assert_int_equal(c2d_packet_decode(C2D_LINKTYPE_RAW, with, (uint32_t)ob.n + 8, 0, &p), C2D_OK);
+        assert_int_equal(p.src_port, 1111);
+        assert_int_equal(p.dst_port, 2222);
+        assert_int_equal(p.ip_bytes, ob.n + 8);
+        assert_int_equal(p.payload_len, 3);
+        assert_memory_equal(p.payload, "xyz", 3);
+        assert_int_equal(c2d_packet_decode(C2D_LINKTYPE_IPV4, with, 27, 0, &p), C2D_ERR_PKT_TRUNCATED);
+    }
     /* IPv4 non-first fragment, bad IHL, ARP, unknown link type */
     pkt_spec s4 = {.src = "10.1.1.1", .dst = "10.1.1.2", .sp = 1, .dp = 2, .proto = 17};
     n = build_eth(frame, sizeof frame, &s4);
