@@ -1099,14 +1099,24 @@ static void test_dns_events_nxdomain(void **state) {
     feed(ft, S(3), "192.168.1.1", 53, "192.168.1.50", 33335, 17, 0, "\x01\x02", 2); /* bad */
     assert_int_equal(sn.dns_n, 3);
     assert_int_equal(sn.nxdomain, 2);
-    assert_string_equal(sn.last_qname, "xkqjz7f.example.com");
     assert_string_equal(sn.last_client, "192.168.1.50");
+    /* over TCP: 2-byte length prefix; a segment holding only part of a message is skipped */
+    uint8_t tcpmsg[600];
+    tcpmsg[0] = (uint8_t)(n >> 8);
+    tcpmsg[1] = (uint8_t)n;
+    memcpy(tcpmsg + 2, m, n);
+    feed(ft, S(4), "2001:db8::53", 53, "2001:db8::50", 40000, 6, C2D_TCP_ACK | C2D_TCP_PSH, tcpmsg, n + 2);
+    assert_string_equal(sn.last_client, "2001:db8::50");
+    feed(ft, S(4), "2001:db8::53", 53, "2001:db8::50", 40001, 6, C2D_TCP_ACK | C2D_TCP_PSH, tcpmsg, n);
+    assert_int_equal(sn.dns_n, 4);
+    assert_int_equal(sn.nxdomain, 3);
+    assert_string_equal(sn.last_qname, "xkqjz7f.example.com");
     c2d_flow_stats st = {.size = sizeof st};
     c2d_flowtable_stats(ft, &st);
-    assert_int_equal(st.dns_messages, 3);
+    assert_int_equal(st.dns_messages, 4);
     assert_int_equal(st.dns_errors, 1);
     c2d_flowtable_flush(ft);
-    assert_int_equal(sn.n, 3);
+    assert_int_equal(sn.n, 5);
     c2d_flowtable_free(ft);
 }
 
