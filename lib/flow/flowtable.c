@@ -474,7 +474,7 @@ static void accumulate(c2d_flowtable *ft, uint32_t idx, const c2d_packet *p, int
         if (pl > d->max_payload) d->max_payload = pl;
         d->data_pkts++;
         uint32_t cap = ft->set.payload_prefix_len;
-        if (cap && d->prefix_len < cap && p->payload_caplen) {
+        if (cap && d->prefix_len < cap && p->payload_caplen && p->payload) {
             uint32_t take = cap - d->prefix_len;
             if (take > p->payload_caplen) take = p->payload_caplen;
             uint8_t *dst = ft->prefix + ((size_t)idx * 2u + (size_t)dir) * cap + d->prefix_len;
@@ -600,7 +600,8 @@ static void add_keyed(c2d_flowtable *ft, const c2d_packet *p, const flow_key *k,
     int dir = ((e->flags & F_ORIG_IS_A) != 0) == (src_is_a != 0) ? 0 : 1;
     accumulate(ft, idx, p, dir);
     ft->stats.packets++;
-    if (ft->set.parse_dns && p->payload_caplen && (p->src_port == 53 || p->dst_port == 53)) dns_event(ft, p);
+    if (ft->set.parse_dns && p->payload_caplen && p->payload && (p->src_port == 53 || p->dst_port == 53))
+        dns_event(ft, p);
 }
 
 c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *p) {
