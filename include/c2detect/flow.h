@@ -76,7 +76,8 @@ C2D_API c2d_status c2d_capture_open_memory(const void *data, size_t len,
  * Non-packet pcapng blocks are skipped. Allocates nothing. Since 0.1.0. */
 C2D_API c2d_status c2d_capture_next(c2d_capture *cap, c2d_frame *frame);
 
-/* Bytes of input consumed so far (for progress display). Since 0.1.0. */
+/* Bytes of input consumed so far (for progress display); 0 for NULL.
+ * Since 0.1.0. */
 C2D_API uint64_t c2d_capture_offset(const c2d_capture *cap);
 
 /* Close and release. NULL is a no-op. Since 0.1.0. */
@@ -161,7 +162,8 @@ typedef struct c2d_flow_settings {
     int parse_dns;                  /* 1 (default): parse UDP/TCP port 53 payloads and report DNS events */
 } c2d_flow_settings;
 
-/* Fill `s` with the defaults listed above (including s->size). Since 0.1.0. */
+/* Fill `s` with the defaults listed above (including s->size); NULL is a
+ * no-op. Thread-safe. Since 0.1.0. */
 C2D_API void c2d_flow_settings_default(c2d_flow_settings *s);
 
 /* How a session ended. */
@@ -285,10 +287,12 @@ C2D_API void c2d_flowtable_free(c2d_flowtable *ft);
  * C2D_ERR_MALFORMED, C2D_ERR_LIMIT. Since 0.1.0. */
 C2D_API c2d_status c2d_flowtable_add_local_net(c2d_flowtable *ft, const char *cidr);
 
-/* Set (or clear with NULL) the ended-session callback. Since 0.1.0. */
+/* Set (or clear with NULL) the ended-session callback; `user` is passed back
+ * unchanged and must outlive its use. NULL ft is a no-op. Since 0.1.0. */
 C2D_API void c2d_flowtable_set_session_callback(c2d_flowtable *ft, c2d_session_fn fn, void *user);
 
-/* Set (or clear with NULL) the DNS callback. Since 0.1.0. */
+/* Set (or clear with NULL) the DNS callback, called for every DNS message
+ * (queries and responses) seen on port 53. NULL ft is a no-op. Since 0.1.0. */
 C2D_API void c2d_flowtable_set_dns_callback(c2d_flowtable *ft, c2d_dns_fn fn, void *user);
 
 /* Accumulate one decoded packet. Allocates nothing. Returns C2D_OK, or
@@ -305,18 +309,21 @@ C2D_API c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet 
 C2D_API c2d_status c2d_flowtable_add_packets(c2d_flowtable *ft, const c2d_packet *pkts, size_t n,
                                              size_t *n_added);
 
-/* Decode a frame (c2d_packet_decode) and accumulate it. Decode failures are
- * counted in the stats by reason and returned (they are not fatal).
+/* Decode a frame (c2d_packet_decode) and accumulate it. Allocates nothing.
+ * Returns C2D_OK; or, counted in the stats and not fatal to the table:
+ * C2D_ERR_PKT_TRUNCATED, C2D_ERR_PKT_MALFORMED, C2D_ERR_PKT_UNSUPPORTED
+ * (undecoded link/network layer, or an IP protocol other than TCP/UDP),
+ * C2D_ERR_PKT_FRAGMENT; C2D_ERR_INVALID_ARG (NULL, frame->size too small).
  * Since 0.1.0. */
 C2D_API c2d_status c2d_flowtable_add_frame(c2d_flowtable *ft, const c2d_frame *frame);
 
 /* End every session whose timeout has passed at `now_ns` (callback reason
  * idle, fin or rst). Call it regularly, e.g. once per second of capture time.
- * Since 0.1.0. */
+ * Costs only the sessions it ends. NULL is a no-op. Since 0.1.0. */
 C2D_API void c2d_flowtable_expire(c2d_flowtable *ft, uint64_t now_ns);
 
-/* End every session (reason flush, or fin/rst for closed ones) and empty the
- * table. Since 0.1.0. */
+/* End every session, idle-longest first (reason flush, or fin/rst for closed
+ * ones), and empty the table; it stays usable. NULL is a no-op. Since 0.1.0. */
 C2D_API void c2d_flowtable_flush(c2d_flowtable *ft);
 
 /* Copy the counters. Returns C2D_OK or C2D_ERR_INVALID_ARG. Since 0.1.0. */
@@ -333,7 +340,7 @@ typedef struct c2d_session_rules {
     double upload_min_ratio;    /* out >> in: 1/in_out_ratio >= this; default 10 */
 } c2d_session_rules;
 
-/* Fill the defaults above. Since 0.1.0. */
+/* Fill the defaults above (including r->size); NULL is a no-op. Since 0.1.0. */
 C2D_API void c2d_session_rules_default(c2d_session_rules *r);
 
 /* Classify an ended session (rules NULL = defaults), in this order:
