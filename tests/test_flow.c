@@ -936,6 +936,100 @@ static void test_add_packets_same_as_add_packet(void **state) {
     free(pk);
 }
 
+/* The table against a naive model (linear arrays, evict the least recently
+ * seen) on a random UDP workload with constant eviction: every ended session
+ * must come out in the same order with the same packet count. A lookup that
+ * misses after a backward-shift deletion would show as an extra session. */
+typedef struct model_out {
+    int n;
+    uint16_t port[60000];
+    uint64_t pkts[60000];
+} model_out;
+
+static void record_model(void *user, const c2d_session *s) {
+    model_out *o = (model_out *)user;
+    assert_true(o->n < 60000);
+    o->port[o->n] = s->orig_p;
+    o->pkts[o->n] = s->orig_pkts;
+    o->n++;
+}
+
+static void test_table_matches_reference_model(void **state) {
+    (void)state;
+    enum { CAP = 64, FLOWS = 200, PKTS = 60000 };
+    static model_out got, want;
+    got.n = want.n = 0;
+    int m_flow[CAP];
+    uint64_t m_last[CAP], m_pkts[CAP];
+    int m_n = 0;
+    c2d_flow_settings set;
+    c2d_flow_settings_default(&set);
+    set.capacity = CAP;
+    set.parse_dns = 0;
+    c2d_flowtable *ft = NULL;
+    assert_int_equal(c2d_flowtable_new(&set, NULL, &ft), C2D_OK);
+    c2d_flowtable_set_session_callback(ft, record_model, &got);
+    c2d_packet p;
+    memset(&p, 0, sizeof p);
+    p.size = sizeof p;
+    p.ip_version = 4;
+    p.ip_proto = 17;
+    p.src_addr[10] = p.src_addr[11] = p.dst_addr[10] = p.dst_addr[11] = 0xff;
+    p.src_addr[12] = 10;
+    p.dst_addr[12] = 192;
+    p.dst_port = 9;
+    uint32_t rng = 99;
+    for (uint64_t t = 1; t <= PKTS; t++) {
+        rng = rng * 1664525u + 1013904223u;
+        /* skewed: half the packets go to 20 hot flows */
+        int f = (rng >> 31) ? (int)((rng >> 8) % 20) : (int)((rng >> 8) % FLOWS);
+        p.ts_ns = t;
+        p.src_port = (uint16_t)(1000 + f);
+        assert_int_equal(c2d_flowtable_add_packet(ft, &p), C2D_OK);
+        int k = -1;
+        for (int i = 0; i < m_n; i++)
+            if (m_flow[i] == f) k = i;
+        if (k < 0) {
+            if (m_n == CAP) {
+                int old = 0;
+                for (int i = 1; i < m_n; i++)
+                    if (m_last[i] < m_last[old]) old = i;
+                want.port[want.n] = (uint16_t)(1000 + m_flow[old]);
+                want.pkts[want.n++] = m_pkts[old];
+                m_flow[old] = m_flow[m_n - 1];
+                m_last[old] = m_last[m_n - 1];
+                m_pkts[old] = m_pkts[m_n - 1];
+                m_n--;
+            }
+            k = m_n++;
+            m_flow[k] = f;
+            m_pkts[k] = 0;
+        }
+        m_last[k] = t;
+        m_pkts[k]++;
+    }
+    c2d_flowtable_flush(ft);
+    while (m_n > 0) {
+        int old = 0;
+        for (int i = 1; i < m_n; i++)
+            if (m_last[i] < m_last[old]) old = i;
+        want.port[want.n] = (uint16_t)(1000 + m_flow[old]);
+        want.pkts[want.n++] = m_pkts[old];
+        m_flow[old] = m_flow[m_n - 1];
+        m_last[old] = m_last[m_n - 1];
+        m_pkts[old] = m_pkts[m_n - 1];
+        m_n--;
+    }
+    assert_int_equal(got.n, want.n);
+    assert_true(want.n > 10000);
+    for (int i = 0; i < want.n; i++) {
+        if (got.port[i] != want.port[i] || got.pkts[i] != want.pkts[i])
+            fail_msg("session %d: port %u pkts %llu, model port %u pkts %llu", i, got.port[i],
+                     (unsigned long long)got.pkts[i], want.port[i], (unsigned long long)want.pkts[i]);
+    }
+    c2d_flowtable_free(ft);
+}
+
 /* 10 million distinct flows against a 1024-session table: memory stays at what
  * c2d_flowtable_new() allocated (no allocation per packet), every flow is
  * started once and all but the last 1024 are evicted. C2D_FLOOD_FLOWS can
@@ -1218,6 +1312,7 @@ int main(void) {
         cmocka_unit_test(test_dns_events_nxdomain),
         cmocka_unit_test(test_real_captures),
         cmocka_unit_test(test_add_packets_same_as_add_packet),
+        cmocka_unit_test(test_table_matches_reference_model),
         cmocka_unit_test(test_flood_10m_flows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
