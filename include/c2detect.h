@@ -8,5 +8,7 @@
 #include "c2detect/model.h"
 #include "c2detect/forest.h"
 #include "c2detect/dga.h"
+#include "c2detect/dns.h"
+#include "c2detect/flow.h"
 
 #endif /* C2DETECT_H */

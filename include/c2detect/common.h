@@ -79,6 +79,12 @@ typedef enum c2d_status {
     /* HTTP, -70..-89 */
 
     /* capture, flow, DNS, -90..-109 */
+    C2D_CAPTURE_END = -90,           /* not an error: the capture has no more frames */
+    C2D_ERR_PKT_TRUNCATED = -91,     /* a packet header is cut short by the capture length */
+    C2D_ERR_PKT_MALFORMED = -92,     /* a packet header field has an impossible value */
+    C2D_ERR_PKT_UNSUPPORTED = -93,   /* link type, EtherType or protocol not decoded here */
+    C2D_ERR_PKT_FRAGMENT = -94,      /* a non-first IP fragment (counted, not parsed) */
+    C2D_ERR_DNS_NAME = -95,          /* DNS name with a bad label, looping/forward pointer or over 255 bytes */
 
     /* IOC store and MMDB, -110..-129 */
 

@@ -28,6 +28,12 @@
     /* HTTP */                                                                         \
                                                                                        \
     /* capture, flow, DNS */                                                           \
+    X(C2D_CAPTURE_END, "end of capture")                                               \
+    X(C2D_ERR_PKT_TRUNCATED, "packet truncated by the capture length")                 \
+    X(C2D_ERR_PKT_MALFORMED, "malformed packet header")                                \
+    X(C2D_ERR_PKT_UNSUPPORTED, "link type or protocol not decoded")                    \
+    X(C2D_ERR_PKT_FRAGMENT, "non-first IP fragment")                                   \
+    X(C2D_ERR_DNS_NAME, "bad DNS name (label, pointer loop or length)")                \
                                                                                        \
     /* IOC, MMDB */                                                                    \
                                                                                        \
