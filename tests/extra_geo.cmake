@@ -16,3 +16,15 @@ if(MAXMINDDB_FOUND)
 else()
   message(STATUS "libmaxminddb not found: geo cross-check tests not built")
 endif()
+
+# The c2d program on a database of the fuzz corpus (written by
+# bindings/python/c2detect/mmdb_writer.py, so no shared data is needed).
+set(C2D_GEO_SMALL "${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/mmdb/valid_v6_28.mmdb")
+add_test(NAME cli_geo_lookup COMMAND c2d geo lookup "${C2D_GEO_SMALL}" 8.8.8.8 2001:db8::1 9.9.9.9)
+set_tests_properties(cli_geo_lookup PROPERTIES PASS_REGULAR_EXPRESSION
+  "8\\.8\\.8\\.8\tprefix=24\tcountry=US\tasn=15169\t{\"country\":{\"iso_code\":\"US\"},\"asn\":15169}\n2001:db8::1\tprefix=32\tcountry=DE\t{\"registered_country\":{\"iso_code\":\"DE\"}}\n9\\.9\\.9\\.9\tprefix=[0-9]+\tnot found")
+add_test(NAME cli_geo_info COMMAND c2d geo info "${C2D_GEO_SMALL}")
+set_tests_properties(cli_geo_info PROPERTIES PASS_REGULAR_EXPRESSION
+  "type +c2d-test\nip_version +6\nrecord_size +28\n")
+add_test(NAME cli_geo_corrupt COMMAND c2d geo info "${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/mmdb/corrupt_no_marker.mmdb")
+set_tests_properties(cli_geo_corrupt PROPERTIES WILL_FAIL TRUE)

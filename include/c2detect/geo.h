@@ -108,11 +108,11 @@ C2D_API c2d_status c2d_geodb_open_file(const char *path, const c2d_allocator *al
  * ip_version 4/6, binary_format_major_version 2 are required and type-checked),
  * the search tree's size against the file, and every record of every tree
  * node (each is a node, "empty", or an offset inside the data section).
- * The handle allocates about 330 KiB for an IPv4 first-16-bits table.
- * Returns C2D_OK; C2D_ERR_INVALID_ARG; C2D_ERR_NOMEM; C2D_ERR_BAD_MAGIC (no
- * metadata marker); C2D_ERR_UNSUPPORTED_VERSION (major version not 2);
- * C2D_ERR_MMDB_METADATA; C2D_ERR_MMDB_TREE; C2D_ERR_MMDB_DATA;
- * C2D_ERR_MMDB_POINTER; C2D_ERR_MMDB_DEPTH. *out is NULL on error.
+ * The handle allocates about 320 KiB for an IPv4 first-16-bits table.
+ * Returns C2D_OK; C2D_ERR_INVALID_ARG; C2D_ERR_NOMEM; C2D_ERR_LIMIT (len over
+ * C2D_GEO_MAX_FILE_BYTES); C2D_ERR_BAD_MAGIC (no metadata marker);
+ * C2D_ERR_UNSUPPORTED_VERSION (major version not 2); C2D_ERR_MMDB_METADATA
+ * (also for undecodable metadata); C2D_ERR_MMDB_TREE. *out is NULL on error.
  * Thread-safe. Since 0.1.0. */
 C2D_API c2d_status c2d_geodb_open_memory(const void *data, size_t len,
                                          const c2d_allocator *alloc, c2d_geodb **out);
