@@ -108,7 +108,8 @@ C2D_API c2d_status c2d_geodb_open_file(const char *path, const c2d_allocator *al
  * ip_version 4/6, binary_format_major_version 2 are required and type-checked),
  * the search tree's size against the file, and every record of every tree
  * node (each is a node, "empty", or an offset inside the data section).
- * The handle allocates about 320 KiB for an IPv4 first-16-bits table.
+ * The handle allocates prefix tables of the first 16 address bits: 320 KiB
+ * (IPv4 database) or 640 KiB (IPv6 database, IPv4 and IPv6 tables).
  * Returns C2D_OK; C2D_ERR_INVALID_ARG; C2D_ERR_NOMEM; C2D_ERR_LIMIT (len over
  * C2D_GEO_MAX_FILE_BYTES); C2D_ERR_BAD_MAGIC (no metadata marker);
  * C2D_ERR_UNSUPPORTED_VERSION (major version not 2); C2D_ERR_MMDB_METADATA

@@ -10,7 +10,7 @@
 
 #define MMDB_META_WINDOW (128u * 1024u)
 #define MMDB_SEPARATOR 16u
-#define V4_TABLE_BITS 16u
+#define V4_TABLE_BITS 16u /* also used for the IPv6 table */
 #define V4_TABLE_SIZE (1u << V4_TABLE_BITS)
 
 static const uint8_t mmdb_marker[14] = {0xAB, 0xCD, 0xEF, 'M', 'a', 'x', 'M',
@@ -54,10 +54,13 @@ struct c2d_geodb {
     unsigned ip_version;
     uint32_t ipv4_start;
     unsigned ipv4_start_depth;
-    /* IPv4 acceleration: the record reached after the first 16 bits of an
-     * IPv4 address, and for early ends the depth at which it was reached. */
-    uint32_t *v4_record;
-    uint8_t *v4_depth;
+    /* Prefix tables: the record reached after the first 16 bits of an IPv4
+     * address (from the IPv4 start node) and of an IPv6 address (from the
+     * root), and for walks that ended earlier the depth they ended at. One
+     * block; the IPv6 half exists for IPv6 trees only. */
+    void *tables;
+    uint32_t *v4_record, *v6_record;
+    uint8_t *v4_depth, *v6_depth;
     char *database_type;
     uint16_t fmt_major, fmt_minor;
     uint64_t build_epoch;
@@ -481,18 +484,47 @@ c2d_status c2d_geodb_lookup_ipv4(const c2d_geodb *db, uint32_t addr, c2d_geo_res
     return finish(db, node, depth, r);
 }
 
+/* The IPv6 walk over the address as two 64-bit halves, one copy per record
+ * size. */
+#define C2D_V6_WALK(RECFN)                                                      \
+    do {                                                                        \
+        const uint8_t *tree = db->tree;                                         \
+        for (; depth < 128; depth++) {                                          \
+            uint64_t half = depth < 64 ? hi : lo;                               \
+            unsigned bit = (unsigned)(half >> (63u - (depth & 63u))) & 1u;      \
+            node = RECFN(tree + (size_t)node * NB, bit);                        \
+            if (node >= nc) {                                                   \
+                depth++;                                                        \
+                break;                                                          \
+            }                                                                   \
+        }                                                                       \
+    } while (0)
+
 c2d_status c2d_geodb_lookup_ipv6(const c2d_geodb *db, const uint8_t addr[16], c2d_geo_result *r) {
-    if (!db || !addr || !r || r->size < sizeof *r) return C2D_ERR_INVALID_ARG;
+    if (C2D_UNLIKELY(!db || !addr || !r || r->size < sizeof *r)) return C2D_ERR_INVALID_ARG;
     if (db->ip_version == 4) return C2D_ERR_MMDB_IPV6_IN_IPV4;
-    uint32_t nc = db->node_count, node = 0;
-    unsigned depth = 0;
-    for (; depth < 128; depth++) {
-        unsigned bit = (addr[depth >> 3] >> (7u - (depth & 7u))) & 1u;
-        node = record_of(db, node, bit);
-        if (node >= nc) {
-            depth++;
-            break;
-        }
+    uint32_t nc = db->node_count;
+    uint64_t hi = c2d__ld_u64be(addr), lo = c2d__ld_u64be(addr + 8);
+    uint32_t top = (uint32_t)(hi >> (64u - V4_TABLE_BITS));
+    uint32_t node = db->v6_record[top];
+    unsigned depth = V4_TABLE_BITS;
+    if (node >= nc) return finish(db, node, db->v6_depth[top], r);
+    switch (db->record_size) {
+    case 24: {
+        enum { NB = 6 };
+        C2D_V6_WALK(rec24);
+        break;
+    }
+    case 28: {
+        enum { NB = 7 };
+        C2D_V6_WALK(rec28);
+        break;
+    }
+    default: {
+        enum { NB = 8 };
+        C2D_V6_WALK(rec32);
+        break;
+    }
     }
     return finish(db, node, depth, r);
 }
@@ -696,18 +728,19 @@ static c2d_status check_tree(const c2d_geodb *db) {
     return C2D_OK;
 }
 
-static void fill_v4_table(c2d_geodb *db, uint32_t node, unsigned depth, uint32_t prefix) {
+static void fill_table(const c2d_geodb *db, uint32_t *rec, uint8_t *dep, uint32_t node,
+                       unsigned depth, uint32_t prefix) {
     if (node >= db->node_count || depth == V4_TABLE_BITS) {
         uint32_t span = 1u << (V4_TABLE_BITS - depth);
         uint32_t base = prefix << (V4_TABLE_BITS - depth);
         for (uint32_t k = 0; k < span; k++) {
-            db->v4_record[base + k] = node;
-            db->v4_depth[base + k] = (uint8_t)depth;
+            rec[base + k] = node;
+            dep[base + k] = (uint8_t)depth;
         }
         return;
     }
-    fill_v4_table(db, record_of(db, node, 0), depth + 1, prefix << 1);
-    fill_v4_table(db, record_of(db, node, 1), depth + 1, prefix << 1 | 1u);
+    fill_table(db, rec, dep, record_of(db, node, 0), depth + 1, prefix << 1);
+    fill_table(db, rec, dep, record_of(db, node, 1), depth + 1, prefix << 1 | 1u);
 }
 
 static c2d_status open_common(const uint8_t *p, size_t len, c2d_geodb *db) {
@@ -734,10 +767,18 @@ static c2d_status open_common(const uint8_t *p, size_t len, c2d_geodb *db) {
         for (; depth < 96 && node < db->node_count; depth++) node = record_of(db, node, 0);
     db->ipv4_start = node;
     db->ipv4_start_depth = depth;
-    db->v4_record = c2d__calloc(&db->alloc, V4_TABLE_SIZE, sizeof *db->v4_record);
-    db->v4_depth = c2d__calloc(&db->alloc, V4_TABLE_SIZE, 1);
-    if (!db->v4_record || !db->v4_depth) return C2D_ERR_NOMEM;
-    fill_v4_table(db, node, 0, 0);
+    size_t n_tables = db->ip_version == 6 ? 2 : 1;
+    uint8_t *t = c2d__alloc(&db->alloc, n_tables * V4_TABLE_SIZE * (sizeof(uint32_t) + 1));
+    if (!t) return C2D_ERR_NOMEM;
+    db->tables = t;
+    db->v4_record = (uint32_t *)(void *)t;
+    db->v4_depth = t + n_tables * V4_TABLE_SIZE * sizeof(uint32_t);
+    fill_table(db, db->v4_record, db->v4_depth, node, 0, 0);
+    if (n_tables == 2) {
+        db->v6_record = db->v4_record + V4_TABLE_SIZE;
+        db->v6_depth = db->v4_depth + V4_TABLE_SIZE;
+        fill_table(db, db->v6_record, db->v6_depth, 0, 0, 0);
+    }
     if (!db->database_type) {
         db->database_type = c2d__alloc(&db->alloc, 1);
         if (!db->database_type) return C2D_ERR_NOMEM;
@@ -794,8 +835,7 @@ c2d_status c2d_geodb_open_file(const char *path, const c2d_allocator *alloc, c2d
 void c2d_geodb_free(c2d_geodb *db) {
     if (!db) return;
     c2d_allocator a = db->alloc;
-    c2d__free(&a, db->v4_record);
-    c2d__free(&a, db->v4_depth);
+    c2d__free(&a, db->tables);
     c2d__free(&a, db->database_type);
     c2d__free(&a, db->file_block);
     c2d__free(&a, db);
