@@ -28,3 +28,13 @@ set_tests_properties(cli_geo_info PROPERTIES PASS_REGULAR_EXPRESSION
   "type +c2d-test\nip_version +6\nrecord_size +28\n")
 add_test(NAME cli_geo_corrupt COMMAND c2d geo info "${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/mmdb/corrupt_no_marker.mmdb")
 set_tests_properties(cli_geo_corrupt PROPERTIES WILL_FAIL TRUE)
+
+# Python binding (ctypes) over databases written by c2detect.mmdb_writer. Not in
+# sanitizer builds: an ASan-instrumented library cannot be loaded into Python.
+if(TARGET c2detect_shared AND NOT C2D_SANITIZE AND EXISTS /usr/bin/python3)
+  add_test(NAME geo_python
+    COMMAND /usr/bin/python3 -m pytest -q -p no:cacheprovider
+            "${PROJECT_SOURCE_DIR}/bindings/python/tests/test_geo.py")
+  set_tests_properties(geo_python PROPERTIES ENVIRONMENT
+    "PYTHONPATH=${PROJECT_SOURCE_DIR}/bindings/python;C2D_LIBRARY=$<TARGET_FILE:c2detect_shared>")
+endif()
