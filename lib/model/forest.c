@@ -8,7 +8,7 @@
 
 enum { NODE_BYTES = 12, LEAF_FEATURE = 0xFFFF, MAX_TREES = 100000,
        MAX_NODES_TOTAL = 1 << 26, MAX_TREE_NODES = 1 << 24, MAX_DEPTH = 1000,
-       MAX_CLASSES = 128, BATCH = 16 };
+       MAX_CLASSES = 128, ROW_BLOCK = 64, TREE_BLOCK = 16 };
 
 void c2d__forest_release(c2d_model *m) {
     c2d__forest *f = &m->forest;
@@ -184,11 +184,15 @@ c2d_status c2d_forest_predict(const c2d_model *m, const float *row, size_t row_l
     return c2d_forest_predict_batch(m, row, 1, f->n_features, proba, f->n_classes);
 }
 
-/* Walk `nrows` (<= BATCH) rows through every tree and write probabilities. */
-static void walk_block(const c2d__forest *f, const float *const *rows, size_t nrows, double *acc) {
+/* Batch walk, tree-major: one tree at a time over a block of up to ROW_BLOCK
+ * rows, so the tree's hot upper levels stay in L1/L2 while many independent
+ * row cursors are in flight. Leaf values are added in tree order, the same
+ * order as walk_one_row, so both give identical sums. */
+static void walk_rows(const c2d__forest *f, const float *rows, size_t stride, size_t nrows,
+                      double *acc) {
     const c2d__fnode *nodes = f->nodes;
     const uint32_t nout = f->n_outputs;
-    uint32_t idx[BATCH];
+    uint32_t idx[ROW_BLOCK];
     memset(acc, 0, sizeof(double) * nrows * nout);
     for (uint32_t t = 0; t < f->n_trees; t++) {
         const uint32_t root = f->tree_root[t];
@@ -196,7 +200,7 @@ static void walk_block(const c2d__forest *f, const float *const *rows, size_t nr
         for (uint32_t d = f->tree_depth[t]; d > 0; d--) {
             for (size_t r = 0; r < nrows; r++) {
                 const c2d__fnode *n = &nodes[idx[r]];
-                idx[r] = n->child + (uint32_t)!(rows[r][n->feature] <= n->threshold);
+                idx[r] = n->child + (uint32_t)!(rows[r * stride + n->feature] <= n->threshold);
             }
         }
         if (nout == 1) {
@@ -210,6 +214,33 @@ static void walk_block(const c2d__forest *f, const float *const *rows, size_t nr
     }
 }
 
+/* Single-row walk: TREE_BLOCK trees at once, so their dependent node loads
+ * overlap instead of paying one memory latency per level per tree. */
+static void walk_one_row(const c2d__forest *f, const float *row, double *acc) {
+    const c2d__fnode *nodes = f->nodes;
+    const uint32_t nout = f->n_outputs;
+    uint32_t idx[TREE_BLOCK];
+    memset(acc, 0, sizeof(double) * nout);
+    for (uint32_t t0 = 0; t0 < f->n_trees; t0 += TREE_BLOCK) {
+        const uint32_t nt = f->n_trees - t0 < TREE_BLOCK ? f->n_trees - t0 : TREE_BLOCK;
+        uint32_t depth = 0;
+        for (uint32_t j = 0; j < nt; j++) {
+            idx[j] = f->tree_root[t0 + j];
+            if (f->tree_depth[t0 + j] > depth) depth = f->tree_depth[t0 + j];
+        }
+        for (; depth > 0; depth--) {
+            for (uint32_t j = 0; j < nt; j++) {
+                const c2d__fnode *n = &nodes[idx[j]];
+                idx[j] = n->child + (uint32_t)!(row[n->feature] <= n->threshold);
+            }
+        }
+        for (uint32_t j = 0; j < nt; j++) {
+            const uint32_t leaf = nodes[idx[j]].leaf;
+            for (uint32_t k = 0; k < nout; k++) acc[k] += leaf_value(f, leaf, k);
+        }
+    }
+}
+
 c2d_status c2d_forest_predict_batch(const c2d_model *m, const float *rows, size_t n_rows,
                                     size_t row_stride, float *proba, size_t proba_stride) {
     c2d_status st = check_model(m);
@@ -218,17 +249,20 @@ c2d_status c2d_forest_predict_batch(const c2d_model *m, const float *rows, size_
     if (n_rows == 0) return C2D_OK;
     if (!rows || !proba || row_stride < f->n_features || proba_stride < f->n_classes)
         return C2D_ERR_INVALID_ARG;
-    /* Per-row double accumulators for one block live on the stack (16 KiB):
-     * blocks shrink as classes grow, so the sum order per row never changes
-     * and single-row and batch results are identical. */
-    double acc[BATCH * MAX_CLASSES / 8];
+    if (n_rows == 1) {
+        double acc[MAX_CLASSES];
+        walk_one_row(f, rows, acc);
+        finish(f, acc, proba);
+        return C2D_OK;
+    }
+    /* Per-row double accumulators for one block live on the stack (8 KiB);
+     * blocks shrink as classes grow. */
+    double acc[ROW_BLOCK * 4];
     size_t block = (sizeof acc / sizeof acc[0]) / f->n_outputs;
-    if (block > BATCH) block = BATCH;
-    const float *ptrs[BATCH];
+    if (block > ROW_BLOCK) block = ROW_BLOCK;
     for (size_t i = 0; i < n_rows; i += block) {
         const size_t nb = n_rows - i < block ? n_rows - i : block;
-        for (size_t r = 0; r < nb; r++) ptrs[r] = rows + (i + r) * row_stride;
-        walk_block(f, ptrs, nb, acc);
+        walk_rows(f, rows + i * row_stride, row_stride, nb, acc);
         for (size_t r = 0; r < nb; r++)
             finish(f, acc + r * f->n_outputs, proba + (i + r) * proba_stride);
     }

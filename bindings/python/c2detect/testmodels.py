@@ -2,7 +2,7 @@
 
     python3 -m c2detect.testmodels lib/models/test.c2dm tests/golden/forest3.c2dm
 
-rewrites both; the Python tests check that the committed bytes equal what this
+rewrites both, and the corrupt variants in tests/corrupt/model/; the Python tests check that the committed bytes equal what this
 module produces, and the C tests check the predictions worked out by hand below.
 """
 import sys
@@ -46,6 +46,37 @@ def golden_multiclass_model() -> bytes:
     })
 
 
+def corrupt_models() -> dict:
+    """Hostile variants of the golden model for tests/corrupt/model/. Edits are
+    resealed with valid CRCs where the point is the structural check behind them."""
+    import struct
+
+    from .c2dm import SEC_FOREST_NODES, pack_container, read_container
+
+    good = golden_multiclass_model()
+    kind, sections, _ = read_container(good)
+
+    def with_nodes(edit):
+        nodes = bytearray(sections[SEC_FOREST_NODES])
+        edit(nodes)
+        s = dict(sections)
+        s[SEC_FOREST_NODES] = bytes(nodes)
+        return pack_container(kind, s)
+
+    flipped = bytearray(good)
+    flipped[good.index(struct.pack("<f", 5.0))] ^= 0x01   # a threshold bit, CRC left stale
+    bad_offset = bytearray(good)
+    struct.pack_into("<Q", bad_offset, 64 + 8, 1 << 40)     # META offset far past the end
+    return {
+        "bitflip_node.c2dm": bytes(flipped),
+        "cycle.c2dm": with_nodes(lambda n: struct.pack_into("<I", n, 8 + 24, 0)),  # node 2 -> node 0
+        "truncated_half.c2dm": good[: len(good) // 2],
+        "bad_offset.c2dm": bytes(bad_offset),
+        "empty.c2dm": b"",
+        "zero_header.c2dm": b"C2DM\r\n\x1a\n" + b"\0" * 56,
+    }
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__)
@@ -54,6 +85,12 @@ def main(argv):
         f.write(builtin_test_model())
     with open(argv[2], "wb") as f:
         f.write(golden_multiclass_model())
+    import os
+    corrupt_dir = os.path.join(os.path.dirname(argv[2]), "..", "corrupt", "model")
+    os.makedirs(corrupt_dir, exist_ok=True)
+    for name, data in corrupt_models().items():
+        with open(os.path.join(corrupt_dir, name), "wb") as f:
+            f.write(data)
     return 0
 
 
