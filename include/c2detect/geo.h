@@ -128,14 +128,15 @@ C2D_API c2d_status c2d_geodb_info(const c2d_geodb *db, c2d_geodb_info_t *info);
 
 /* Look up an IPv4 address given as a host-order integer (8.8.8.8 is
  * 0x08080808). In an IPv6 database the IPv4 subtree (::a.b.c.d) is used.
- * Returns C2D_OK (with r->found 0 or 1) or C2D_ERR_INVALID_ARG. Allocates
- * nothing; thread-safe. Since 0.1.0. */
+ * Returns C2D_OK (with r->found 0 or 1); C2D_ERR_INVALID_ARG; C2D_ERR_MMDB_TREE
+ * (the tree is deeper than the address: a loop). Allocates nothing;
+ * thread-safe. Since 0.1.0. */
 C2D_API c2d_status c2d_geodb_lookup_ipv4(const c2d_geodb *db, uint32_t addr,
                                          c2d_geo_result *r);
 
 /* Look up an IPv6 address (16 bytes, network order). Returns C2D_OK;
  * C2D_ERR_INVALID_ARG; C2D_ERR_MMDB_IPV6_IN_IPV4 (an IPv4-only database);
- * C2D_ERR_MMDB_TREE (the tree is deeper than 128 bits). Allocates nothing;
+ * C2D_ERR_MMDB_TREE (the tree is deeper than 128 bits: a loop). Allocates nothing;
  * thread-safe. Since 0.1.0. */
 C2D_API c2d_status c2d_geodb_lookup_ipv6(const c2d_geodb *db, const uint8_t addr[16],
                                          c2d_geo_result *r);

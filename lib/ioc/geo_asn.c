@@ -16,10 +16,15 @@ typedef struct build_range {
     uint32_t line;
 } build_range;
 
+/* first[p]: number of ranges starting below p << 16, for p = 0..65536; a
+ * lookup binary-searches only the ranges of its /16 and the one before. */
+#define ASN_INDEX_SIZE 65537u
+
 struct c2d_asntable {
     c2d_allocator alloc;
     asn_range *ranges;
     size_t n;
+    uint32_t *first;
     char *names;
     size_t names_len, names_cap;
     size_t distinct;
@@ -176,6 +181,7 @@ void c2d_asntable_free(c2d_asntable *t) {
     if (!t) return;
     c2d_allocator a = t->alloc;
     c2d__free(&a, t->ranges);
+    c2d__free(&a, t->first);
     c2d__free(&a, t->names);
     c2d__free(&a, t);
 }
@@ -232,6 +238,15 @@ static c2d_status build(c2d_asntable *t, const char *text, size_t len, c2d_asnta
             t->ranges[m++] = r;
         }
         t->n = m;
+        t->first = c2d__calloc(&t->alloc, ASN_INDEX_SIZE, sizeof *t->first);
+        if (!t->first) st = C2D_ERR_NOMEM;
+    }
+    if (st == C2D_OK) {
+        size_t i = 0;
+        for (uint64_t p = 0; p < ASN_INDEX_SIZE; p++) {
+            while (i < t->n && t->ranges[i].start < p << 16) i++;
+            t->first[p] = (uint32_t)i;
+        }
     }
     c2d__free(&t->alloc, br);
     c2d__free(&t->alloc, org);
@@ -260,7 +275,8 @@ c2d_status c2d_asntable_load_memory(const char *text, size_t len, const c2d_allo
     }
     local.ranges = t->n;
     local.distinct_orgs = t->distinct;
-    local.bytes = sizeof *t + (t->n ? t->n : 1) * sizeof *t->ranges + t->names_cap;
+    local.bytes = sizeof *t + (t->n ? t->n : 1) * sizeof *t->ranges + t->names_cap +
+                  ASN_INDEX_SIZE * sizeof *t->first;
     if (stats) *stats = local;
     *out = t;
     return C2D_OK;
@@ -286,14 +302,16 @@ c2d_status c2d_asntable_load_file(const char *path, const c2d_allocator *alloc, 
 c2d_status c2d_asntable_lookup(const c2d_asntable *t, uint32_t addr, uint32_t *asn, const char **org,
                                size_t *org_len) {
     if (!t) return C2D_ERR_INVALID_ARG;
-    /* last range whose start <= addr */
-    size_t lo = 0, hi = t->n;
+    /* last range whose start <= addr: one of this /16's ranges, or the last
+     * range starting before the /16 */
+    uint32_t p = addr >> 16;
+    size_t begin = t->first[p] ? t->first[p] - 1u : 0, lo = begin, hi = t->first[p + 1];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (t->ranges[mid].start <= addr) lo = mid + 1;
         else hi = mid;
     }
-    if (lo == 0 || t->ranges[lo - 1].end < addr) return C2D_ERR_NOT_FOUND;
+    if (lo == begin || t->ranges[lo - 1].end < addr) return C2D_ERR_NOT_FOUND;
     const asn_range *r = &t->ranges[lo - 1];
     if (asn) *asn = r->asn;
     if (org) *org = t->names + r->org;

@@ -62,3 +62,34 @@ def test_shared_country_db():
         assert db.country("1.1.1.1") == "AU"
         assert db.lookup("2001:4860:4860::8888") == {"country_code": "US"}
         assert db.prefix_len("2001:4860:4860::8888") == 32
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(SHARED, "asn-ipv4.csv.gz")), reason="no shared data")
+def test_shared_asn_table_against_bisect(tmp_path):
+    import bisect
+    import csv
+    import gzip
+    import ipaddress
+    import random
+
+    text = gzip.open(os.path.join(SHARED, "asn-ipv4.csv.gz"), "rt", encoding="utf-8").read()
+    plain = tmp_path / "asn.csv"
+    plain.write_text(text, encoding="utf-8")
+    table = AsnTable(str(plain))
+    rows = sorted((int(ipaddress.IPv4Address(a)), int(ipaddress.IPv4Address(b)), int(n), o)
+                  for a, b, n, o in csv.reader(text.splitlines()))
+    ranges = []  # the documented overlap rule: the earlier range wins
+    for s, e, n, o in rows:
+        if ranges and s <= ranges[-1][1]:
+            if e <= ranges[-1][1]:
+                continue
+            s = ranges[-1][1] + 1
+        ranges.append((s, e, n, o))
+    starts = [r[0] for r in ranges]
+    rnd = random.Random(7)
+    for _ in range(30000):
+        a = rnd.getrandbits(32)
+        i = bisect.bisect_right(starts, a) - 1
+        want = (ranges[i][2], ranges[i][3]) if i >= 0 and ranges[i][1] >= a else None
+        assert table.lookup(str(ipaddress.IPv4Address(a))) == want
+    assert table.stats.ranges == len(ranges)
