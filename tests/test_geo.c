@@ -722,6 +722,22 @@ static void test_oom(void **state) {
         assert_int_equal(ta.live, 0);
     }
     assert_int_equal(needed, 4); /* handle, database_type, prefix tables, then success */
+    /* lookups, getters and iteration allocate nothing */
+    test_alloc counting;
+    test_alloc_init(&counting, 0);
+    c2d_geodb *db = NULL;
+    assert_int_equal(c2d_geodb_open_memory(f, n, &counting.api, &db), C2D_OK);
+    long calls = counting.calls;
+    for (uint32_t a = 0; a < 100000; a++) {
+        c2d_geo_result r = {.size = sizeof r};
+        assert_int_equal(c2d_geodb_lookup_ipv4(db, 0x01010000u + a * 7u, &r), C2D_OK);
+        char iso[3];
+        (void)c2d_geodb_country(db, &r, iso);
+    }
+    check_types(db, "1.1.1.1");
+    assert_int_equal(counting.calls, calls);
+    c2d_geodb_free(db);
+    assert_int_equal(counting.live, 0);
     free(f);
     static const char csv[] = "1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n1.0.4.0,1.0.7.255,38803,Gtelecom\n";
     for (long k = 1; k < 50; k++) {
