@@ -254,6 +254,28 @@ static c2d_status skip_item(const uint8_t *p, size_t len, size_t pos, size_t *en
     return C2D_OK;
 }
 
+/* A map key at `pos`: a string, directly or through one pointer, without
+ * building a value. *after is the position after the key's own bytes. */
+static c2d_status read_key(const uint8_t *p, size_t len, size_t pos, const uint8_t **key,
+                           uint32_t *key_len, size_t *after) {
+    item it;
+    c2d_status st = read_ctrl(p, len, pos, &it);
+    if (st != C2D_OK) return st;
+    size_t next = it.payload;
+    if (it.type == T_POINTER) {
+        if (it.size >= len) return C2D_ERR_MMDB_POINTER;
+        if ((st = read_ctrl(p, len, it.size, &it)) != C2D_OK) return st;
+        if (it.type == T_POINTER) return C2D_ERR_MMDB_POINTER;
+    } else {
+        next = it.payload + it.size; /* checked just below for strings */
+    }
+    if (it.type != T_STRING || it.size > len - it.payload) return C2D_ERR_MMDB_DATA;
+    *key = p + it.payload;
+    *key_len = it.size;
+    *after = next;
+    return C2D_OK;
+}
+
 static bool value_ok(const c2d_geo_value *v) {
     return v && v->size >= sizeof(c2d_geo_value);
 }
@@ -300,11 +322,11 @@ static c2d_status child(const c2d_geodb *db, const c2d_geo_value *from, const ch
     }
     size_t step_len = strlen(step);
     for (uint32_t i = 0; i < from->count; i++) {
-        c2d_geo_value key;
+        const uint8_t *key;
+        uint32_t key_len;
         size_t after;
-        if ((st = decode_at(db, section, pos, depth, &key, &after)) != C2D_OK) return st;
-        if (key.type != C2D_GEO_STRING) return C2D_ERR_MMDB_DATA;
-        if (key.count == step_len && memcmp(key.bytes, step, step_len) == 0)
+        if ((st = read_key(p, len, pos, &key, &key_len, &after)) != C2D_OK) return st;
+        if (key_len == step_len && memcmp(key, step, step_len) == 0)
             return decode_at(db, section, after, depth, out, NULL);
         if ((st = skip_item(p, len, after, &pos)) != C2D_OK) return st;
     }
