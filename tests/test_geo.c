@@ -440,7 +440,7 @@ static void test_sizes_and_versions(void **state) {
             size_t n;
             uint8_t *f = make_db(sizes[s], ipv, &n);
             c2d_geodb *db = open_mem(f, n);
-            c2d_geodb_info_t info = {.size = sizeof info};
+            c2d_geodb_summary info = {.size = sizeof info};
             assert_int_equal(c2d_geodb_info(db, &info), C2D_OK);
             assert_int_equal(info.record_size, sizes[s]);
             assert_int_equal(info.ip_version, ipv);
@@ -872,7 +872,7 @@ static void test_shared_files(void **state) {
     assert_int_equal(r.prefix_len, 32);
     assert_int_equal(c2d_geodb_country(db, &r, iso), C2D_OK);
     assert_string_equal(iso, "US");
-    c2d_geodb_info_t info = {.size = sizeof info};
+    c2d_geodb_summary info = {.size = sizeof info};
     assert_int_equal(c2d_geodb_info(db, &info), C2D_OK);
     assert_int_equal(info.node_count, 1306595);
     assert_string_equal(info.database_type, "country ipvAll");

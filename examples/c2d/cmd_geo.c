@@ -77,7 +77,7 @@ static int geo_info(const char *path) {
     c2d_geodb *db = NULL;
     c2d_status st = c2d_geodb_open_file(path, NULL, &db);
     if (st != C2D_OK) return c2d_cli_fail(path, st);
-    c2d_geodb_info_t in = {.size = sizeof in};
+    c2d_geodb_summary in = {.size = sizeof in};
     c2d_geodb_info(db, &in);
     printf("%-14s %s\n", "type", in.database_type);
     printf("%-14s %u\n", "ip_version", in.ip_version);

@@ -76,8 +76,8 @@ typedef struct c2d_geo_result {
 } c2d_geo_result;
 
 /* Database metadata, filled by c2d_geodb_info(). Set
- * `size = sizeof(c2d_geodb_info_t)`. Since 0.1.0. */
-typedef struct c2d_geodb_info_t {
+ * `size = sizeof(c2d_geodb_summary)`. Since 0.1.0. */
+typedef struct c2d_geodb_summary {
     size_t size;
     uint32_t node_count;         /* search-tree nodes */
     uint16_t record_size;        /* 24, 28 or 32 bits */
@@ -89,7 +89,7 @@ typedef struct c2d_geodb_info_t {
     size_t file_bytes;           /* whole file */
     size_t data_section_bytes;   /* data section (between tree separator and metadata) */
     unsigned ipv4_start_depth;   /* IPv6 trees: bits walked to the IPv4 subtree (96 normally) */
-} c2d_geodb_info_t;
+} c2d_geodb_summary;
 
 /* Open a MaxMind DB file. The file is read into one block from `alloc`
  * (malloc when NULL) and validated (see c2d_geodb_open_memory). On success
@@ -124,7 +124,7 @@ C2D_API void c2d_geodb_free(c2d_geodb *db);
 
 /* Fill *info from the metadata. Returns C2D_OK or C2D_ERR_INVALID_ARG (NULL,
  * or info->size too small). Thread-safe. Since 0.1.0. */
-C2D_API c2d_status c2d_geodb_info(const c2d_geodb *db, c2d_geodb_info_t *info);
+C2D_API c2d_status c2d_geodb_info(const c2d_geodb *db, c2d_geodb_summary *info);
 
 /* Look up an IPv4 address given as a host-order integer (8.8.8.8 is
  * 0x08080808). In an IPv6 database the IPv4 subtree (::a.b.c.d) is used.

@@ -863,7 +863,7 @@ void c2d_geodb_free(c2d_geodb *db) {
     c2d__free(&a, db);
 }
 
-c2d_status c2d_geodb_info(const c2d_geodb *db, c2d_geodb_info_t *info) {
+c2d_status c2d_geodb_info(const c2d_geodb *db, c2d_geodb_summary *info) {
     if (!db || !info || info->size < sizeof *info) return C2D_ERR_INVALID_ARG;
     info->node_count = db->node_count;
     info->record_size = (uint16_t)db->record_size;
