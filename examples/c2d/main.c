@@ -11,6 +11,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"version", c2d_cmd_version, "version                      library and header versions, CPU features"},
+    {"dga", c2d_cmd_dga, "dga [--json] [--threshold T] [--allow FILE] [NAME...]   score names (stdin if none)"},
     {"model", c2d_cmd_model, "model info FILE|--builtin NAME   describe a .c2dm model; model list"},
     {"geo", c2d_cmd_geo, "geo info DB | lookup DB IP... | asn CSV IP...   MMDB and ASN table lookups"},
 };

@@ -70,6 +70,11 @@ typedef enum c2d_status {
     C2D_ERR_STATE = -15,             /* call not allowed in the object's current state */
 
     /* domain names, -50..-69 */
+    C2D_ERR_NAME_EMPTY = -50,          /* empty query name (or just ".") */
+    C2D_ERR_NAME_EMPTY_LABEL = -51,    /* a label is empty: leading dot or ".." */
+    C2D_ERR_NAME_LABEL_TOO_LONG = -52, /* a label is longer than 63 bytes */
+    C2D_ERR_NAME_TOO_LONG = -53,       /* name longer than 253 bytes (without the trailing dot) */
+    C2D_ERR_NAME_BAD_CHAR = -54,       /* a byte other than ASCII letter, digit, '-', '_', '.' */
 
     /* HTTP, -70..-89 */
 
