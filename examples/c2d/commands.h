@@ -10,6 +10,7 @@
  * returns the process exit status: 0 ok, 1 findings/errors in input, 2 usage. */
 int c2d_cmd_version(int argc, char **argv);
 int c2d_cmd_model(int argc, char **argv);
+int c2d_cmd_geo(int argc, char **argv);
 int c2d_cmd_dga(int argc, char **argv);
 int c2d_cmd_sessions(int argc, char **argv);
 
