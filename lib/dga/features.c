@@ -1,4 +1,5 @@
-/* FANCI-style features of one query name (schema dga-fanci-v1). Every feature is
+/* FANCI-style features of one query name (schema dga-fanci-v1) and the letter
+ * n-gram language features appended by dga-fanci-v2. Every feature is
  * defined in docs/features.md, "DGA features"; bindings/python/c2detect/dga.py is
  * the bit-for-bit twin. Allocation-free, locale-free, double arithmetic. */
 #include <math.h>
@@ -6,7 +7,7 @@
 
 #include "dga/dga_internal.h"
 
-static const char *const feature_names[C2D_DGA_N_FEATURES] = {
+static const char *const feature_names[C2D_DGA_V2_N_FEATURES] = {
     "length", "n_subdomains", "subdomain_len_mean", "has_www_prefix", "valid_tld",
     "has_single_char_subdomain", "is_exclusive_prefix_repetition", "has_tld_as_subdomain",
     "digit_subdomain_ratio", "hex_subdomain_ratio", "underscore_ratio", "has_ip",
@@ -15,10 +16,12 @@ static const char *const feature_names[C2D_DGA_N_FEATURES] = {
     "gram1_mean", "gram1_std", "gram1_median", "gram1_min", "gram1_max", "gram1_p25", "gram1_p75",
     "gram2_mean", "gram2_std", "gram2_median", "gram2_min", "gram2_max", "gram2_p25", "gram2_p75",
     "gram3_mean", "gram3_std", "gram3_median", "gram3_min", "gram3_max", "gram3_p25", "gram3_p75",
-    "entropy"};
+    "entropy",
+    "bigram_surprisal_mean", "bigram_surprisal_max", "trigram_surprisal_mean",
+    "trigram_surprisal_max", "unlikely_bigram_run", "common_trigram_coverage"};
 
 const char *c2d_dga_feature_name(size_t index) {
-    return index < C2D_DGA_N_FEATURES ? feature_names[index] : NULL;
+    return index < C2D_DGA_V2_N_FEATURES ? feature_names[index] : NULL;
 }
 
 /* log2(c) for c = 0..253 (entry 0 unused), as libm's log2 gives them; the Python
@@ -385,6 +388,85 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     else
         ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
     f[C2D_DGA_F_ENTROPY] = (float)entropy;
+}
+
+/* ------------------------------------------------ dga-fanci-v2 language */
+#define Q_PER_BIT 8.0
+#define UNLIKELY_BIGRAM_Q 56u /* p(next | prev) <= 2^-7 */
+#define COMMON_TRIGRAM_Q 24u  /* p(next | two previous) >= 2^-3 */
+
+/* Symbol of a name byte for the n-gram tables: 1..26 for a..z, 0 otherwise. */
+static inline unsigned letter_sym(char c) {
+    unsigned u = (unsigned)(uint8_t)c - 'a';
+    return u < 26u ? u + 1u : 0u;
+}
+
+void c2d__dga_language_of(const c2d__dname *d, float *out) {
+    size_t n_sub = d->n_labels - d->n_suffix_labels;
+    uint32_t s2 = 0, n2 = 0, m2 = 0, s3 = 0, n3 = 0, m3 = 0;
+    size_t longest = 0, letters = 0, covered = 0;
+    for (size_t i = 0; i < n_sub; i++) {
+        const char *l = d->text + d->label_off[i];
+        size_t n = d->label_len[i];
+        size_t j = 0;
+        while (j < n) {
+            if (!letter_sym(l[j])) {
+                j++;
+                continue;
+            }
+            /* One letter run w = l[j..e), framed by boundary symbols: x[0] = 0,
+             * x[k] = w[k-1] for k = 1..L, x[L+1] = 0. */
+            size_t e = j;
+            while (e < n && letter_sym(l[e])) e++;
+            size_t L = e - j, cur = 0, cov_end = 0;
+            unsigned p2 = 0, p1 = 0; /* x[k-2], x[k-1] */
+            letters += L;
+            for (size_t k = 1; k <= L + 1; k++) {
+                unsigned x = k <= L ? letter_sym(l[j + k - 1]) : 0u;
+                uint32_t q = c2d__dga_bigram_q[p1 * 27u + x];
+                s2 += q;
+                n2++;
+                m2 = q > m2 ? q : m2;
+                cur = q >= UNLIKELY_BIGRAM_Q ? cur + 1 : 0;
+                longest = cur > longest ? cur : longest;
+                if (k >= 2) {
+                    uint32_t q3 = c2d__dga_trigram_q[(p2 * 27u + p1) * 27u + x];
+                    s3 += q3;
+                    n3++;
+                    m3 = q3 > m3 ? q3 : m3;
+                    if (q3 <= COMMON_TRIGRAM_Q) {
+                        /* Letters of this trigram: run indexes k-3 .. k-1 in [0, L). */
+                        size_t lo = k >= 3 ? k - 3 : 0, hi = k - 1 < L - 1 ? k - 1 : L - 1;
+                        if (lo < cov_end) lo = cov_end;
+                        if (hi >= lo) {
+                            covered += hi - lo + 1;
+                            cov_end = hi + 1;
+                        }
+                    }
+                }
+                p2 = p1;
+                p1 = x;
+            }
+            j = e;
+        }
+    }
+    out[0] = n2 ? (float)((double)s2 / (Q_PER_BIT * (double)n2)) : 0.0f;
+    out[1] = (float)((double)m2 / Q_PER_BIT);
+    out[2] = n3 ? (float)((double)s3 / (Q_PER_BIT * (double)n3)) : 0.0f;
+    out[3] = (float)((double)m3 / Q_PER_BIT);
+    out[4] = (float)longest;
+    out[5] = letters ? (float)((double)covered / (double)letters) : 0.0f;
+}
+
+c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features, size_t n_features) {
+    if ((!name && len) || !features || n_features < C2D_DGA_V2_N_FEATURES)
+        return C2D_ERR_INVALID_ARG;
+    c2d__dname d;
+    c2d_status st = c2d__dname_parse(name, len, &d);
+    if (st != C2D_OK) return st;
+    c2d__dga_features_of(&d, features);
+    c2d__dga_language_of(&d, features + C2D_DGA_N_FEATURES);
+    return C2D_OK;
 }
 
 c2d_status c2d_dga_features(const char *name, size_t len, float *features, size_t n_features) {

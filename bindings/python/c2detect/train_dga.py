@@ -4,7 +4,8 @@
         --data ../shared/data/dga --out lib/models/dga.c2dm --card docs/models/dga.md
 
 Reads the labelled lists described in ../shared/data/SOURCES.md, computes the
-dga-fanci-v1 features with the Python twin (c2detect.dga), holds out whole DGA
+dga-fanci-v2 features (--schema dga-fanci-v1 for the older 41) with the Python
+twin (c2detect.dga), holds out whole DGA
 families plus part of the benign lists, trains a scikit-learn random forest,
 tunes the threshold on held-out benign names and exports to .c2dm. Everything is
 seeded: the same data and scikit-learn version give the same model.
@@ -85,7 +86,8 @@ def split(fam, benign):
 
 
 def featurize(pairs):
-    X, kept = dga.features_matrix([n for n, _ in pairs])
+    """dga-fanci-v2 rows (a v1 row is the first 41 columns) and the pairs kept."""
+    X, kept = dga.features_matrix([n for n, _ in pairs], dga.SCHEMA_V2)
     return X, [pairs[i] for i in kept]
 
 
@@ -130,7 +132,9 @@ def main(argv=None):
     ap.add_argument("--max-depth", type=int, default=12)
     ap.add_argument("--min-leaf", type=int, default=3)
     ap.add_argument("--fpr", type=float, default=0.001)
-    ap.add_argument("--sweep", action="store_true", help="also compare forest sizes in the card")
+    ap.add_argument("--schema", default=dga.SCHEMA_V2, choices=(dga.SCHEMA, dga.SCHEMA_V2))
+    ap.add_argument("--sweep", action="store_true",
+                    help="also compare forest sizes (and v1 features) in the card")
     ap.add_argument("--cache", default=None, help="npz cache of the feature matrices")
     ap.add_argument("--dump-test", default=None, metavar="TSV",
                     help="only write the held-out test names (label, group, family, name) "
@@ -162,15 +166,18 @@ def main(argv=None):
         np.savez_compressed(args.cache, **{k + "_X": v[0] for k, v in sets.items()},
                             **{k + "_P": np.array(v[1], dtype=object) for k, v in sets.items()})
     print(f"features: {time.time() - t0:.1f} s", file=sys.stderr)
+    width = dga.V2_N_FEATURES if args.schema == dga.SCHEMA_V2 else dga.N_FEATURES
+    full = sets
+    sets = {k: (v[0][:, :width], v[1]) for k, v in full.items()}
 
     Xd, Pd = sets["train"]
     Xb, Pb = sets["benign_train"]
     X = np.vstack([Xb, Xd])
     y = np.concatenate([np.zeros(len(Xb), np.int64), np.ones(len(Xd), np.int64)])
 
-    def evaluate(clf):
-        sc = {k: clf.predict_proba(v[0])[:, 1] if len(v[0]) else np.zeros(0)
-              for k, v in sets.items() if k not in ("train", "benign_train")}
+    def evaluate(clf, w=width):
+        sc = {k: clf.predict_proba(v[0][:, :w])[:, 1] if len(v[0]) else np.zeros(0)
+              for k, v in full.items() if k not in ("train", "benign_train")}
         thr = threshold_for_fpr(sc["benign_tune"], args.fpr)
         r = {"threshold": thr, "scores": sc}
         r["test_fpr"] = float(np.mean(sc["benign_test"] >= thr))
@@ -188,13 +195,19 @@ def main(argv=None):
 
     sweep = []
     if args.sweep:
-        for nt, md in ((6, 14), (8, 12), (10, 14), (16, 16), (32, 20), (64, None)):
+        configs = [(args.schema, nt, md) for nt, md in ((4, 12), (6, 12), (8, 12), (10, 14),
+                                                         (16, 16), (32, 20))]
+        if args.schema == dga.SCHEMA_V2:
+            configs.append((dga.SCHEMA, args.trees, args.max_depth))
+        for sch, nt, md in configs:
             t1 = time.time()
-            c = train_forest(X, y, nt, md, args.min_leaf)
-            r = evaluate(c)
-            sweep.append((nt, md, n_nodes(c), r))
-            print(f"sweep trees={nt} depth={md} nodes={n_nodes(c)} seen={r['seen_tpr']:.4f} "
-                  f"unseen={r['unseen_tpr']:.4f} fpr={r['test_fpr']:.5f} "
+            w_ = dga.V2_N_FEATURES if sch == dga.SCHEMA_V2 else dga.N_FEATURES
+            c = train_forest(X[:, :w_], y, nt, md, args.min_leaf)
+            r = evaluate(c, w_)
+            sweep.append((sch, nt, md, n_nodes(c), r))
+            print(f"sweep {sch} trees={nt} depth={md} nodes={n_nodes(c)} "
+                  f"seen={r['seen_tpr']:.4f} unseen={r['unseen_tpr']:.4f} "
+                  f"fpr={r['test_fpr']:.5f} seen@0.1%={r['seen_tpr@0.001']:.4f} "
                   f"({time.time() - t1:.0f} s)", file=sys.stderr)
 
     clf = train_forest(X, y, args.trees, args.max_depth, args.min_leaf)
@@ -204,7 +217,7 @@ def main(argv=None):
     meta = {
         "name": "dga",
         "description": (f"FANCI-style random forest ({args.trees} trees, max depth "
-                        f"{args.max_depth}) on dga-fanci-v1 features; trained on "
+                        f"{args.max_depth}) on {args.schema} features; trained on "
                         f"{len(seen)} DGA families (baderj, andrewaeva) vs Alexa/OpenDNS 2014 "
                         f"by c2detect.train_dga"),
         "threshold": r["threshold"],
@@ -215,7 +228,7 @@ def main(argv=None):
         "sklearn_version": sklearn.__version__,
         "seed": SEED,
     }
-    data = from_sklearn(clf, schema=dga.SCHEMA, path=args.out, meta=meta)
+    data = from_sklearn(clf, schema=args.schema, path=args.out, meta=meta)
     print(f"wrote {args.out}: {len(data)} bytes, {n_nodes(clf)} nodes, threshold "
           f"{r['threshold']:.6f}; seen TPR {r['seen_tpr']:.4f} unseen TPR {r['unseen_tpr']:.4f} "
           f"test FPR {r['test_fpr']:.5f}", file=sys.stderr)
