@@ -119,3 +119,63 @@ def test_ngram_table_matches_c_source():
     vals = [bytes(int(v) for v in a.replace("\n", " ").split(",") if v.strip()) for a in arrays]
     assert vals[0] == t.BIGRAM_Q and len(t.BIGRAM_Q) == 27 * 27
     assert vals[1] == t.TRIGRAM_Q and len(t.TRIGRAM_Q) == 27 ** 3
+
+
+def _load(h, data: bytes):
+    """A c2d_model* over `data` (kept alive by the returned tuple)."""
+    buf = ctypes.create_string_buffer(data, len(data))
+    m = ctypes.c_void_p()
+    h.c2d_model_load_memory.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
+                                        ctypes.POINTER(ctypes.c_void_p)]
+    h.c2d_model_load_memory.restype = ctypes.c_int
+    assert h.c2d_model_load_memory(buf, len(data), None, ctypes.byref(m)) == 0
+    return m, buf
+
+
+def _score(h, m, name: bytes):
+    h.c2d_dga_score.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                                ctypes.POINTER(ctypes.c_float)]
+    h.c2d_dga_score.restype = ctypes.c_int
+    s = ctypes.c_float(-1.0)
+    st = h.c2d_dga_score(m, name, len(name), ctypes.byref(s))
+    return st, s.value
+
+
+def test_scoring_follows_model_schema(clib):
+    """A v1 model gets 41-feature rows and a v2 model 47; a schema whose input
+    count does not match is refused. One-split trees make the row visible:
+    v1 splits on length (index 0) <= 10, v2 on common_trigram_coverage (46) <= 0.5."""
+    from c2detect.c2dm import Tree, write_forest
+    h = clib
+    h.c2d_model_free.argtypes = [ctypes.c_void_p]
+    h.c2d_dga_model_check.argtypes = [ctypes.c_void_p]
+    h.c2d_dga_model_check.restype = ctypes.c_int
+
+    def forest(n, feat, thr, schema):
+        t = Tree([(feat, thr, 1), (None, [0.0]), (None, [1.0])])
+        return write_forest(n, 2, [t], {"schema": schema, "threshold": 0.5})
+
+    v1, b1 = _load(h, forest(41, 0, 10.0, dga.SCHEMA))
+    v2, b2 = _load(h, forest(47, 46, 0.5, dga.SCHEMA_V2))
+    bad, b3 = _load(h, forest(41, 0, 10.0, dga.SCHEMA_V2))
+    bad2, b4 = _load(h, forest(47, 0, 10.0, dga.SCHEMA))
+    try:
+        assert h.c2d_dga_model_check(v1) == 0
+        assert h.c2d_dga_model_check(v2) == 0
+        schema_mismatch = -8  # C2D_ERR_SCHEMA_MISMATCH
+        assert h.c2d_dga_model_check(bad) == schema_mismatch
+        assert h.c2d_dga_model_check(bad2) == schema_mismatch
+        assert _score(h, bad, b"a.com")[0] == schema_mismatch
+        assert _score(h, bad2, b"a.com")[0] == schema_mismatch
+        # length 17 > 10: class 1 for v1; coverage 0.9 > 0.5: class 1 for v2.
+        assert _score(h, v1, b"www.example.co.uk") == (0, 1.0)
+        assert _score(h, v2, b"www.example.co.uk") == (0, 1.0)
+        # "a.com": length 5 -> 0 for v1; "qxwcretkhuvchx.co.uk": length 20 -> 1 for v1,
+        # coverage 5/14 -> 0 for v2.
+        assert _score(h, v1, b"a.com") == (0, 0.0)
+        assert _score(h, v1, b"qxwcretkhuvchx.co.uk") == (0, 1.0)
+        assert _score(h, v2, b"qxwcretkhuvchx.co.uk") == (0, 0.0)
+        assert dga.features_v2(b"qxwcretkhuvchx.co.uk")[46] < 0.5
+    finally:
+        for m in (v1, v2, bad, bad2):
+            h.c2d_model_free(m)
