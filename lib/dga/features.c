@@ -401,61 +401,77 @@ static inline unsigned letter_sym(char c) {
     return u < 26u ? u + 1u : 0u;
 }
 
+/* Running sums of the language features over all letter runs. */
+typedef struct lang_acc {
+    uint32_t s2, n2, m2, s3, n3, m3;
+    uint32_t longest, letters, covered;
+    /* The current run: framed position k of the last symbol, x[k-2], x[k-1],
+     * the current unlikely-bigram run, the first run index not yet covered. */
+    uint32_t k, p2, p1, cur, cov_end;
+} lang_acc;
+
+/* Feed x = x_k of the current framed run (k = a->k + 1): a letter 1..26, or 0
+ * to close the run (then k = L + 1). */
+static inline void lang_step(lang_acc *a, unsigned x) {
+    uint32_t k = ++a->k;
+    uint32_t q = c2d__dga_bigram_q[a->p1 * 27u + x];
+    a->s2 += q;
+    a->n2++;
+    a->m2 = q > a->m2 ? q : a->m2;
+    a->cur = q >= UNLIKELY_BIGRAM_Q ? a->cur + 1 : 0;
+    a->longest = a->cur > a->longest ? a->cur : a->longest;
+    if (k >= 2) {
+        uint32_t q3 = c2d__dga_trigram_q[(a->p2 * 27u + a->p1) * 27u + x];
+        a->s3 += q3;
+        a->n3++;
+        a->m3 = q3 > a->m3 ? q3 : a->m3;
+        if (q3 <= COMMON_TRIGRAM_Q) {
+            /* Letters of this trigram: run indexes k-3 .. k-1, the last one
+             * only when x is a letter (else it is the closing boundary). */
+            uint32_t lo = k >= 3 ? k - 3 : 0, hi = x ? k - 1 : k - 2;
+            if (lo < a->cov_end) lo = a->cov_end;
+            if (hi >= lo) {
+                a->covered += hi - lo + 1;
+                a->cov_end = hi + 1;
+            }
+        }
+    }
+    a->p2 = a->p1;
+    a->p1 = x;
+}
+
 void c2d__dga_language_of(const c2d__dname *d, float *out) {
     size_t n_sub = d->n_labels - d->n_suffix_labels;
-    uint32_t s2 = 0, n2 = 0, m2 = 0, s3 = 0, n3 = 0, m3 = 0;
-    size_t longest = 0, letters = 0, covered = 0;
+    lang_acc a;
+    memset(&a, 0, sizeof a);
     for (size_t i = 0; i < n_sub; i++) {
         const char *l = d->text + d->label_off[i];
         size_t n = d->label_len[i];
-        size_t j = 0;
-        while (j < n) {
-            if (!letter_sym(l[j])) {
-                j++;
-                continue;
-            }
-            /* One letter run w = l[j..e), framed by boundary symbols: x[0] = 0,
-             * x[k] = w[k-1] for k = 1..L, x[L+1] = 0. */
-            size_t e = j;
-            while (e < n && letter_sym(l[e])) e++;
-            size_t L = e - j, cur = 0, cov_end = 0;
-            unsigned p2 = 0, p1 = 0; /* x[k-2], x[k-1] */
-            letters += L;
-            for (size_t k = 1; k <= L + 1; k++) {
-                unsigned x = k <= L ? letter_sym(l[j + k - 1]) : 0u;
-                uint32_t q = c2d__dga_bigram_q[p1 * 27u + x];
-                s2 += q;
-                n2++;
-                m2 = q > m2 ? q : m2;
-                cur = q >= UNLIKELY_BIGRAM_Q ? cur + 1 : 0;
-                longest = cur > longest ? cur : longest;
-                if (k >= 2) {
-                    uint32_t q3 = c2d__dga_trigram_q[(p2 * 27u + p1) * 27u + x];
-                    s3 += q3;
-                    n3++;
-                    m3 = q3 > m3 ? q3 : m3;
-                    if (q3 <= COMMON_TRIGRAM_Q) {
-                        /* Letters of this trigram: run indexes k-3 .. k-1 in [0, L). */
-                        size_t lo = k >= 3 ? k - 3 : 0, hi = k - 1 < L - 1 ? k - 1 : L - 1;
-                        if (lo < cov_end) lo = cov_end;
-                        if (hi >= lo) {
-                            covered += hi - lo + 1;
-                            cov_end = hi + 1;
-                        }
-                    }
+        int in_run = 0;
+        for (size_t j = 0; j < n; j++) {
+            unsigned x = letter_sym(l[j]);
+            if (x) {
+                if (!in_run) { /* x_0 = boundary */
+                    a.k = 0;
+                    a.p2 = a.p1 = 0;
+                    a.cur = a.cov_end = 0;
+                    in_run = 1;
                 }
-                p2 = p1;
-                p1 = x;
+                a.letters++;
+                lang_step(&a, x);
+            } else if (in_run) {
+                lang_step(&a, 0);
+                in_run = 0;
             }
-            j = e;
         }
+        if (in_run) lang_step(&a, 0);
     }
-    out[0] = n2 ? (float)((double)s2 / (Q_PER_BIT * (double)n2)) : 0.0f;
-    out[1] = (float)((double)m2 / Q_PER_BIT);
-    out[2] = n3 ? (float)((double)s3 / (Q_PER_BIT * (double)n3)) : 0.0f;
-    out[3] = (float)((double)m3 / Q_PER_BIT);
-    out[4] = (float)longest;
-    out[5] = letters ? (float)((double)covered / (double)letters) : 0.0f;
+    out[0] = a.n2 ? (float)((double)a.s2 / (Q_PER_BIT * (double)a.n2)) : 0.0f;
+    out[1] = (float)((double)a.m2 / Q_PER_BIT);
+    out[2] = a.n3 ? (float)((double)a.s3 / (Q_PER_BIT * (double)a.n3)) : 0.0f;
+    out[3] = (float)((double)a.m3 / Q_PER_BIT);
+    out[4] = (float)a.longest;
+    out[5] = a.letters ? (float)((double)a.covered / (double)a.letters) : 0.0f;
 }
 
 c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features, size_t n_features) {
