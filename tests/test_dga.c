@@ -28,7 +28,84 @@ static void test_feature_names(void **state) {
     assert_string_equal(c2d_dga_feature_name(0), "length");
     assert_string_equal(c2d_dga_feature_name(C2D_DGA_F_GRAM2_MEAN + 6), "gram2_p75");
     assert_string_equal(c2d_dga_feature_name(C2D_DGA_F_ENTROPY), "entropy");
-    assert_null(c2d_dga_feature_name(C2D_DGA_N_FEATURES));
+    assert_int_equal(C2D_DGA_V2_N_FEATURES, 47);
+    assert_string_equal(c2d_dga_feature_name(C2D_DGA_N_FEATURES), "bigram_surprisal_mean");
+    assert_string_equal(c2d_dga_feature_name(C2D_DGA_F_COMMON_TRIGRAM_COVERAGE),
+                        "common_trigram_coverage");
+    assert_null(c2d_dga_feature_name(C2D_DGA_V2_N_FEATURES));
+}
+
+static void feats2(const char *name, size_t len, float *f) {
+    assert_int_equal(c2d_dga_features_v2(name, len, f, C2D_DGA_V2_N_FEATURES), C2D_OK);
+    /* The first 41 are the dga-fanci-v1 row. */
+    float g[C2D_DGA_N_FEATURES];
+    assert_int_equal(c2d_dga_features(name, len, g, C2D_DGA_N_FEATURES), C2D_OK);
+    assert_memory_equal(f, g, sizeof g);
+}
+
+/* Hand-worked dga-fanci-v2 language features. Values q of the compiled table
+ * (lib/dga/ngram_table.c, round(8 * -log2 p)) are listed per n-gram; '^' is the
+ * run boundary. */
+static void test_features_v2_language(void **state) {
+    (void)state;
+    float f[C2D_DGA_V2_N_FEATURES];
+    /* www.example.co.uk: runs "www", "example".
+     * bigrams ^w 39, ww 52, ww 52, w^ 28 | ^e 37, ex 43, xa 37, am 33, mp 35, pl 30,
+     * le 22, e^ 22: 12 bigrams, sum 430, max 52, none >= 56.
+     * trigrams ^ww 49, www 16, ww^ 10 | ^ex 26, exa 33, xam 21, amp 36, mpl 18, ple 20,
+     * le^ 17: 10 trigrams, sum 246, max 49. Common (q <= 24): www covers w,w,w;
+     * xam covers x,a,m; mpl adds p,l; ple adds e: 9 of 10 letters. */
+    feats2("www.example.co.uk", 17, f);
+    FEQ(f[C2D_DGA_F_BIGRAM_SURPRISAL_MEAN], 430.0 / (8.0 * 12.0));
+    FEQ(f[C2D_DGA_F_BIGRAM_SURPRISAL_MAX], 52.0 / 8.0);
+    FEQ(f[C2D_DGA_F_TRIGRAM_SURPRISAL_MEAN], 246.0 / (8.0 * 10.0));
+    FEQ(f[C2D_DGA_F_TRIGRAM_SURPRISAL_MAX], 49.0 / 8.0);
+    FEQ(f[C2D_DGA_F_UNLIKELY_BIGRAM_RUN], 0);
+    FEQ(f[C2D_DGA_F_COMMON_TRIGRAM_COVERAGE], 0.9);
+    /* xn--bcher-kva.de: runs "xn", "bcher", "kva" (10 letters).
+     * bigrams ^x 55, xn 50, n^ 24 | ^b 33, bc 46, ch 23, he 19, er 23, r^ 25 |
+     * ^k 43, kv 62, va 26, a^ 27: 13, sum 456, max 62; only kv >= 56: run 1.
+     * trigrams ^xn 40, xn^ 25 | ^bc 53, bch 37, che 19, her 21, er^ 14 | ^kv 56,
+     * kva 18, va^ 23: 10, sum 306, max 56. Common: che (c,h,e), her (+r),
+     * kva (k,v,a): 7 of 10. */
+    feats2("xn--bcher-kva.de", 16, f);
+    FEQ(f[C2D_DGA_F_BIGRAM_SURPRISAL_MEAN], 456.0 / (8.0 * 13.0));
+    FEQ(f[C2D_DGA_F_BIGRAM_SURPRISAL_MAX], 62.0 / 8.0);
+    FEQ(f[C2D_DGA_F_TRIGRAM_SURPRISAL_MEAN], 306.0 / (8.0 * 10.0));
+    FEQ(f[C2D_DGA_F_TRIGRAM_SURPRISAL_MAX], 56.0 / 8.0);
+    FEQ(f[C2D_DGA_F_UNLIKELY_BIGRAM_RUN], 1);
+    FEQ(f[C2D_DGA_F_COMMON_TRIGRAM_COVERAGE], 0.7);
+    /* 192.168.1.1: no letters, all six are 0. */
+    feats2("192.168.1.1", 11, f);
+    for (int i = C2D_DGA_N_FEATURES; i < C2D_DGA_V2_N_FEATURES; i++) FEQ(f[i], 0);
+    /* 63 x 'a' + ".com": bigrams ^a 31, 62 x aa 58, a^ 27 (64, sum 3654, every aa
+     * >= 56: run 62); trigrams ^aa 53, 61 x aaa 36, aa^ 20 (63, sum 2269); only
+     * aa^ is common, covering the last 2 letters. */
+    char name[68];
+    memset(name, 'a', 63);
+    memcpy(name + 63, ".com", 4);
+    feats2(name, 67, f);
+    FEQ(f[C2D_DGA_F_BIGRAM_SURPRISAL_MEAN], 3654.0 / (8.0 * 64.0));
+    FEQ(f[C2D_DGA_F_BIGRAM_SURPRISAL_MAX], 58.0 / 8.0);
+    FEQ(f[C2D_DGA_F_TRIGRAM_SURPRISAL_MEAN], 2269.0 / (8.0 * 63.0));
+    FEQ(f[C2D_DGA_F_TRIGRAM_SURPRISAL_MAX], 53.0 / 8.0);
+    FEQ(f[C2D_DGA_F_UNLIKELY_BIGRAM_RUN], 62);
+    FEQ(f[C2D_DGA_F_COMMON_TRIGRAM_COVERAGE], 2.0 / 63.0);
+    /* Case and a trailing dot do not matter; the suffix is never scored. */
+    float g[C2D_DGA_V2_N_FEATURES];
+    feats2("WWW.Example.CO.UK.", 18, g);
+    feats2("www.example.co.uk", 17, f);
+    assert_memory_equal(f, g, sizeof f);
+    feats2("co.uk", 5, f);
+    for (int i = C2D_DGA_N_FEATURES; i < C2D_DGA_V2_N_FEATURES; i++) FEQ(f[i], 0);
+    /* Arguments and malformed names. */
+    assert_int_equal(c2d_dga_features_v2("a.com", 5, f, C2D_DGA_V2_N_FEATURES - 1),
+                     C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features_v2(NULL, 3, f, C2D_DGA_V2_N_FEATURES), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features_v2("a.com", 5, NULL, C2D_DGA_V2_N_FEATURES),
+                     C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features_v2("a..com", 6, f, C2D_DGA_V2_N_FEATURES),
+                     C2D_ERR_NAME_EMPTY_LABEL);
 }
 
 static void test_malformed_names(void **state) {
@@ -444,6 +521,7 @@ int main(void) {
         cmocka_unit_test(test_features_ip_like),
         cmocka_unit_test(test_features_punycode),
         cmocka_unit_test(test_features_63_byte_label),
+        cmocka_unit_test(test_features_v2_language),
         cmocka_unit_test(test_schema_and_args),
         cmocka_unit_test(test_builtin_verdicts),
         cmocka_unit_test(test_batch_equals_single),

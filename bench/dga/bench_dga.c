@@ -121,14 +121,19 @@ int main(int argc, char **argv) {
     int *nres = malloc(n * sizeof *nres);
     if (!nres) return 1;
 #endif
-    double ns_feat = INFINITY, ns_single = INFINITY, ns_batch = INFINITY, ns_ndpi = INFINITY;
-    float feat[C2D_DGA_N_FEATURES];
+    double ns_feat = INFINITY, ns_feat2 = INFINITY, ns_single = INFINITY, ns_batch = INFINITY,
+           ns_ndpi = INFINITY;
+    float feat[C2D_DGA_V2_N_FEATURES];
     enum { CHUNK = 256 };
     /* Rounds interleave the tools: each round runs every method once over all names. */
     for (int round = 0; round < rounds; round++) {
         TIMED_PASS(ns_feat, n, for (size_t i = 0; i < n; i++) {
             c2d_dga_features(v[i].name, v[i].len, feat, C2D_DGA_N_FEATURES);
             sink_f = feat[C2D_DGA_F_ENTROPY];
+        });
+        TIMED_PASS(ns_feat2, n, for (size_t i = 0; i < n; i++) {
+            c2d_dga_features_v2(v[i].name, v[i].len, feat, C2D_DGA_V2_N_FEATURES);
+            sink_f = feat[C2D_DGA_F_COMMON_TRIGRAM_COVERAGE];
         });
         TIMED_PASS(ns_single, n, for (size_t i = 0; i < n; i++) {
             float s = 0;
@@ -146,6 +151,7 @@ int main(int argc, char **argv) {
 #endif
     }
     printf("c2d_features %.1f ns/name\n", ns_feat);
+    printf("c2d_features_v2 %.1f ns/name\n", ns_feat2);
     printf("c2d_score_single %.1f ns/name\n", ns_single);
     printf("c2d_score_batch %.1f ns/name\n", ns_batch);
 
@@ -163,6 +169,7 @@ int main(int argc, char **argv) {
     printf("ndpi_check_dga_name %.1f ns/name\n", ns_ndpi);
     for (size_t i = 0; i < n; i++) hit_n[v[i].group] += nres[i] != 0;
     printf("ratio_features_vs_ndpi %.3f x\n", ns_feat / ns_ndpi);
+    printf("ratio_features_v2_vs_ndpi %.3f x\n", ns_feat2 / ns_ndpi);
     printf("ratio_score_single_vs_ndpi %.3f x\n", ns_single / ns_ndpi);
     printf("ratio_score_batch_vs_ndpi %.3f x\n", ns_batch / ns_ndpi);
     /* libc2detect at nDPI's false-positive rate on these benign names: the

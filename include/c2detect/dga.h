@@ -1,6 +1,7 @@
 /* libc2detect: DGA (domain generation algorithm) detection on DNS query names:
  * name normalisation, the public-suffix split, FANCI-style features
- * (schema "dga-fanci-v1", defined in docs/features.md) and forest scoring. */
+ * (schema "dga-fanci-v1"), the same plus letter n-gram language features
+ * (schema "dga-fanci-v2"), both defined in docs/features.md, and forest scoring. */
 #ifndef C2DETECT_DGA_H
 #define C2DETECT_DGA_H
 
@@ -10,8 +11,12 @@
 extern "C" {
 #endif
 
-/* Input schema id of DGA models. Since 0.1.0. */
+/* Input schema ids of DGA models: v1 (41 FANCI features) and v2 (the 41 v1
+ * features, then 6 language features). C2D_DGA_SCHEMA stays the v1 id.
+ * Since 0.1.0. */
 #define C2D_DGA_SCHEMA "dga-fanci-v1"
+#define C2D_DGA_SCHEMA_V1 "dga-fanci-v1"
+#define C2D_DGA_SCHEMA_V2 "dga-fanci-v2"
 /* Longest accepted name in bytes (after one trailing dot is removed) and
  * longest label. Since 0.1.0. */
 #define C2D_DGA_MAX_NAME 253
@@ -44,6 +49,20 @@ enum {
     C2D_DGA_F_GRAM3_MEAN = C2D_DGA_F_GRAM2_MEAN + 7,
     C2D_DGA_F_ENTROPY = C2D_DGA_F_GRAM3_MEAN + 7,
     C2D_DGA_N_FEATURES /* = 41 */
+};
+
+/* Feature indexes of a dga-fanci-v2 row: indexes 0..40 are the dga-fanci-v1
+ * features above, in the same order; then these language features of the
+ * letter runs of the subdomain labels, scored with a letter n-gram table
+ * compiled into the library. Fixed forever for this schema. Since 0.1.0. */
+enum {
+    C2D_DGA_F_BIGRAM_SURPRISAL_MEAN = C2D_DGA_N_FEATURES,
+    C2D_DGA_F_BIGRAM_SURPRISAL_MAX,
+    C2D_DGA_F_TRIGRAM_SURPRISAL_MEAN,
+    C2D_DGA_F_TRIGRAM_SURPRISAL_MAX,
+    C2D_DGA_F_UNLIKELY_BIGRAM_RUN,
+    C2D_DGA_F_COMMON_TRIGRAM_COVERAGE,
+    C2D_DGA_V2_N_FEATURES /* = 47 */
 };
 
 /* Lower-case a query name and check it. Accepted: labels of ASCII letters,
@@ -92,14 +111,27 @@ C2D_API c2d_status c2d_dga_split(const char *name, size_t len, c2d_domain_parts 
 C2D_API c2d_status c2d_dga_features(const char *name, size_t len, float *features,
                                     size_t n_features);
 
-/* Static snake_case name of feature `index` ("length", "entropy", ...), or NULL
- * when index >= C2D_DGA_N_FEATURES. Thread-safe. Since 0.1.0. */
+/* The dga-fanci-v2 feature row of `name` into
+ * features[0..C2D_DGA_V2_N_FEATURES) (`n_features` >= C2D_DGA_V2_N_FEATURES):
+ * the 41 values of c2d_dga_features(), then the 6 language features.
+ * Thread-safe, allocation-free, locale-independent; bytes past `len` are never
+ * read. Returns as c2d_dga_features() (C2D_ERR_INVALID_ARG when the capacity
+ * is below C2D_DGA_V2_N_FEATURES). Since 0.1.0. */
+C2D_API c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features,
+                                       size_t n_features);
+
+/* Static snake_case name of feature `index` of a dga-fanci-v2 row ("length",
+ * "entropy", "bigram_surprisal_mean", ...; indexes below C2D_DGA_N_FEATURES
+ * name the dga-fanci-v1 features too), or NULL when
+ * index >= C2D_DGA_V2_N_FEATURES. Thread-safe. Since 0.1.0. */
 C2D_API const char *c2d_dga_feature_name(size_t index);
 
-/* Check that `model` can score names: a two-class forest over the dga-fanci-v1
- * schema. Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL), C2D_ERR_SCHEMA_MISMATCH
- * (other schema, or not 41 inputs / 2 classes), C2D_ERR_KIND_MISMATCH (not a
- * forest). Thread-safe. Since 0.1.0. */
+/* Check that `model` can score names: a two-class forest over schema
+ * dga-fanci-v1 (41 inputs) or dga-fanci-v2 (47 inputs); the scoring calls
+ * compute the features of the model's schema. Returns C2D_OK,
+ * C2D_ERR_INVALID_ARG (NULL), C2D_ERR_SCHEMA_MISMATCH (other schema, or an
+ * input count or class count that does not match it), C2D_ERR_KIND_MISMATCH
+ * (not a forest). Thread-safe. Since 0.1.0. */
 C2D_API c2d_status c2d_dga_model_check(const c2d_model *model);
 
 /* DGA score of one name in [0, 1]: the forest's probability of class 1 (DGA).
@@ -115,7 +147,7 @@ C2D_API c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_
  * c2d_dga_score because rows go through the forest in blocks. A malformed name
  * gets score NaN and, when `statuses` is not NULL, its C2D_ERR_NAME_* status in
  * statuses[i] (C2D_OK for the others); the call still returns C2D_OK.
- * Allocation-free (uses about 6 KiB of stack); thread-safe on a shared model.
+ * Allocation-free (uses about 7 KiB of stack); thread-safe on a shared model.
  * Returns C2D_OK (also for n == 0), C2D_ERR_INVALID_ARG (NULL arrays with
  * n > 0, NULL model), C2D_ERR_SCHEMA_MISMATCH, C2D_ERR_KIND_MISMATCH.
  * Since 0.1.0. */

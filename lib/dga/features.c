@@ -1,4 +1,5 @@
-/* FANCI-style features of one query name (schema dga-fanci-v1). Every feature is
+/* FANCI-style features of one query name (schema dga-fanci-v1) and the letter
+ * n-gram language features appended by dga-fanci-v2. Every feature is
  * defined in docs/features.md, "DGA features"; bindings/python/c2detect/dga.py is
  * the bit-for-bit twin. Allocation-free, locale-free, double arithmetic. */
 #include <math.h>
@@ -6,7 +7,7 @@
 
 #include "dga/dga_internal.h"
 
-static const char *const feature_names[C2D_DGA_N_FEATURES] = {
+static const char *const feature_names[C2D_DGA_V2_N_FEATURES] = {
     "length", "n_subdomains", "subdomain_len_mean", "has_www_prefix", "valid_tld",
     "has_single_char_subdomain", "is_exclusive_prefix_repetition", "has_tld_as_subdomain",
     "digit_subdomain_ratio", "hex_subdomain_ratio", "underscore_ratio", "has_ip",
@@ -15,10 +16,12 @@ static const char *const feature_names[C2D_DGA_N_FEATURES] = {
     "gram1_mean", "gram1_std", "gram1_median", "gram1_min", "gram1_max", "gram1_p25", "gram1_p75",
     "gram2_mean", "gram2_std", "gram2_median", "gram2_min", "gram2_max", "gram2_p25", "gram2_p75",
     "gram3_mean", "gram3_std", "gram3_median", "gram3_min", "gram3_max", "gram3_p25", "gram3_p75",
-    "entropy"};
+    "entropy",
+    "bigram_surprisal_mean", "bigram_surprisal_max", "trigram_surprisal_mean",
+    "trigram_surprisal_max", "unlikely_bigram_run", "common_trigram_coverage"};
 
 const char *c2d_dga_feature_name(size_t index) {
-    return index < C2D_DGA_N_FEATURES ? feature_names[index] : NULL;
+    return index < C2D_DGA_V2_N_FEATURES ? feature_names[index] : NULL;
 }
 
 /* log2(c) for c = 0..253 (entry 0 unused), as libm's log2 gives them; the Python
@@ -385,6 +388,101 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     else
         ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
     f[C2D_DGA_F_ENTROPY] = (float)entropy;
+}
+
+/* ------------------------------------------------ dga-fanci-v2 language */
+#define Q_PER_BIT 8.0
+#define UNLIKELY_BIGRAM_Q 56u /* p(next | prev) <= 2^-7 */
+#define COMMON_TRIGRAM_Q 24u  /* p(next | two previous) >= 2^-3 */
+
+/* Symbol of a name byte for the n-gram tables: 1..26 for a..z, 0 otherwise. */
+static inline unsigned letter_sym(char c) {
+    unsigned u = (unsigned)(uint8_t)c - 'a';
+    return u < 26u ? u + 1u : 0u;
+}
+
+/* Running sums of the language features over all letter runs. */
+typedef struct lang_acc {
+    uint32_t s2, n2, m2, s3, n3, m3;
+    uint32_t longest, letters, covered;
+    /* The current run: framed position k of the last symbol, x[k-2], x[k-1],
+     * the current unlikely-bigram run, the first run index not yet covered. */
+    uint32_t k, p2, p1, cur, cov_end;
+} lang_acc;
+
+/* Feed x = x_k of the current framed run (k = a->k + 1): a letter 1..26, or 0
+ * to close the run (then k = L + 1). */
+static inline void lang_step(lang_acc *a, unsigned x) {
+    uint32_t k = ++a->k;
+    uint32_t q = c2d__dga_bigram_q[a->p1 * 27u + x];
+    a->s2 += q;
+    a->n2++;
+    a->m2 = q > a->m2 ? q : a->m2;
+    a->cur = q >= UNLIKELY_BIGRAM_Q ? a->cur + 1 : 0;
+    a->longest = a->cur > a->longest ? a->cur : a->longest;
+    if (k >= 2) {
+        uint32_t q3 = c2d__dga_trigram_q[(a->p2 * 27u + a->p1) * 27u + x];
+        a->s3 += q3;
+        a->n3++;
+        a->m3 = q3 > a->m3 ? q3 : a->m3;
+        if (q3 <= COMMON_TRIGRAM_Q) {
+            /* Letters of this trigram: run indexes k-3 .. k-1, the last one
+             * only when x is a letter (else it is the closing boundary). */
+            uint32_t lo = k >= 3 ? k - 3 : 0, hi = x ? k - 1 : k - 2;
+            if (lo < a->cov_end) lo = a->cov_end;
+            if (hi >= lo) {
+                a->covered += hi - lo + 1;
+                a->cov_end = hi + 1;
+            }
+        }
+    }
+    a->p2 = a->p1;
+    a->p1 = x;
+}
+
+void c2d__dga_language_of(const c2d__dname *d, float *out) {
+    size_t n_sub = d->n_labels - d->n_suffix_labels;
+    lang_acc a;
+    memset(&a, 0, sizeof a);
+    for (size_t i = 0; i < n_sub; i++) {
+        const char *l = d->text + d->label_off[i];
+        size_t n = d->label_len[i];
+        int in_run = 0;
+        for (size_t j = 0; j < n; j++) {
+            unsigned x = letter_sym(l[j]);
+            if (x) {
+                if (!in_run) { /* x_0 = boundary */
+                    a.k = 0;
+                    a.p2 = a.p1 = 0;
+                    a.cur = a.cov_end = 0;
+                    in_run = 1;
+                }
+                a.letters++;
+                lang_step(&a, x);
+            } else if (in_run) {
+                lang_step(&a, 0);
+                in_run = 0;
+            }
+        }
+        if (in_run) lang_step(&a, 0);
+    }
+    out[0] = a.n2 ? (float)((double)a.s2 / (Q_PER_BIT * (double)a.n2)) : 0.0f;
+    out[1] = (float)((double)a.m2 / Q_PER_BIT);
+    out[2] = a.n3 ? (float)((double)a.s3 / (Q_PER_BIT * (double)a.n3)) : 0.0f;
+    out[3] = (float)((double)a.m3 / Q_PER_BIT);
+    out[4] = (float)a.longest;
+    out[5] = a.letters ? (float)((double)a.covered / (double)a.letters) : 0.0f;
+}
+
+c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features, size_t n_features) {
+    if ((!name && len) || !features || n_features < C2D_DGA_V2_N_FEATURES)
+        return C2D_ERR_INVALID_ARG;
+    c2d__dname d;
+    c2d_status st = c2d__dname_parse(name, len, &d);
+    if (st != C2D_OK) return st;
+    c2d__dga_features_of(&d, features);
+    c2d__dga_language_of(&d, features + C2D_DGA_N_FEATURES);
+    return C2D_OK;
 }
 
 c2d_status c2d_dga_features(const char *name, size_t len, float *features, size_t n_features) {

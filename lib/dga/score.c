@@ -8,27 +8,44 @@
 
 #define BATCH_ROWS 32
 
-static c2d_status check_model(const c2d_model *m) {
+/* Accepts dga-fanci-v1 and dga-fanci-v2 forests; *n_features (may be NULL) gets
+ * the row width of the model's schema. */
+static c2d_status check_model_n(const c2d_model *m, size_t *n_features) {
     if (!m) return C2D_ERR_INVALID_ARG;
-    if (!m->schema || strcmp(m->schema, C2D_DGA_SCHEMA) != 0) return C2D_ERR_SCHEMA_MISMATCH;
-    if (m->kind != C2D_MODEL_FOREST) return C2D_ERR_KIND_MISMATCH;
-    if (m->forest.n_features != C2D_DGA_N_FEATURES || m->forest.n_classes != 2)
+    size_t want;
+    if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V1) == 0)
+        want = C2D_DGA_N_FEATURES;
+    else if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V2) == 0)
+        want = C2D_DGA_V2_N_FEATURES;
+    else
         return C2D_ERR_SCHEMA_MISMATCH;
+    if (m->kind != C2D_MODEL_FOREST) return C2D_ERR_KIND_MISMATCH;
+    if (m->forest.n_features != want || m->forest.n_classes != 2) return C2D_ERR_SCHEMA_MISMATCH;
+    if (n_features) *n_features = want;
     return C2D_OK;
 }
 
+static c2d_status check_model(const c2d_model *m) { return check_model_n(m, NULL); }
+
 c2d_status c2d_dga_model_check(const c2d_model *model) { return check_model(model); }
+
+/* The row of the model's schema (nf = 41 or 47 features). */
+static void row_of(const c2d__dname *d, size_t nf, float *row) {
+    c2d__dga_features_of(d, row);
+    if (nf == C2D_DGA_V2_N_FEATURES) c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
+}
 
 c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len, float *score) {
     if (!score || (!name && len)) return C2D_ERR_INVALID_ARG;
-    c2d_status st = check_model(model);
+    size_t nf = 0;
+    c2d_status st = check_model_n(model, &nf);
     if (st != C2D_OK) return st;
     c2d__dname d;
     st = c2d__dname_parse(name, len, &d);
     if (st != C2D_OK) return st;
-    float row[C2D_DGA_N_FEATURES], proba[2];
-    c2d__dga_features_of(&d, row);
-    st = c2d_forest_predict(model, row, C2D_DGA_N_FEATURES, proba, 2);
+    float row[C2D_DGA_V2_N_FEATURES], proba[2];
+    row_of(&d, nf, row);
+    st = c2d_forest_predict(model, row, nf, proba, 2);
     if (st != C2D_OK) return st;
     *score = proba[1];
     return C2D_OK;
@@ -38,9 +55,11 @@ c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
                                const size_t *lens, size_t n, float *scores,
                                c2d_status *statuses) {
     if (n && (!names || !lens || !scores)) return C2D_ERR_INVALID_ARG;
-    c2d_status st = check_model(model);
+    size_t nf = 0;
+    c2d_status st = check_model_n(model, &nf);
     if (st != C2D_OK) return st;
-    float rows[BATCH_ROWS][C2D_DGA_N_FEATURES];
+    /* Rows packed nf floats apart (41 or 47). */
+    float rows[BATCH_ROWS * C2D_DGA_V2_N_FEATURES];
     float proba[BATCH_ROWS][2];
     size_t idx[BATCH_ROWS];
     c2d__dname d;
@@ -55,11 +74,11 @@ c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
                 scores[i] = NAN;
                 continue;
             }
-            c2d__dga_features_of(&d, rows[k]);
+            row_of(&d, nf, rows + k * nf);
             idx[k++] = i;
         }
         if (!k) continue;
-        st = c2d_forest_predict_batch(model, &rows[0][0], k, C2D_DGA_N_FEATURES, &proba[0][0], 2);
+        st = c2d_forest_predict_batch(model, rows, k, nf, &proba[0][0], 2);
         if (st != C2D_OK) return st;
         for (size_t j = 0; j < k; j++) scores[idx[j]] = proba[j][1];
     }
@@ -178,7 +197,8 @@ c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *all
                             const char *name, size_t len, double threshold, float *score,
                             int *is_dga) {
     if (!score || !is_dga || (!name && len)) return C2D_ERR_INVALID_ARG;
-    c2d_status st = check_model(model);
+    size_t nf = 0;
+    c2d_status st = check_model_n(model, &nf);
     if (st != C2D_OK) return st;
     if (isnan(threshold)) threshold = model->threshold;
     if (isnan(threshold)) return C2D_ERR_NOT_FOUND;
@@ -190,9 +210,9 @@ c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *all
         *is_dga = 0;
         return C2D_OK;
     }
-    float row[C2D_DGA_N_FEATURES], proba[2];
-    c2d__dga_features_of(&d, row);
-    st = c2d_forest_predict(model, row, C2D_DGA_N_FEATURES, proba, 2);
+    float row[C2D_DGA_V2_N_FEATURES], proba[2];
+    row_of(&d, nf, row);
+    st = c2d_forest_predict(model, row, nf, proba, 2);
     if (st != C2D_OK) return st;
     *score = proba[1];
     *is_dga = (double)proba[1] >= threshold;

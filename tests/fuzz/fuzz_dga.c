@@ -1,7 +1,8 @@
 /* libFuzzer harness for the DGA name parser, public-suffix split, feature
- * extractor and scorer: any bytes give a status, never a crash or a read past
- * the input. A name the parser accepts must give finite features, a score in
- * [0, 1], and the same result through the batch call. */
+ * extractors (dga-fanci-v1 and v2) and scorer (the built-in model, v2): any
+ * bytes give a status, never a crash or a read past the input. A name the
+ * parser accepts must give finite non-negative features, a v2 row starting with
+ * the v1 row, a score in [0, 1], and the same result through the batch call. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size) memcpy(name, data, size);
     float f[C2D_DGA_N_FEATURES];
     c2d_status st = c2d_dga_features(name, size, f, C2D_DGA_N_FEATURES);
+    float f2[C2D_DGA_V2_N_FEATURES];
+    if (c2d_dga_features_v2(name, size, f2, C2D_DGA_V2_N_FEATURES) != st) abort();
     c2d_domain_parts parts = {.size = sizeof parts};
     c2d_status st2 = c2d_dga_split(name, size, &parts);
     char norm[C2D_DGA_MAX_NAME + 1];
@@ -32,7 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (st != st2 || st != st3) abort();
     if (st == C2D_OK) {
         for (int i = 0; i < C2D_DGA_N_FEATURES; i++)
-            if (!isfinite(f[i]) || f[i] < 0.0f) abort();
+            if (!isfinite(f[i]) || f[i] < 0.0f || memcmp(&f[i], &f2[i], sizeof f[i]) != 0) abort();
+        for (int i = C2D_DGA_N_FEATURES; i < C2D_DGA_V2_N_FEATURES; i++)
+            if (!isfinite(f2[i]) || f2[i] < 0.0f) abort();
+        if (f2[C2D_DGA_F_COMMON_TRIGRAM_COVERAGE] > 1.0f) abort();
         if (parts.suffix_off + parts.suffix_len != parts.name_len || nlen != parts.name_len)
             abort();
         if (parts.registrable_len && parts.registrable_off + parts.registrable_len != nlen) abort();

@@ -1,4 +1,4 @@
-"""DGA features (schema dga-fanci-v1): the Python twin of lib/dga/.
+"""DGA features (schemas dga-fanci-v1 and dga-fanci-v2): the Python twin of lib/dga/.
 
 Pure standard library; gives the same float32 values as c2d_dga_features()
 for every name (bindings/python/tests/test_dga.py checks thousands). docs/features.md,
@@ -12,6 +12,7 @@ import os
 import struct
 
 SCHEMA = "dga-fanci-v1"
+SCHEMA_V2 = "dga-fanci-v2"
 MAX_NAME = 253
 MAX_LABEL = 63
 
@@ -25,6 +26,18 @@ FEATURE_NAMES = (
           for s in ("mean", "std", "median", "min", "max", "p25", "p75")) + ("entropy",)
 N_FEATURES = len(FEATURE_NAMES)
 assert N_FEATURES == 41
+# dga-fanci-v2 = the 41 v1 features, then these (docs/features.md, "Language").
+V2_EXTRA_NAMES = (
+    "bigram_surprisal_mean", "bigram_surprisal_max", "trigram_surprisal_mean",
+    "trigram_surprisal_max", "unlikely_bigram_run", "common_trigram_coverage",
+)
+V2_FEATURE_NAMES = FEATURE_NAMES + V2_EXTRA_NAMES
+V2_N_FEATURES = len(V2_FEATURE_NAMES)
+assert V2_N_FEATURES == 47
+# Surprisal units: the tables hold round(8 * -log2 p), 0..255 (1/8 bit steps).
+Q_PER_BIT = 8
+UNLIKELY_BIGRAM_Q = 56   # a bigram with p(next | prev) <= 2^-7 is "unlikely"
+COMMON_TRIGRAM_Q = 24    # a trigram with p(next | two prev) >= 2^-3 is "common"
 
 # Status values from include/c2detect/common.h.
 ERR_NAME_EMPTY = -50
@@ -205,6 +218,89 @@ _DIGITS = frozenset("0123456789")
 _HEX = frozenset("0123456789abcdef")
 
 
+def subdomain_labels(name) -> list[str]:
+    """S: the labels of the normalised name left of its public suffix."""
+    labels = normalize(name).split(".")
+    n_suffix, _ = psl().suffix_labels(labels)
+    return labels[:len(labels) - n_suffix]
+
+
+def letter_runs(sub: list[str]) -> list[str]:
+    """W: the maximal runs of letters a-z inside the labels of S, in order
+    (digits, '-', '_' and label ends cut runs)."""
+    out = []
+    for lab in sub:
+        cur = []
+        for ch in lab:
+            if "a" <= ch <= "z":
+                cur.append(ch)
+            elif cur:
+                out.append("".join(cur))
+                cur = []
+        if cur:
+            out.append("".join(cur))
+    return out
+
+
+def symbols(run: str) -> list[int]:
+    """The framed symbol sequence of a run: 0 (boundary), letters as 1..26, 0."""
+    return [0] + [ord(c) - 96 for c in run] + [0]
+
+
+def language_features(sub: list[str]) -> list[float]:
+    """The 6 dga-fanci-v2 language features of S (before float32 rounding)."""
+    from .dga_ngram_table import BIGRAM_Q, TRIGRAM_Q
+    s2 = n2 = m2 = s3 = n3 = m3 = 0
+    longest = letters = covered = 0
+    for w in letter_runs(sub):
+        x = symbols(w)
+        L = len(w)
+        letters += L
+        cur = 0
+        cov_end = 0
+        for k in range(1, L + 2):
+            q = BIGRAM_Q[x[k - 1] * 27 + x[k]]
+            s2 += q
+            n2 += 1
+            m2 = max(m2, q)
+            cur = cur + 1 if q >= UNLIKELY_BIGRAM_Q else 0
+            longest = max(longest, cur)
+            if k >= 2:
+                q3 = TRIGRAM_Q[(x[k - 2] * 27 + x[k - 1]) * 27 + x[k]]
+                s3 += q3
+                n3 += 1
+                m3 = max(m3, q3)
+                if q3 <= COMMON_TRIGRAM_Q:
+                    # letters of the trigram: run indexes k-3 .. k-1 inside [0, L)
+                    lo, hi = max(k - 3, cov_end), min(k - 1, L - 1)
+                    if hi >= lo:
+                        covered += hi - lo + 1
+                        cov_end = hi + 1
+    qb = float(Q_PER_BIT)
+    return [
+        float(s2) / (qb * float(n2)) if n2 else 0.0,
+        float(m2) / qb,
+        float(s3) / (qb * float(n3)) if n3 else 0.0,
+        float(m3) / qb,
+        float(longest),
+        float(covered) / float(letters) if letters else 0.0,
+    ]
+
+
+def features_v2(name) -> list[float]:
+    """The 47 dga-fanci-v2 features of `name` as float32-rounded Python floats."""
+    f = features(name)
+    return f + [_f32(x) for x in language_features(subdomain_labels(name))]
+
+
+def features_for(schema: str, name) -> list[float]:
+    if schema == SCHEMA:
+        return features(name)
+    if schema == SCHEMA_V2:
+        return features_v2(name)
+    raise ValueError(f"unknown DGA schema {schema!r}")
+
+
 def features(name) -> list[float]:
     """The 41 dga-fanci-v1 features of `name` as float32-rounded Python floats."""
     t = normalize(name)
@@ -282,15 +378,16 @@ def features(name) -> list[float]:
     return [_f32(x) for x in f]
 
 
-def features_matrix(names):
-    """numpy float32 matrix (len(names), 41) and a list of the row indexes kept
-    (malformed names are skipped)."""
+def features_matrix(names, schema: str = SCHEMA):
+    """numpy float32 matrix (len(names), 41 or 47 per `schema`) and a list of
+    the row indexes kept (malformed names are skipped)."""
     import numpy as np
     rows, kept = [], []
+    width = V2_N_FEATURES if schema == SCHEMA_V2 else N_FEATURES
     for i, nm in enumerate(names):
         try:
-            rows.append(features(nm))
+            rows.append(features_for(schema, nm))
         except NameError_:
             continue
         kept.append(i)
-    return np.asarray(rows, dtype=np.float32).reshape(-1, N_FEATURES), kept
+    return np.asarray(rows, dtype=np.float32).reshape(-1, width), kept

@@ -27,35 +27,43 @@ def clib():
     h.c2d_dga_features.argtypes = [ctypes.c_char_p, ctypes.c_size_t,
                                    ctypes.POINTER(ctypes.c_float), ctypes.c_size_t]
     h.c2d_dga_features.restype = ctypes.c_int
+    h.c2d_dga_features_v2.argtypes = h.c2d_dga_features.argtypes
+    h.c2d_dga_features_v2.restype = ctypes.c_int
     return h
 
 
-def c_features(h, name: bytes):
-    buf = (ctypes.c_float * dga.N_FEATURES)()
-    st = h.c2d_dga_features(name, len(name), buf, dga.N_FEATURES)
+def c_features(h, name: bytes, v2=False):
+    n = dga.V2_N_FEATURES if v2 else dga.N_FEATURES
+    buf = (ctypes.c_float * n)()
+    fn = h.c2d_dga_features_v2 if v2 else h.c2d_dga_features
+    st = fn(name, len(name), buf, n)
     return st, list(buf)
 
 
-def py_features(name: bytes):
+def py_features(name: bytes, v2=False):
     try:
-        return 0, dga.features(name)
+        return 0, (dga.features_v2(name) if v2 else dga.features(name))
     except dga.NameError_ as e:
         return e.status, None
 
 
 def compare(h, names):
+    """Names where C and Python differ, for both schemas (v1 rows, v2 rows)."""
     bad = []
-    for n in names:
-        cs, cf = c_features(h, n)
-        ps, pf = py_features(n)
-        if cs != ps or (cs == 0 and cf != pf):
-            diff = [(dga.FEATURE_NAMES[i], a, b) for i, (a, b) in
-                    enumerate(zip(cf, pf or [0.0] * dga.N_FEATURES)) if a != b]
-            bad.append((n, cs, ps, diff[:3]))
+    for v2 in (False, True):
+        names_ = dga.V2_FEATURE_NAMES if v2 else dga.FEATURE_NAMES
+        for n in names:
+            cs, cf = c_features(h, n, v2)
+            ps, pf = py_features(n, v2)
+            if cs != ps or (cs == 0 and cf != pf):
+                diff = [(names_[i], a, b) for i, (a, b) in
+                        enumerate(zip(cf, pf or [0.0] * len(names_))) if a != b]
+                bad.append((n, v2, cs, ps, diff[:3]))
     return bad
 
 
-EDGE = [b"www.example.co.uk", b"WWW.Example.CO.UK.", b"192.168.1.1", b"xn--bcher-kva.de",
+EDGE = [b"www.example.co.uk", b"qxwcretkhuvchx.co.uk", b"freeonlinebusinessdirectory.net",
+        b"a1b2c3.d-e_f.com", b"zzzzzzzzzzzzzzzzzzzz.info", b"WWW.Example.CO.UK.", b"192.168.1.1", b"xn--bcher-kva.de",
         b"a" * 63 + b".com", b"a" * 64 + b".com", b"", b".", b"a..b", b".com", b"ex!.com",
         b"a\x00b.com", b"co.uk", b"a.b.ck", b"x.www.ck", b"foo.city.kawasaki.jp",
         b"ec2-54-1-2-3.compute-1.amazonaws.com", b"_sip._tcp.example.com", b"abcabc.abcabc.com",
@@ -92,6 +100,82 @@ def test_shared_data_agree(clib):
 def test_feature_names_match(clib):
     clib.c2d_dga_feature_name.restype = ctypes.c_char_p
     clib.c2d_dga_feature_name.argtypes = [ctypes.c_size_t]
-    assert [clib.c2d_dga_feature_name(i).decode() for i in range(dga.N_FEATURES)] == \
-        list(dga.FEATURE_NAMES)
-    assert clib.c2d_dga_feature_name(dga.N_FEATURES) is None
+    assert [clib.c2d_dga_feature_name(i).decode() for i in range(dga.V2_N_FEATURES)] == \
+        list(dga.V2_FEATURE_NAMES)
+    assert clib.c2d_dga_feature_name(dga.V2_N_FEATURES) is None
+
+
+def test_ngram_table_matches_c_source():
+    """The Python table module holds the same bytes as lib/dga/ngram_table.c."""
+    import pathlib
+    import re
+    from c2detect import dga_ngram_table as t
+    src = pathlib.Path(__file__).resolve().parents[3] / "lib" / "dga" / "ngram_table.c"
+    if not src.exists():
+        pytest.skip("not in a source tree")
+    text = src.read_text()
+    arrays = re.findall(r"\] = \{([^}]*)\}", text)
+    assert len(arrays) == 2
+    vals = [bytes(int(v) for v in a.replace("\n", " ").split(",") if v.strip()) for a in arrays]
+    assert vals[0] == t.BIGRAM_Q and len(t.BIGRAM_Q) == 27 * 27
+    assert vals[1] == t.TRIGRAM_Q and len(t.TRIGRAM_Q) == 27 ** 3
+
+
+def _load(h, data: bytes):
+    """A c2d_model* over `data` (kept alive by the returned tuple)."""
+    buf = ctypes.create_string_buffer(data, len(data))
+    m = ctypes.c_void_p()
+    h.c2d_model_load_memory.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
+                                        ctypes.POINTER(ctypes.c_void_p)]
+    h.c2d_model_load_memory.restype = ctypes.c_int
+    assert h.c2d_model_load_memory(buf, len(data), None, ctypes.byref(m)) == 0
+    return m, buf
+
+
+def _score(h, m, name: bytes):
+    h.c2d_dga_score.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                                ctypes.POINTER(ctypes.c_float)]
+    h.c2d_dga_score.restype = ctypes.c_int
+    s = ctypes.c_float(-1.0)
+    st = h.c2d_dga_score(m, name, len(name), ctypes.byref(s))
+    return st, s.value
+
+
+def test_scoring_follows_model_schema(clib):
+    """A v1 model gets 41-feature rows and a v2 model 47; a schema whose input
+    count does not match is refused. One-split trees make the row visible:
+    v1 splits on length (index 0) <= 10, v2 on common_trigram_coverage (46) <= 0.5."""
+    from c2detect.c2dm import Tree, write_forest
+    h = clib
+    h.c2d_model_free.argtypes = [ctypes.c_void_p]
+    h.c2d_dga_model_check.argtypes = [ctypes.c_void_p]
+    h.c2d_dga_model_check.restype = ctypes.c_int
+
+    def forest(n, feat, thr, schema):
+        t = Tree([(feat, thr, 1), (None, [0.0]), (None, [1.0])])
+        return write_forest(n, 2, [t], {"schema": schema, "threshold": 0.5})
+
+    v1, b1 = _load(h, forest(41, 0, 10.0, dga.SCHEMA))
+    v2, b2 = _load(h, forest(47, 46, 0.5, dga.SCHEMA_V2))
+    bad, b3 = _load(h, forest(41, 0, 10.0, dga.SCHEMA_V2))
+    bad2, b4 = _load(h, forest(47, 0, 10.0, dga.SCHEMA))
+    try:
+        assert h.c2d_dga_model_check(v1) == 0
+        assert h.c2d_dga_model_check(v2) == 0
+        schema_mismatch = -8  # C2D_ERR_SCHEMA_MISMATCH
+        assert h.c2d_dga_model_check(bad) == schema_mismatch
+        assert h.c2d_dga_model_check(bad2) == schema_mismatch
+        assert _score(h, bad, b"a.com")[0] == schema_mismatch
+        assert _score(h, bad2, b"a.com")[0] == schema_mismatch
+        # length 17 > 10: class 1 for v1; coverage 0.9 > 0.5: class 1 for v2.
+        assert _score(h, v1, b"www.example.co.uk") == (0, 1.0)
+        assert _score(h, v2, b"www.example.co.uk") == (0, 1.0)
+        # "a.com": length 5 -> 0 for v1; "qxwcretkhuvchx.co.uk": length 20 -> 1 for v1,
+        # coverage 5/14 -> 0 for v2.
+        assert _score(h, v1, b"a.com") == (0, 0.0)
+        assert _score(h, v1, b"qxwcretkhuvchx.co.uk") == (0, 1.0)
+        assert _score(h, v2, b"qxwcretkhuvchx.co.uk") == (0, 0.0)
+        assert dga.features_v2(b"qxwcretkhuvchx.co.uk")[46] < 0.5
+    finally:
+        for m in (v1, v2, bad, bad2):
+            h.c2d_model_free(m)
