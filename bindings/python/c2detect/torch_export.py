@@ -53,7 +53,8 @@ def TextCNN(vocab, seq_len, dim, branches, hidden=(), n_logits=1):
             for spec in branches:
                 layers, cin = [], dim
                 for cout, k, pad in spec:
-                    layers += [nn.Conv1d(cin, cout, k, padding=pad), nn.ReLU()]
+                    layers += [nn.Conv1d(cin, cout, k, padding=0 if pad == "valid" else pad),
+                               nn.ReLU()]
                     cin = cout
                 self.branches.append(nn.Sequential(*layers))
                 width += cin
