@@ -20,7 +20,7 @@ double bench_peak_maddubs(void) {
     __m256i acc[CHAINS];
     const __m256i a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(-2);
     for (int i = 0; i < CHAINS; i++) acc[i] = _mm256_set1_epi16((short)i);
-    const long iters = 20000000;
+    const long iters = 4000000;
     const double t0 = now();
     for (long n = 0; n < iters; n++) {
         for (int i = 0; i < CHAINS; i++) {
@@ -40,7 +40,7 @@ double bench_peak_madd16(void) {
     __m256i acc[CHAINS];
     const __m256i a = _mm256_set1_epi16(3), b = _mm256_set1_epi16(-2);
     for (int i = 0; i < CHAINS; i++) acc[i] = _mm256_set1_epi32(i);
-    const long iters = 20000000;
+    const long iters = 4000000;
     const double t0 = now();
     for (long n = 0; n < iters; n++) {
         for (int i = 0; i < CHAINS; i++)

@@ -24,15 +24,20 @@ from c2detect import torch_export
 SEQ, VOCAB, DIM = 256, 256, 32
 
 
-def timed(fn, n_items, secs=1.0):
+def timed(fn, n_items, secs=1.5):
+    """Best of 5 trials (the machine may be shared), items per second."""
     fn()
-    reps, t0 = 0, time.perf_counter()
-    while True:
-        fn()
-        reps += 1
-        t = time.perf_counter() - t0
-        if t >= secs:
-            return reps * n_items / t
+    best = 0.0
+    for _ in range(5):
+        reps, t0 = 0, time.perf_counter()
+        while True:
+            fn()
+            reps += 1
+            t = time.perf_counter() - t0
+            if t >= secs / 5:
+                break
+        best = max(best, reps * n_items / t)
+    return best
 
 
 class QuantRef(nn.Module):
