@@ -35,18 +35,26 @@ static inline void block_4x2(const c2d__conv_args *a, uint32_t r0, uint32_t o0) 
     const int8_t *w[OUTS];
     for (int r = 0; r < ROWS; r++) x[r] = a->x + (size_t)(r0 + (uint32_t)r) * a->x_stride;
     for (int o = 0; o < OUTS; o++) w[o] = a->w + (size_t)(o0 + (uint32_t)o) * kdim;
-    __m256i acc[ROWS * OUTS];
-    for (int i = 0; i < ROWS * OUTS; i++) acc[i] = _mm256_setzero_si256();
+    __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00,
+            a21 = a00, a30 = a00, a31 = a00;
     for (uint32_t i = 0; i < kv; i += 16) {
         const __m256i w0 = load_s8x16(w[0] + i), w1 = load_s8x16(w[1] + i);
-        for (int r = 0; r < ROWS; r++) {
-            const __m256i xv = load_u8x16(x[r] + i);
-            acc[r * 2] = _mm256_add_epi32(acc[r * 2], _mm256_madd_epi16(xv, w0));
-            acc[r * 2 + 1] = _mm256_add_epi32(acc[r * 2 + 1], _mm256_madd_epi16(xv, w1));
-        }
+        __m256i xv = load_u8x16(x[0] + i);
+        a00 = _mm256_add_epi32(a00, _mm256_madd_epi16(xv, w0));
+        a01 = _mm256_add_epi32(a01, _mm256_madd_epi16(xv, w1));
+        xv = load_u8x16(x[1] + i);
+        a10 = _mm256_add_epi32(a10, _mm256_madd_epi16(xv, w0));
+        a11 = _mm256_add_epi32(a11, _mm256_madd_epi16(xv, w1));
+        xv = load_u8x16(x[2] + i);
+        a20 = _mm256_add_epi32(a20, _mm256_madd_epi16(xv, w0));
+        a21 = _mm256_add_epi32(a21, _mm256_madd_epi16(xv, w1));
+        xv = load_u8x16(x[3] + i);
+        a30 = _mm256_add_epi32(a30, _mm256_madd_epi16(xv, w0));
+        a31 = _mm256_add_epi32(a31, _mm256_madd_epi16(xv, w1));
     }
     /* lanes: r0o0 r0o1 r1o0 r1o1 r2o0 r2o1 r3o0 r3o1 */
-    __m256i sums = _mm256_add_epi32(c2d__reduce8(acc), c2d__pair(a->bias + o0));
+    __m256i sums = _mm256_add_epi32(c2d__reduce8(a00, a01, a10, a11, a20, a21, a30, a31),
+                                    c2d__pair(a->bias + o0));
     if (kv != kdim) {
         int32_t t[8];
         for (int r = 0; r < ROWS; r++)

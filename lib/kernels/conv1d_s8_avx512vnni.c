@@ -23,18 +23,27 @@ static inline void block_4x2(const c2d__conv_args *a, uint32_t r0, uint32_t o0) 
     const int8_t *w[OUTS];
     for (int r = 0; r < ROWS; r++) x[r] = a->x + (size_t)(r0 + (uint32_t)r) * a->x_stride;
     for (int o = 0; o < OUTS; o++) w[o] = a->w + (size_t)(o0 + (uint32_t)o) * kdim;
-    __m256i acc[ROWS * OUTS];
-    for (int i = 0; i < ROWS * OUTS; i++) acc[i] = _mm256_setzero_si256();
+    __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00,
+            a21 = a00, a30 = a00, a31 = a00;
     for (uint32_t i = 0; i < kdim; i += 32) {
         const __mmask32 m = tail_mask(kdim - i);
         const __m256i w0 = load32(w[0] + i, m), w1 = load32(w[1] + i, m);
-        for (int r = 0; r < ROWS; r++) {
-            const __m256i xv = load32(x[r] + i, m);
-            acc[r * 2] = _mm256_dpbusd_epi32(acc[r * 2], xv, w0);
-            acc[r * 2 + 1] = _mm256_dpbusd_epi32(acc[r * 2 + 1], xv, w1);
-        }
+        __m256i xv = load32(x[0] + i, m);
+        a00 = _mm256_dpbusd_epi32(a00, xv, w0);
+        a01 = _mm256_dpbusd_epi32(a01, xv, w1);
+        xv = load32(x[1] + i, m);
+        a10 = _mm256_dpbusd_epi32(a10, xv, w0);
+        a11 = _mm256_dpbusd_epi32(a11, xv, w1);
+        xv = load32(x[2] + i, m);
+        a20 = _mm256_dpbusd_epi32(a20, xv, w0);
+        a21 = _mm256_dpbusd_epi32(a21, xv, w1);
+        xv = load32(x[3] + i, m);
+        a30 = _mm256_dpbusd_epi32(a30, xv, w0);
+        a31 = _mm256_dpbusd_epi32(a31, xv, w1);
     }
-    c2d__emit_4x2(a, r0, o0, _mm256_add_epi32(c2d__reduce8(acc), c2d__pair(a->bias + o0)));
+    c2d__emit_4x2(a, r0, o0,
+                  _mm256_add_epi32(c2d__reduce8(a00, a01, a10, a11, a20, a21, a30, a31),
+                                   c2d__pair(a->bias + o0)));
 }
 
 static inline void block_1x1(const c2d__conv_args *a, uint32_t r, uint32_t o) {

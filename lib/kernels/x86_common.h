@@ -8,10 +8,12 @@
 
 #include "kernels.h"
 
-/* Sum each of 8 vectors: lane i of the result is the total of v[i]. */
-static inline __m256i c2d__reduce8(const __m256i v[8]) {
-    const __m256i h01 = _mm256_hadd_epi32(v[0], v[1]), h23 = _mm256_hadd_epi32(v[2], v[3]);
-    const __m256i h45 = _mm256_hadd_epi32(v[4], v[5]), h67 = _mm256_hadd_epi32(v[6], v[7]);
+/* Sum each of 8 vectors: lane i of the result is the total of v_i. (Eight
+ * named values rather than an array, which gcc would keep in memory.) */
+static inline __m256i c2d__reduce8(__m256i v0, __m256i v1, __m256i v2, __m256i v3, __m256i v4,
+                                   __m256i v5, __m256i v6, __m256i v7) {
+    const __m256i h01 = _mm256_hadd_epi32(v0, v1), h23 = _mm256_hadd_epi32(v2, v3);
+    const __m256i h45 = _mm256_hadd_epi32(v4, v5), h67 = _mm256_hadd_epi32(v6, v7);
     const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);
     return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20),
                             _mm256_permute2x128_si256(a, b, 0x31));
