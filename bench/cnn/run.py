@@ -125,6 +125,8 @@ def main(bench_bin, clock):
             if "peak_vpmaddwd_gmac_per_s" in out and isa == "avx2":
                 print(f"pct_peak_{isa}_b{b}_of_vpmaddwd {100 * gmac / out['peak_vpmaddwd_gmac_per_s']:.1f} %")
                 print(f"pct_peak_{isa}_b{b}_of_vpmaddubsw {100 * gmac / out['peak_vpmaddubsw_gmac_per_s']:.1f} %")
+                print(f"pct_peak_{isa}_b{b}_of_vpmaddubsw_vpmaddwd "
+                      f"{100 * gmac / out['peak_vpmaddubsw_vpmaddwd_gmac_per_s']:.1f} %")
             if "peak_vpdpbusd_gmac_per_s" in out and isa == "avx512vnni":
                 print(f"pct_peak_{isa}_b{b}_of_vpdpbusd {100 * gmac / out['peak_vpdpbusd_gmac_per_s']:.1f} %")
 
