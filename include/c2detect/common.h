@@ -96,6 +96,7 @@ typedef enum c2d_status {
     C2D_ERR_GEO_TYPE = -126,         /* geo value present but of another type than the call needs */
 
     /* CNN, -130..-149 */
+    C2D_ERR_CNN_TOKEN = -130,        /* a token id is not below the model's vocabulary size */
 
     C2D_STATUS_MIN_ = -1000          /* not a status; keeps the enum signed and wide */
 } c2d_status;

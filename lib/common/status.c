@@ -45,6 +45,7 @@
     X(C2D_ERR_GEO_TYPE, "geo value has another type than requested")                   \
                                                                                        \
     /* CNN */                                                                          \
+    X(C2D_ERR_CNN_TOKEN, "token id outside the model's vocabulary")                  \
 
 const char *c2d_strerror(c2d_status status) {
     switch (status) {
