@@ -12,6 +12,7 @@ typedef struct command {
 static const command commands[] = {
     {"version", c2d_cmd_version, "version                      library and header versions, CPU features"},
     {"model", c2d_cmd_model, "model info FILE|--builtin NAME   describe a .c2dm model; model list"},
+    {"ioc", c2d_cmd_ioc, "ioc load|match|ports|family ...  IOC feeds: counts, matches, port families, family model"},
 };
 
 static int usage(FILE *out) {
