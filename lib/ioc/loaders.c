@@ -109,7 +109,8 @@ static bool add_fields(load_ctx *c, uint64_t line, const char *value, size_t val
 }
 
 /* ------------------------------------------------------------------- CSV */
-/* Split a line (copied into `out`) into fields: whitespace around fields is
+/* Split a line (copied into `out`, which needs n + 1 bytes: every output byte
+ * is an input byte or a NUL standing for a consumed comma or the end) into fields: whitespace around fields is
  * dropped, quoted fields may contain commas and "" for a quote. */
 static int split_csv(const char *s, size_t n, char *out, char **fields, int max) {
     int nf = 0;
@@ -654,7 +655,8 @@ c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
                : fmt == C2D_IOC_FORMAT_LIST ? "list"
                : fmt == C2D_IOC_FORMAT_CSV ? "csv" : "threatfox";
     if (opt && opt->confidence) c.confidence = opt->confidence;
-    c.scratch_cap = fmt == C2D_IOC_FORMAT_THREATFOX_JSON ? (size_t)JF_N * FIELD_CAP : MAX_LINE + 1;
+    c.scratch_cap = fmt == C2D_IOC_FORMAT_THREATFOX_JSON ? (size_t)JF_N * FIELD_CAP
+                    : (len < MAX_LINE ? len : MAX_LINE) + 1;
     c.val = c2d__alloc(a, sizeof *c.val);
     c.scratch = fmt == C2D_IOC_FORMAT_LIST ? NULL : c2d__alloc(a, c.scratch_cap);
     c2d_status st;

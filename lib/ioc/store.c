@@ -33,7 +33,14 @@ typedef struct strtab {   /* interned strings: offsets into `text`, hash index *
     size_t nslots;
 } strtab;
 
-typedef struct slot32 { uint32_t key, head; } slot32;
+/* IPv4 slot: exact-IP chain, and the ip:port records of that IP: kept inline
+ * when they all share one port (the common case), else in the (ip, port) table. */
+typedef struct slot32 {
+    uint32_t key, head;
+    uint32_t port_head;  /* chain of ip:port records when n_ports == 1 */
+    uint16_t port;
+    uint16_t n_ports;    /* 0 none, 1 inline, 2 = several (look in t64) */
+} slot32;
 typedef struct slot64 { uint64_t key; uint32_t head, pad; } slot64;
 typedef struct slotstr { uint32_t hash, head; } slotstr;
 
@@ -49,6 +56,7 @@ struct c2d_iocdb {
     size_t count_by_type[C2D_IOC_TYPE_COUNT];
     /* indexes (finalize) */
     slot32 *t4; size_t t4_mask;
+    uint64_t *v4_filter; size_t v4_filter_mask; /* one bit per hashed IPv4 key: most misses stop here */
     slot64 *t64; size_t t64_mask;
     slotstr *ts; size_t ts_mask;
     uint64_t v4_cidr_lens[1];   /* bit L: some IPv4 CIDR of length L (0..32) */
@@ -192,13 +200,14 @@ c2d_status c2d_iocdb_new(const c2d_allocator *alloc, c2d_iocdb **out) {
 static void free_indexes(c2d_iocdb *db) {
     const c2d_allocator *a = &db->alloc;
     c2d__free(a, db->t4);
+    c2d__free(a, db->v4_filter);
     c2d__free(a, db->t64);
     c2d__free(a, db->ts);
     c2d__free(a, db->port_start);
     c2d__free(a, db->port_fam);
     c2d__free(a, db->port_cnt);
     c2d__free(a, db->port_total);
-    db->t4 = NULL; db->t64 = NULL; db->ts = NULL;
+    db->t4 = NULL; db->t64 = NULL; db->ts = NULL; db->v4_filter = NULL;
     db->port_start = db->port_fam = db->port_cnt = db->port_total = NULL;
 }
 
@@ -299,6 +308,7 @@ static uint64_t key64_cidr(uint32_t net, unsigned len) {
     return 2ULL << 56 | (uint64_t)len << 32 | net;
 }
 static size_t h32(uint32_t k) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 32); }
+static size_t filter_bit(uint32_t k) { return (size_t)((k * 0xD6E8FEB86659FD93ULL) >> 40); }
 static size_t h64(uint64_t k) { return (size_t)(mix64(k)); }
 
 static const char *rec_text(const c2d_iocdb *db, const rec *r) {
@@ -313,6 +323,7 @@ static int cmp_u32(const void *x, const void *y) {
 static c2d_status build_port_table(c2d_iocdb *db) {
     const c2d_allocator *a = &db->alloc;
     size_t n_ipport = db->count_by_type[C2D_IOC_IP_PORT];
+    if (n_ipport == 0) return C2D_OK; /* no table: every port has no family */
     db->port_start = c2d__calloc(a, 65537, sizeof(uint32_t));
     db->port_total = c2d__calloc(a, 65536, sizeof(uint32_t));
     uint32_t *fams = c2d__calloc(a, n_ipport + 1, sizeof(uint32_t));
@@ -401,16 +412,23 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
     for (size_t i = 0; i < db->n; i++) {
         const rec *r = &db->recs[i];
         if (!r->is_v6 && r->type == C2D_IOC_IP) n4++;
-        else if (!r->is_v6 && (r->type == C2D_IOC_IP_PORT || r->type == C2D_IOC_CIDR)) n64++;
+        else if (!r->is_v6 && r->type == C2D_IOC_IP_PORT) n4++, n64++;
+        else if (!r->is_v6 && r->type == C2D_IOC_CIDR) n64++;
         else ns++;
     }
-    size_t s4 = pow2_at_least(n4 * 2 + 1), s64 = pow2_at_least(n64 * 2 + 1),
+    size_t s4 = pow2_at_least(n4 + n4 / 2 + 1), s64 = pow2_at_least(n64 * 2 + 1),
            ss = pow2_at_least(ns * 2 + 1);
     db->t4 = c2d__alloc(a, s4 * sizeof(slot32));
     db->t64 = c2d__alloc(a, s64 * sizeof(slot64));
     db->ts = c2d__alloc(a, ss * sizeof(slotstr));
-    if (!db->t4 || !db->t64 || !db->ts) goto nomem;
-    for (size_t i = 0; i < s4; i++) db->t4[i].head = NIL;
+    size_t fbits = pow2_at_least(n4 * 16 + 64);
+    db->v4_filter = c2d__calloc(a, fbits / 64, sizeof(uint64_t));
+    if (!db->t4 || !db->t64 || !db->ts || !db->v4_filter) goto nomem;
+    db->v4_filter_mask = fbits - 1;
+    for (size_t i = 0; i < s4; i++) {
+        db->t4[i].head = db->t4[i].port_head = NIL;
+        db->t4[i].port = db->t4[i].n_ports = 0;
+    }
     for (size_t i = 0; i < s64; i++) db->t64[i].head = NIL;
     for (size_t i = 0; i < ss; i++) db->ts[i].head = NIL;
     db->t4_mask = s4 - 1;
@@ -420,13 +438,37 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
     memset(db->v6_cidr_lens, 0, sizeof db->v6_cidr_lens);
     for (size_t i = db->n; i-- > 0;) { /* reverse, so chains come out in id order */
         rec *r = &db->recs[i];
-        if (!r->is_v6 && r->type == C2D_IOC_IP) {
+        if (!r->is_v6 && (r->type == C2D_IOC_IP || r->type == C2D_IOC_IP_PORT)) {
             size_t h = h32(r->addr) & db->t4_mask;
-            while (db->t4[h].head != NIL && db->t4[h].key != r->addr) h = (h + 1) & db->t4_mask;
-            db->t4[h].key = r->addr;
-            r->next = db->t4[h].head;
-            db->t4[h].head = (uint32_t)i;
-        } else if (!r->is_v6 && (r->type == C2D_IOC_IP_PORT || r->type == C2D_IOC_CIDR)) {
+            slot32 *sl;
+            while (sl = &db->t4[h], (sl->head != NIL || sl->n_ports) && sl->key != r->addr)
+                h = (h + 1) & db->t4_mask;
+            sl->key = r->addr;
+            size_t fb = filter_bit(r->addr) & db->v4_filter_mask;
+            db->v4_filter[fb / 64] |= 1ULL << (fb % 64);
+            if (r->type == C2D_IOC_IP) {
+                r->next = sl->head;
+                sl->head = (uint32_t)i;
+                continue;
+            }
+            if (sl->n_ports == 0 || (sl->n_ports == 1 && sl->port == r->port)) {
+                sl->n_ports = 1;
+                sl->port = r->port;
+                r->next = sl->port_head;
+                sl->port_head = (uint32_t)i;
+                continue;
+            }
+            if (sl->n_ports == 1) { /* a second port: move the inline chain to t64 */
+                uint64_t k0 = key64_ipport(r->addr, sl->port);
+                size_t h0 = h64(k0) & db->t64_mask;
+                while (db->t64[h0].head != NIL && db->t64[h0].key != k0) h0 = (h0 + 1) & db->t64_mask;
+                db->t64[h0].key = k0;
+                db->t64[h0].head = sl->port_head;
+                sl->port_head = NIL;
+                sl->n_ports = 2;
+            }
+        }
+        if (!r->is_v6 && (r->type == C2D_IOC_CIDR || r->type == C2D_IOC_IP_PORT)) {
             uint64_t k = r->type == C2D_IOC_IP_PORT ? key64_ipport(r->addr, r->port)
                                                     : key64_cidr(r->addr, r->prefix);
             if (r->type == C2D_IOC_CIDR) db->v4_cidr_lens[0] |= 1ULL << r->prefix;
@@ -478,9 +520,9 @@ size_t c2d_iocdb_memory_bytes(const c2d_iocdb *db) {
     for (int k = 0; k < 2; k++)
         b += ts[k]->text.cap + ts[k]->cap * 8 + ts[k]->nslots * 4;
     if (db->finalized)
-        b += (db->t4_mask + 1) * sizeof(slot32) + (db->t64_mask + 1) * sizeof(slot64) +
-             (db->ts_mask + 1) * sizeof(slotstr) + 65537 * 4 + 65536 * 4 +
-             2 * (db->count_by_type[C2D_IOC_IP_PORT] + 1) * 4;
+        b += (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
+             (db->ts_mask + 1) * sizeof(slotstr) +
+             (db->port_start ? 65537 * 4 + 65536 * 4 + 2 * (db->n_port_fam + 1) * 4 : 0);
     return b;
 }
 
@@ -550,26 +592,30 @@ static bool better(const c2d_iocdb *db, uint32_t x, uint32_t y) {
     return rx != ry ? rx > ry : x < y;
 }
 
-static void emit_chain(const c2d_iocdb *db, uint32_t id, out_ids *o) {
-    for (; id != NIL; id = db->recs[id].next) {
-        size_t k = o->n < o->cap ? o->n : o->cap;
-        o->n++;
-        if (!o->cap) continue;
-        size_t i = k;
-        while (i > 0 && better(db, id, o->ids[i - 1])) i--;
-        if (i >= o->cap) continue;
-        if (k == o->cap) k--;
-        memmove(o->ids + i + 1, o->ids + i, (k - i) * sizeof *o->ids);
-        o->ids[i] = id;
-    }
+static void emit_one(const c2d_iocdb *db, uint32_t id, out_ids *o) {
+    size_t k = o->n < o->cap ? o->n : o->cap;
+    o->n++;
+    if (!o->cap) return;
+    size_t i = k;
+    while (i > 0 && better(db, id, o->ids[i - 1])) i--;
+    if (i >= o->cap) return;
+    if (k == o->cap) k--;
+    memmove(o->ids + i + 1, o->ids + i, (k - i) * sizeof *o->ids);
+    o->ids[i] = id;
 }
 
-static uint32_t find4(const c2d_iocdb *db, uint32_t addr) {
+static void emit_chain(const c2d_iocdb *db, uint32_t id, out_ids *o) {
+    for (; id != NIL; id = db->recs[id].next) emit_one(db, id, o);
+}
+
+static const slot32 *find4(const c2d_iocdb *db, uint32_t addr) {
+    size_t fb = filter_bit(addr) & db->v4_filter_mask;
+    if (!(db->v4_filter[fb / 64] >> (fb % 64) & 1)) return NULL;
     size_t h = h32(addr) & db->t4_mask;
     for (;; h = (h + 1) & db->t4_mask) {
         const slot32 *s = &db->t4[h];
-        if (s->head == NIL) return NIL;
-        if (s->key == addr) return s->head;
+        if (s->head == NIL && !s->n_ports) return NULL;
+        if (s->key == addr) return s;
     }
 }
 
@@ -611,8 +657,15 @@ static bool check_query(const c2d_iocdb *db, uint32_t *ids, size_t cap, size_t *
 }
 
 static void match4(const c2d_iocdb *db, uint32_t addr, uint16_t port, out_ids *o) {
-    if (port) emit_chain(db, find64(db, key64_ipport(addr, port)), o);
-    emit_chain(db, find4(db, addr), o);
+    const slot32 *s4 = find4(db, addr);
+    if (s4) {
+        if (port && s4->n_ports == 1) {
+            if (s4->port == port) emit_chain(db, s4->port_head, o);
+        } else if (port && s4->n_ports) {
+            emit_chain(db, find64(db, key64_ipport(addr, port)), o);
+        }
+        emit_chain(db, s4->head, o);
+    }
     uint64_t lens = db->v4_cidr_lens[0];
     while (lens) {
         unsigned len = 63u - (unsigned)__builtin_clzll(lens);
@@ -791,6 +844,7 @@ c2d_status c2d_iocdb_port_families(const c2d_iocdb *db, uint16_t port, unsigned 
     *n_total = 0;
     if (n_port) *n_port = 0;
     if (!db->finalized) return C2D_ERR_STATE;
+    if (!db->port_start) return C2D_OK;
     size_t b = db->port_start[port], e = db->port_start[port + 1];
     for (size_t i = b; i < e && i - b < cap; i++) {
         family_ids[i - b] = db->port_fam[i];
