@@ -346,8 +346,9 @@ static c2d_status build_port_table(c2d_iocdb *db) {
     for (size_t p = 0; p < 65536; p++) {
         db->port_start[p] = (uint32_t)out;
         size_t cnt = db->port_total[p];
+        if (cnt == 0) continue;
         uint32_t *f = fams + at;
-        qsort(f, cnt, sizeof *f, cmp_u32);
+        if (cnt > 1) qsort(f, cnt, sizeof *f, cmp_u32);
         size_t first = out;
         for (size_t k = 0; k < cnt;) {
             size_t j = k;
