@@ -135,6 +135,16 @@ def main(argv=None) -> int:
     data = from_sklearn(clf, schema="ioc-family-v1", path=args.out, meta=meta)
     print("accuracy %.4f train %d test %d classes %d bytes %d" %
           (acc, n_train, len(rows) - n_train, len(clf.classes_), len(data)))
+    # reference only (not shipped): the same forest on a shuffled 85/15 split,
+    # to show how much of the gap to NTT's 81 % is the time-ordered split
+    rng = np.random.RandomState(1337)
+    perm = rng.permutation(len(rows))
+    tr, te = perm[:n_train], perm[n_train:]
+    ref = RandomForestClassifier(n_estimators=args.trees, max_depth=args.max_depth,
+                                 min_samples_leaf=args.min_leaf, random_state=1337, n_jobs=1)
+    ref.fit(X[tr], y[tr])
+    args.shuffled_accuracy = float((ref.predict(X[te]) == y[te]).mean())
+    print("shuffled-split reference accuracy %.4f" % args.shuffled_accuracy)
     if args.card:
         write_card(args, rows, n_train, clf, yt, pred, acc, len(data),
                    precision_recall_fscore_support, confusion_matrix, np)
@@ -169,8 +179,11 @@ def write_card(args, rows, n_train, clf, yt, pred, acc, nbytes, prfs, cm_fn, np)
     w("random_state 1337; exported with `c2detect.export.from_sklearn`; %d bytes.\n" % nbytes)
     w("## Results on the later 15 %\n")
     w("- **Accuracy %.4f** (NTT reported 0.81 on their data and split; majority-class baseline here %.4f)." % (acc, base))
-    w("- Distribution shift is strong: families rise and fall over months, so a time-ordered")
-    w("  split is much harder than a shuffled one; `unknown` and `other` are large classes.\n")
+    w("- Reference, not shipped: the same forest on a *shuffled* 85/15 split scores %.4f. Most of" % args.shuffled_accuracy)
+    w("  the gap is the time-ordered split: families rise and fall over months (VShell, AdaptixC2")
+    w("  appear late), infrastructure is re-used within a campaign, and `Unknown malware` /")
+    w("  `other` are large, mixed classes. A 40-tree depth-18 forest reached 0.427 on the")
+    w("  time-ordered split but is 22 MB, too big to build in.\n")
     w("| family | precision | recall | f1 | test support |")
     w("|---|---:|---:|---:|---:|")
     for i in order:
