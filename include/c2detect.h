@@ -8,5 +8,6 @@
 #include "c2detect/model.h"
 #include "c2detect/forest.h"
 #include "c2detect/ioc.h"
+#include "c2detect/geo.h"
 
 #endif /* C2DETECT_H */

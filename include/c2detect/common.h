@@ -75,7 +75,14 @@ typedef enum c2d_status {
 
     /* capture, flow, DNS, -90..-109 */
 
-    /* IOC store and MMDB, -110..-129 */
+    /* IOC store and MMDB, -110..-129 (MMDB/geo use -120..-129) */
+    C2D_ERR_MMDB_METADATA = -120,    /* MMDB metadata missing a required key, of a wrong type, or inconsistent with the file */
+    C2D_ERR_MMDB_TREE = -121,        /* MMDB search-tree record outside the tree and data section, or tree deeper than the address */
+    C2D_ERR_MMDB_DATA = -122,        /* MMDB data section: unknown type, bad size, or a value running past the section */
+    C2D_ERR_MMDB_POINTER = -123,     /* MMDB pointer outside its section, or a pointer to a pointer */
+    C2D_ERR_MMDB_DEPTH = -124,       /* MMDB maps/arrays nested deeper than C2D_GEO_MAX_DEPTH */
+    C2D_ERR_MMDB_IPV6_IN_IPV4 = -125,/* IPv6 address looked up in an IPv4-only MMDB */
+    C2D_ERR_GEO_TYPE = -126,         /* geo value present but of another type than the call needs */
 
     /* CNN, -130..-149 */
 

@@ -25,6 +25,13 @@
     /* capture, flow, DNS */                                                           \
                                                                                        \
     /* IOC, MMDB */                                                                    \
+    X(C2D_ERR_MMDB_METADATA, "MMDB metadata missing, mistyped or inconsistent")        \
+    X(C2D_ERR_MMDB_TREE, "MMDB search tree is corrupt")                                \
+    X(C2D_ERR_MMDB_DATA, "MMDB data section is corrupt")                               \
+    X(C2D_ERR_MMDB_POINTER, "MMDB pointer out of range or pointing to a pointer")      \
+    X(C2D_ERR_MMDB_DEPTH, "MMDB data nested too deeply")                               \
+    X(C2D_ERR_MMDB_IPV6_IN_IPV4, "IPv6 address looked up in an IPv4-only MMDB")        \
+    X(C2D_ERR_GEO_TYPE, "geo value has another type than requested")                   \
                                                                                        \
     /* CNN */                                                                          \
 
