@@ -19,3 +19,11 @@ set_tests_properties(cli_ioc_load PROPERTIES
 add_test(NAME cli_ioc_match COMMAND c2d ioc match --feed "${CMAKE_CURRENT_BINARY_DIR}/ioc_cli_list.txt" a.evil.example 10.2.3.4:80)
 set_tests_properties(cli_ioc_match PROPERTIES
   PASS_REGULAR_EXPRESSION "a.evil.example: 1 match\n  domain  evil.example family=ioc_cli_list.*10.2.3.4:80: 1 match\n  cidr    10.0.0.0/8")
+# c2d ioc match --geo: country and ASN of a matched IP from the shared MMDB
+set(C2D_GEO_MMDB "${PROJECT_SOURCE_DIR}/../shared/data/geo/geo-whois-asn-country.mmdb")
+if(EXISTS "${C2D_GEO_MMDB}")
+  add_test(NAME cli_ioc_match_geo COMMAND c2d ioc match --feed "${CMAKE_CURRENT_BINARY_DIR}/ioc_cli_list.txt"
+           --geo "${C2D_GEO_MMDB}" 10.2.3.4:80 8.8.8.8)
+  set_tests_properties(cli_ioc_match_geo PROPERTIES
+    PASS_REGULAR_EXPRESSION "10.2.3.4:80: 1 match\n  cidr    10.0.0.0/8[^\n]*\n.*8.8.8.8: 0 matches\n  geo     country=US")
+endif()

@@ -10,9 +10,9 @@
 static int ioc_usage(void) {
     fprintf(stderr,
             "usage: c2d ioc load [--format auto|csv|json|list] [--family NAME] FEED...\n"
-            "       c2d ioc match --feed FEED [--feed FEED...] [--format F] VALUE...\n"
+            "       c2d ioc match --feed FEED [--feed FEED...] [--format F] [--geo MMDB] [--asn CSV] VALUE...\n"
             "       c2d ioc ports --feed FEED PORT...\n"
-            "       c2d ioc family IPV4 PORT [--country CC] [--asn N]\n"
+            "       c2d ioc family IPV4 PORT [--country CC] [--asn N] [--geo MMDB] [--asn-csv CSV]\n"
             "LIST feeds without --family get the file's base name as family (maltrail trails).\n");
     return 2;
 }
@@ -138,7 +138,81 @@ static void print_time(const char *label, int64_t t) {
     printf(" %s=%s", label, b);
 }
 
-static int load_feeds(int argc, char **argv, c2d_iocdb **out, int *first_value) {
+/* Optional enrichment: an MMDB (country, maybe ASN) and an ASN range table. */
+typedef struct enrich {
+    c2d_geodb *geo;
+    c2d_asntable *asn;
+} enrich;
+
+static int open_geo(enrich *e, const char *path) {
+    c2d_status st = c2d_geodb_open_file(path, NULL, &e->geo);
+    return st ? c2d_cli_fail(path, st) : 0;
+}
+
+static int open_asn(enrich *e, const char *path) {
+    c2d_status st = c2d_asntable_load_file(path, NULL, &e->asn, NULL);
+    return st ? c2d_cli_fail(path, st) : 0;
+}
+
+/* Country and ASN of an IPv4 (host order) from whatever is open. */
+static void enrich_v4(const enrich *e, uint32_t addr, char iso[3], uint32_t *asn, const char **org) {
+    iso[0] = 0;
+    *asn = 0;
+    *org = "";
+    if (e->geo) {
+        c2d_geo_result r;
+        if (c2d_geodb_lookup_ipv4(e->geo, addr, &r) == C2D_OK && r.found) {
+            if (c2d_geodb_country(e->geo, &r, iso) != C2D_OK) iso[0] = 0;
+            if (c2d_geodb_asn(e->geo, &r, asn) != C2D_OK) *asn = 0;
+        }
+    }
+    if (e->asn) c2d_asntable_lookup(e->asn, addr, asn, org, NULL);
+}
+
+/* The address inside an observed value (ip, ip:port, [v6]:port, URL host), or 0. */
+static int value_address(const char *v, int *family, uint8_t addr[16]) {
+    char host[256];
+    const char *p = strstr(v, "://");
+    p = p ? p + 3 : v;
+    size_t n = strcspn(p, "/?#");
+    if (n >= sizeof host) return 0;
+    memcpy(host, p, n);
+    host[n] = 0;
+    char *h = strrchr(host, '@');
+    h = h ? h + 1 : host;
+    if (h[0] == '[') {
+        char *rb = strchr(h, ']');
+        if (!rb) return 0;
+        *rb = 0;
+        h++;
+    } else {
+        char *colon = strchr(h, ':');
+        if (colon && !strchr(colon + 1, ':')) *colon = 0;
+    }
+    return c2d_geo_parse_ip(h, family, addr) == C2D_OK;
+}
+
+static void print_enrichment(const enrich *e, const char *value) {
+    int family;
+    uint8_t a[16];
+    if ((!e->geo && !e->asn) || !value_address(value, &family, a)) return;
+    char iso[3] = "";
+    uint32_t asn = 0;
+    const char *org = "";
+    if (family == 4) {
+        enrich_v4(e, (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3], iso,
+                  &asn, &org);
+    } else if (e->geo) {
+        c2d_geo_result r;
+        if (c2d_geodb_lookup_ipv6(e->geo, a, &r) == C2D_OK && r.found) {
+            if (c2d_geodb_country(e->geo, &r, iso) != C2D_OK) iso[0] = 0;
+            if (c2d_geodb_asn(e->geo, &r, &asn) != C2D_OK) asn = 0;
+        }
+    }
+    printf("  geo     country=%s asn=%u%s%s\n", iso[0] ? iso : "-", asn, *org ? " org=" : "", org);
+}
+
+static int load_feeds(int argc, char **argv, c2d_iocdb **out, int *first_value, enrich *e) {
     c2d_ioc_format fmt = C2D_IOC_FORMAT_AUTO;
     c2d_iocdb *db;
     c2d_status st = c2d_iocdb_new(NULL, &db);
@@ -151,9 +225,9 @@ static int load_feeds(int argc, char **argv, c2d_iocdb **out, int *first_value) 
             feeds++;
             if ((rc = load_one(db, argv[++i], fmt, NULL, 0)) != 0) break;
         } else if (!strcmp(argv[i], "--geo") && i + 1 < argc) {
-            fprintf(stderr, "c2d: --geo: the MMDB reader is not in this build yet\n");
-            rc = 2;
-            break;
+            if ((rc = open_geo(e, argv[++i])) != 0) break;
+        } else if (!strcmp(argv[i], "--asn") && i + 1 < argc) {
+            if ((rc = open_asn(e, argv[++i])) != 0) break;
         } else {
             break;
         }
@@ -169,12 +243,22 @@ static int load_feeds(int argc, char **argv, c2d_iocdb **out, int *first_value) 
     return 0;
 }
 
+static void enrich_close(enrich *e) {
+    c2d_geodb_free(e->geo);
+    c2d_asntable_free(e->asn);
+}
+
 static int cmd_match(int argc, char **argv) {
     c2d_iocdb *db;
-    int first, rc = load_feeds(argc, argv, &db, &first);
-    if (rc) return rc;
+    enrich e = {NULL, NULL};
+    int first, rc = load_feeds(argc, argv, &db, &first, &e);
+    if (rc) {
+        enrich_close(&e);
+        return rc;
+    }
     if (first >= argc) {
         c2d_iocdb_free(db);
+        enrich_close(&e);
         return ioc_usage();
     }
     for (int i = first; i < argc; i++) {
@@ -197,14 +281,18 @@ static int cmd_match(int argc, char **argv) {
             print_time("last_seen", info.last_seen);
             printf("\n");
         }
+        print_enrichment(&e, argv[i]);
     }
     c2d_iocdb_free(db);
+    enrich_close(&e);
     return rc;
 }
 
 static int cmd_ports(int argc, char **argv) {
     c2d_iocdb *db;
-    int first, rc = load_feeds(argc, argv, &db, &first);
+    enrich e = {NULL, NULL};
+    int first, rc = load_feeds(argc, argv, &db, &first, &e);
+    enrich_close(&e);
     if (rc) return rc;
     for (int i = first; i < argc; i++) {
         unsigned port = (unsigned)strtoul(argv[i], NULL, 10);
@@ -233,11 +321,26 @@ static int cmd_family(int argc, char **argv) {
     unsigned port = (unsigned)strtoul(argv[2], NULL, 10);
     const char *country = NULL;
     uint32_t asn = 0;
-    for (int i = 3; i + 1 < argc; i += 2) {
+    enrich e = {NULL, NULL};
+    int rc = 0;
+    for (int i = 3; i + 1 < argc && !rc; i += 2) {
         if (!strcmp(argv[i], "--country")) country = argv[i + 1];
         else if (!strcmp(argv[i], "--asn")) asn = (uint32_t)strtoul(argv[i + 1], NULL, 10);
-        else return ioc_usage();
+        else if (!strcmp(argv[i], "--geo")) rc = open_geo(&e, argv[i + 1]);
+        else if (!strcmp(argv[i], "--asn-csv")) rc = open_asn(&e, argv[i + 1]);
+        else rc = ioc_usage();
     }
+    char iso[3] = "";
+    if (!rc && (e.geo || e.asn)) {
+        uint32_t looked_asn;
+        const char *org;
+        enrich_v4(&e, a << 24 | b << 16 | c << 8 | d, iso, &looked_asn, &org);
+        if (!country && iso[0]) country = iso;
+        if (!asn) asn = looked_asn;
+        printf("features from country=%s asn=%u\n", country ? country : "-", asn);
+    }
+    enrich_close(&e);
+    if (rc) return rc;
     c2d_model *m;
     c2d_status st = c2d_model_builtin("ioc-family", NULL, &m);
     if (st) return c2d_cli_fail("ioc-family model", st);
@@ -264,8 +367,8 @@ static int cmd_family(int argc, char **argv) {
             p = strchr(p, ',');
             if (p) p++;
         }
-        const char *e = p ? strchr(p, ',') : NULL;
-        printf("%-28.*s %.3f\n", p ? (int)(e ? (size_t)(e - p) : strlen(p)) : 1, p ? p : "?",
+        const char *comma = p ? strchr(p, ',') : NULL;
+        printf("%-28.*s %.3f\n", p ? (int)(comma ? (size_t)(comma - p) : strlen(p)) : 1, p ? p : "?",
                proba[best]);
         proba[best] = -1;
     }
