@@ -61,9 +61,11 @@ struct c2d_iocdb {
     slotstr *ts; size_t ts_mask;
     uint64_t v4_cidr_lens[1];   /* bit L: some IPv4 CIDR of length L (0..32) */
     uint64_t v6_cidr_lens[3];   /* bits 0..128 */
-    uint32_t *port_start;       /* 65537 offsets into port_fam/port_cnt */
+    uint16_t *ports;            /* distinct ip:port ports, sorted */
+    size_t n_ports;
+    uint32_t *port_start;       /* n_ports + 1 offsets into port_fam/port_cnt */
     uint32_t *port_fam, *port_cnt;
-    uint32_t *port_total;       /* ip:port indicators per port */
+    uint32_t *port_total;       /* ip:port indicators per port (index as ports) */
     size_t n_port_fam;
 };
 
@@ -204,11 +206,13 @@ static void free_indexes(c2d_iocdb *db) {
     c2d__free(a, db->t64);
     c2d__free(a, db->ts);
     c2d__free(a, db->port_start);
+    c2d__free(a, db->ports);
     c2d__free(a, db->port_fam);
     c2d__free(a, db->port_cnt);
     c2d__free(a, db->port_total);
     db->t4 = NULL; db->t64 = NULL; db->ts = NULL; db->v4_filter = NULL;
     db->port_start = db->port_fam = db->port_cnt = db->port_total = NULL;
+    db->ports = NULL;
 }
 
 void c2d_iocdb_free(c2d_iocdb *db) {
@@ -315,68 +319,75 @@ static const char *rec_text(const c2d_iocdb *db, const rec *r) {
     return (const char *)db->arena.p + r->value;
 }
 
-static int cmp_u32(const void *x, const void *y) {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+static int cmp_u64(const void *x, const void *y) {
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
     return a < b ? -1 : a > b;
 }
 
+/* Port -> family table from the ip:port records: distinct ports sorted (binary
+ * searched), each with its (family, count) runs, most frequent first. */
 static c2d_status build_port_table(c2d_iocdb *db) {
     const c2d_allocator *a = &db->alloc;
     size_t n_ipport = db->count_by_type[C2D_IOC_IP_PORT];
     if (n_ipport == 0) return C2D_OK; /* no table: every port has no family */
-    db->port_start = c2d__calloc(a, 65537, sizeof(uint32_t));
-    db->port_total = c2d__calloc(a, 65536, sizeof(uint32_t));
-    uint32_t *fams = c2d__calloc(a, n_ipport + 1, sizeof(uint32_t));
-    uint32_t *fill = c2d__calloc(a, 65537, sizeof(uint32_t));
-    db->port_fam = c2d__calloc(a, n_ipport + 1, sizeof(uint32_t));
-    db->port_cnt = c2d__calloc(a, n_ipport + 1, sizeof(uint32_t));
-    if (!db->port_start || !db->port_total || !fams || !fill || !db->port_fam || !db->port_cnt) {
-        c2d__free(a, fams);
-        c2d__free(a, fill);
-        return C2D_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < db->n; i++)
-        if (db->recs[i].type == C2D_IOC_IP_PORT) db->port_total[db->recs[i].port]++;
-    for (size_t p = 0; p < 65536; p++) fill[p + 1] = fill[p] + db->port_total[p];
+    uint64_t *pairs = c2d__calloc(a, n_ipport, sizeof *pairs);
+    if (!pairs) return C2D_ERR_NOMEM;
+    size_t np = 0;
     for (size_t i = 0; i < db->n; i++) {
         const rec *r = &db->recs[i];
-        if (r->type == C2D_IOC_IP_PORT) fams[fill[r->port]++] = r->family;
+        if (r->type == C2D_IOC_IP_PORT) pairs[np++] = (uint64_t)r->port << 32 | r->family;
     }
-    size_t out = 0, at = 0;
-    for (size_t p = 0; p < 65536; p++) {
-        db->port_start[p] = (uint32_t)out;
-        size_t cnt = db->port_total[p];
-        if (cnt == 0) continue;
-        uint32_t *f = fams + at;
-        if (cnt > 1) qsort(f, cnt, sizeof *f, cmp_u32);
-        size_t first = out;
-        for (size_t k = 0; k < cnt;) {
-            size_t j = k;
-            while (j < cnt && f[j] == f[k]) j++;
-            db->port_fam[out] = f[k];
-            db->port_cnt[out] = (uint32_t)(j - k);
+    qsort(pairs, np, sizeof *pairs, cmp_u64);
+    size_t n_ports = 0, n_runs = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (i == 0 || pairs[i] >> 32 != pairs[i - 1] >> 32) n_ports++;
+        if (i == 0 || pairs[i] != pairs[i - 1]) n_runs++;
+    }
+    db->ports = c2d__calloc(a, n_ports, sizeof *db->ports);
+    db->port_start = c2d__calloc(a, n_ports + 1, sizeof(uint32_t));
+    db->port_total = c2d__calloc(a, n_ports, sizeof(uint32_t));
+    db->port_fam = c2d__calloc(a, n_runs, sizeof(uint32_t));
+    db->port_cnt = c2d__calloc(a, n_runs, sizeof(uint32_t));
+    if (!db->ports || !db->port_start || !db->port_total || !db->port_fam || !db->port_cnt) {
+        c2d__free(a, pairs);
+        return C2D_ERR_NOMEM;
+    }
+    size_t pi = 0, out = 0;
+    for (size_t i = 0; i < np;) {
+        uint16_t port = (uint16_t)(pairs[i] >> 32);
+        size_t first = out, j = i;
+        db->ports[pi] = port;
+        db->port_start[pi] = (uint32_t)out;
+        while (j < np && (uint16_t)(pairs[j] >> 32) == port) {
+            size_t k = j;
+            while (k < np && pairs[k] == pairs[j]) k++;
+            db->port_fam[out] = (uint32_t)pairs[j];
+            db->port_cnt[out] = (uint32_t)(k - j);
             out++;
-            k = j;
+            j = k;
         }
-        /* order runs by count desc, then family id asc (insertion sort: runs are few) */
+        db->port_total[pi] = (uint32_t)(j - i);
+        /* runs by count desc, then family id asc */
         for (size_t k = first + 1; k < out; k++) {
             uint32_t fk = db->port_fam[k], ck = db->port_cnt[k];
-            size_t j = k;
-            while (j > first && (db->port_cnt[j - 1] < ck ||
-                                 (db->port_cnt[j - 1] == ck && db->port_fam[j - 1] > fk))) {
-                db->port_fam[j] = db->port_fam[j - 1];
-                db->port_cnt[j] = db->port_cnt[j - 1];
-                j--;
+            size_t m = k;
+            while (m > first && (db->port_cnt[m - 1] < ck ||
+                                 (db->port_cnt[m - 1] == ck && db->port_fam[m - 1] > fk))) {
+                db->port_fam[m] = db->port_fam[m - 1];
+                db->port_cnt[m] = db->port_cnt[m - 1];
+                m--;
             }
-            db->port_fam[j] = fk;
-            db->port_cnt[j] = ck;
+            db->port_fam[m] = fk;
+            db->port_cnt[m] = ck;
         }
-        at += cnt;
+        pi++;
+        i = j;
     }
-    db->port_start[65536] = (uint32_t)out;
+    db->port_start[pi] = (uint32_t)out;
+    db->n_ports = n_ports;
     db->n_port_fam = out;
-    c2d__free(a, fams);
-    c2d__free(a, fill);
+    c2d__free(a, pairs);
     return C2D_OK;
 }
 
@@ -523,7 +534,7 @@ size_t c2d_iocdb_memory_bytes(const c2d_iocdb *db) {
     if (db->finalized)
         b += (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
              (db->ts_mask + 1) * sizeof(slotstr) +
-             (db->port_start ? 65537 * 4 + 65536 * 4 + 2 * (db->n_port_fam + 1) * 4 : 0);
+             db->n_ports * 10 + 4 + db->n_port_fam * 8;
     return b;
 }
 
@@ -845,13 +856,19 @@ c2d_status c2d_iocdb_port_families(const c2d_iocdb *db, uint16_t port, unsigned 
     *n_total = 0;
     if (n_port) *n_port = 0;
     if (!db->finalized) return C2D_ERR_STATE;
-    if (!db->port_start) return C2D_OK;
-    size_t b = db->port_start[port], e = db->port_start[port + 1];
+    size_t lo = 0, hi = db->n_ports;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (db->ports[mid] < port) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == db->n_ports || db->ports[lo] != port) return C2D_OK;
+    size_t b = db->port_start[lo], e = db->port_start[lo + 1];
     for (size_t i = b; i < e && i - b < cap; i++) {
         family_ids[i - b] = db->port_fam[i];
         counts[i - b] = db->port_cnt[i];
     }
     *n_total = e - b;
-    if (n_port) *n_port = db->port_total[port];
+    if (n_port) *n_port = db->port_total[lo];
     return C2D_OK;
 }
