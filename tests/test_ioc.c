@@ -81,6 +81,22 @@ static void test_ip_cidr_ipport(void **state) {
     assert_int_equal(n, 1);
     assert_int_equal(c2d_iocdb_match_ipv4(db, 0x0B000000, 0, ids, 8, &n), C2D_OK);
     assert_int_equal(n, 0);
+    /* the batch call gives the single calls' best id and count */
+    uint32_t addrs[40], best[40], counts[40];
+    uint16_t ports[40];
+    for (uint32_t i = 0; i < 40; i++) {
+        addrs[i] = i % 3 == 0 ? 0x0A010203 : i % 3 == 1 ? 0x0A000000 + i * 7919 : 0xC0000000 + i;
+        ports[i] = (uint16_t)(i % 2 ? 443 : 80);
+    }
+    assert_int_equal(c2d_iocdb_match_ipv4_batch(db, addrs, ports, 40, best, counts), C2D_OK);
+    for (uint32_t i = 0; i < 40; i++) {
+        assert_int_equal(c2d_iocdb_match_ipv4(db, addrs[i], ports[i], ids, 1, &n), C2D_OK);
+        assert_int_equal(counts[i], n);
+        assert_int_equal(best[i], n ? ids[0] : C2D_IOC_NO_MATCH);
+    }
+    assert_int_equal(c2d_iocdb_match_ipv4_batch(db, addrs, NULL, 40, best, NULL), C2D_OK);
+    assert_int_equal(best[0], 2); /* no port: the exact IP first */
+    assert_int_equal(c2d_iocdb_match_ipv4_batch(db, NULL, NULL, 1, best, NULL), C2D_ERR_INVALID_ARG);
     assert_int_equal(match(db, "[2001:db8::1]:8080", ids, 8), 3);
     assert_string_equal(value_of(db, ids[0]), "[2001:db8::1]:8080");
     assert_string_equal(value_of(db, ids[1]), "2001:db8::1");

@@ -14,7 +14,6 @@ typedef struct rec {
     uint32_t threat, source, tags; /* misc intern offsets + 1, 0 none */
     uint32_t first_seen, last_seen;
     uint32_t addr;       /* IPv4 address, or index of the IPv6 address */
-    uint32_t next;       /* next record with the same index key */
     uint16_t port;
     uint8_t type, confidence, prefix, is_v6, value_len_hi, pad;
 } rec;
@@ -55,6 +54,8 @@ struct c2d_iocdb {
     strtab families, misc;
     size_t count_by_type[C2D_IOC_TYPE_COUNT];
     /* indexes (finalize) */
+    uint32_t *next;       /* next record with the same index key (finalize); apart from
+                             the records so chain walks touch a dense 4-byte array */
     slot32 *t4; size_t t4_mask;
     uint64_t *v4_filter; size_t v4_filter_mask; /* one bit per hashed IPv4 key: most misses stop here */
     slot64 *t64; size_t t64_mask;
@@ -202,6 +203,7 @@ c2d_status c2d_iocdb_new(const c2d_allocator *alloc, c2d_iocdb **out) {
 static void free_indexes(c2d_iocdb *db) {
     const c2d_allocator *a = &db->alloc;
     c2d__free(a, db->t4);
+    c2d__free(a, db->next);
     c2d__free(a, db->v4_filter);
     c2d__free(a, db->t64);
     c2d__free(a, db->ts);
@@ -210,7 +212,7 @@ static void free_indexes(c2d_iocdb *db) {
     c2d__free(a, db->port_fam);
     c2d__free(a, db->port_cnt);
     c2d__free(a, db->port_total);
-    db->t4 = NULL; db->t64 = NULL; db->ts = NULL; db->v4_filter = NULL;
+    db->t4 = NULL; db->t64 = NULL; db->ts = NULL; db->v4_filter = NULL; db->next = NULL;
     db->port_start = db->port_fam = db->port_cnt = db->port_total = NULL;
     db->ports = NULL;
 }
@@ -275,7 +277,6 @@ c2d_status c2d__iocdb_add_value(c2d_iocdb *db, const c2d__ioc_value *v, const ch
     r->confidence = (uint8_t)(confidence > 100 ? 100 : confidence);
     r->prefix = v->prefix;
     r->is_v6 = v->is_v6;
-    r->next = NIL;
     if (v->is_v6) {
         memcpy(db->v6[db->n_v6], v->v6, 16);
         r->addr = (uint32_t)db->n_v6++;
@@ -325,6 +326,21 @@ static int cmp_u64(const void *x, const void *y) {
     return a < b ? -1 : a > b;
 }
 
+/* Insertion sort of (family, count) runs: count desc, then family id asc
+ * (a port has few families). */
+static void sort_runs(uint32_t *fam, uint32_t *cnt, size_t n) {
+    for (size_t k = 1; k < n; k++) {
+        uint32_t fk = fam[k], ck = cnt[k];
+        size_t m = k;
+        for (; m > 0 && (cnt[m - 1] < ck || (cnt[m - 1] == ck && fam[m - 1] > fk)); m--) {
+            fam[m] = fam[m - 1];
+            cnt[m] = cnt[m - 1];
+        }
+        fam[m] = fk;
+        cnt[m] = ck;
+    }
+}
+
 /* Port -> family table from the ip:port records: distinct ports sorted (binary
  * searched), each with its (family, count) runs, most frequent first. */
 static c2d_status build_port_table(c2d_iocdb *db) {
@@ -368,19 +384,7 @@ static c2d_status build_port_table(c2d_iocdb *db) {
             j = k;
         }
         db->port_total[pi] = (uint32_t)(j - i);
-        /* runs by count desc, then family id asc */
-        for (size_t k = first + 1; k < out; k++) {
-            uint32_t fk = db->port_fam[k], ck = db->port_cnt[k];
-            size_t m = k;
-            while (m > first && (db->port_cnt[m - 1] < ck ||
-                                 (db->port_cnt[m - 1] == ck && db->port_fam[m - 1] > fk))) {
-                db->port_fam[m] = db->port_fam[m - 1];
-                db->port_cnt[m] = db->port_cnt[m - 1];
-                m--;
-            }
-            db->port_fam[m] = fk;
-            db->port_cnt[m] = ck;
-        }
+        sort_runs(db->port_fam + first, db->port_cnt + first, out - first);
         pi++;
         i = j;
     }
@@ -435,7 +439,8 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
     db->ts = c2d__alloc(a, ss * sizeof(slotstr));
     size_t fbits = pow2_at_least(n4 * 16 + 64);
     db->v4_filter = c2d__calloc(a, fbits / 64, sizeof(uint64_t));
-    if (!db->t4 || !db->t64 || !db->ts || !db->v4_filter) goto nomem;
+    db->next = c2d__alloc(a, (db->n ? db->n : 1) * sizeof(uint32_t));
+    if (!db->t4 || !db->t64 || !db->ts || !db->v4_filter || !db->next) goto nomem;
     db->v4_filter_mask = fbits - 1;
     for (size_t i = 0; i < s4; i++) {
         db->t4[i].head = db->t4[i].port_head = NIL;
@@ -459,14 +464,14 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
             size_t fb = filter_bit(r->addr) & db->v4_filter_mask;
             db->v4_filter[fb / 64] |= 1ULL << (fb % 64);
             if (r->type == C2D_IOC_IP) {
-                r->next = sl->head;
+                db->next[i] = sl->head;
                 sl->head = (uint32_t)i;
                 continue;
             }
             if (sl->n_ports == 0 || (sl->n_ports == 1 && sl->port == r->port)) {
                 sl->n_ports = 1;
                 sl->port = r->port;
-                r->next = sl->port_head;
+                db->next[i] = sl->port_head;
                 sl->port_head = (uint32_t)i;
                 continue;
             }
@@ -487,7 +492,7 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
             size_t h = h64(k) & db->t64_mask;
             while (db->t64[h].head != NIL && db->t64[h].key != k) h = (h + 1) & db->t64_mask;
             db->t64[h].key = k;
-            r->next = db->t64[h].head;
+            db->next[i] = db->t64[h].head;
             db->t64[h].head = (uint32_t)i;
         } else {
             const char *t = rec_text(db, r);
@@ -498,7 +503,7 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
                    (db->ts[h].hash != hv || strcmp(rec_text(db, &db->recs[db->ts[h].head]), t) != 0))
                 h = (h + 1) & db->ts_mask;
             db->ts[h].hash = hv;
-            r->next = db->ts[h].head;
+            db->next[i] = db->ts[h].head;
             db->ts[h].head = (uint32_t)i;
         }
     }
@@ -513,7 +518,6 @@ nomem:
     st = C2D_ERR_NOMEM;
 fail:
     free_indexes(db);
-    for (size_t i = 0; i < db->n; i++) db->recs[i].next = NIL;
     return st;
 }
 
@@ -532,7 +536,7 @@ size_t c2d_iocdb_memory_bytes(const c2d_iocdb *db) {
     for (int k = 0; k < 2; k++)
         b += ts[k]->text.cap + ts[k]->cap * 8 + ts[k]->nslots * 4;
     if (db->finalized)
-        b += (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
+        b += db->n * 4 + (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
              (db->ts_mask + 1) * sizeof(slotstr) +
              db->n_ports * 10 + 4 + db->n_port_fam * 8;
     return b;
@@ -617,7 +621,7 @@ static void emit_one(const c2d_iocdb *db, uint32_t id, out_ids *o) {
 }
 
 static void emit_chain(const c2d_iocdb *db, uint32_t id, out_ids *o) {
-    for (; id != NIL; id = db->recs[id].next) emit_one(db, id, o);
+    for (; id != NIL; id = db->next[id]) emit_one(db, id, o);
 }
 
 static const slot32 *find4(const c2d_iocdb *db, uint32_t addr) {
@@ -694,6 +698,53 @@ c2d_status c2d_iocdb_match_ipv4(const c2d_iocdb *db, uint32_t addr, uint16_t por
     out_ids o = {ids, cap, 0};
     match4(db, addr, port, &o);
     *n_total = o.n;
+    return C2D_OK;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define PREFETCH(p) __builtin_prefetch(p)
+#else
+#  define PREFETCH(p) ((void)(p))
+#endif
+
+c2d_status c2d_iocdb_match_ipv4_batch(const c2d_iocdb *db, const uint32_t *addrs,
+                                      const uint16_t *ports, size_t n, uint32_t *best,
+                                      uint32_t *counts) {
+    if (!db || (n && (!addrs || !best))) return C2D_ERR_INVALID_ARG;
+    if (!db->finalized) return C2D_ERR_STATE;
+    enum { AHEAD_FILTER = 24, AHEAD_SLOT = 12, AHEAD_CHAIN = 4 };
+    for (size_t i = 0; i < n; i++) {
+        /* two-stage prefetch: the filter word far ahead, the slot (when the
+         * filter says "maybe") nearer */
+        if (i + AHEAD_FILTER < n) {
+            size_t fb = filter_bit(addrs[i + AHEAD_FILTER]) & db->v4_filter_mask;
+            PREFETCH(&db->v4_filter[fb / 64]);
+        }
+        if (i + AHEAD_SLOT < n) {
+            uint32_t a = addrs[i + AHEAD_SLOT];
+            size_t fb = filter_bit(a) & db->v4_filter_mask;
+            if (db->v4_filter[fb / 64] >> (fb % 64) & 1) PREFETCH(&db->t4[h32(a) & db->t4_mask]);
+        }
+        if (i + AHEAD_CHAIN < n) { /* third stage: what the (now cached) slot points to */
+            uint32_t a = addrs[i + AHEAD_CHAIN];
+            size_t fb = filter_bit(a) & db->v4_filter_mask;
+            if (db->v4_filter[fb / 64] >> (fb % 64) & 1) {
+                const slot32 *sl = &db->t4[h32(a) & db->t4_mask];
+                if (sl->key == a) {
+                    uint16_t p = ports ? ports[i + AHEAD_CHAIN] : 0;
+                    if (sl->head != NIL) PREFETCH(&db->next[sl->head]);
+                    if (p && sl->n_ports == 1 && sl->port == p) PREFETCH(&db->next[sl->port_head]);
+                    if (p && sl->n_ports == 2)
+                        PREFETCH(&db->t64[h64(key64_ipport(a, p)) & db->t64_mask]);
+                }
+            }
+        }
+        uint32_t id = C2D_IOC_NO_MATCH;
+        out_ids o = {&id, 1, 0};
+        match4(db, addrs[i], ports ? ports[i] : 0, &o);
+        best[i] = o.n ? id : C2D_IOC_NO_MATCH;
+        if (counts) counts[i] = (uint32_t)(o.n > 0xFFFFFFFFu ? 0xFFFFFFFFu : o.n);
+    }
     return C2D_OK;
 }
 
