@@ -232,7 +232,7 @@ c2d_status c2d_ioc_normalize_url(const char *url, size_t len, char *out, size_t 
         if (host_end < auth_end) port_start = host_end + 1;
     }
     size_t hn = host_end - host;
-    if (hn && url[host_end - 1] == '.' && url[host] != '[') hn--;
+    while (hn && url[host + hn - 1] == '.' && url[host] != '[') hn--; /* idempotent: all trailing dots */
     if (hn == 0) return C2D_ERR_MALFORMED;
     for (size_t k = host; k < host + hn; k++) {
         int c = (unsigned char)url[k];
