@@ -15,7 +15,8 @@ typedef struct rec {
     uint32_t first_seen, last_seen;
     uint32_t addr;       /* IPv4 address, or index of the IPv6 address */
     uint16_t port;
-    uint8_t type, confidence, prefix, is_v6, value_len_hi, pad;
+    uint8_t type, confidence, prefix, is_v6;
+    uint16_t value_len;  /* min(length, 65535): ranks domain matches without touching the text */
 } rec;
 
 typedef struct bytebuf { /* growable byte buffer */
@@ -60,6 +61,7 @@ struct c2d_iocdb {
     uint64_t *v4_filter; size_t v4_filter_mask; /* one bit per hashed IPv4 key: most misses stop here */
     slot64 *t64; size_t t64_mask;
     slotstr *ts; size_t ts_mask;
+    uint64_t *str_filter; size_t str_filter_mask; /* as v4_filter, for string keys */
     uint64_t v4_cidr_lens[1];   /* bit L: some IPv4 CIDR of length L (0..32) */
     uint64_t v6_cidr_lens[3];   /* bits 0..128 */
     uint16_t *ports;            /* distinct ip:port ports, sorted */
@@ -205,6 +207,7 @@ static void free_indexes(c2d_iocdb *db) {
     c2d__free(a, db->t4);
     c2d__free(a, db->next);
     c2d__free(a, db->v4_filter);
+    c2d__free(a, db->str_filter);
     c2d__free(a, db->t64);
     c2d__free(a, db->ts);
     c2d__free(a, db->port_start);
@@ -213,6 +216,7 @@ static void free_indexes(c2d_iocdb *db) {
     c2d__free(a, db->port_cnt);
     c2d__free(a, db->port_total);
     db->t4 = NULL; db->t64 = NULL; db->ts = NULL; db->v4_filter = NULL; db->next = NULL;
+    db->str_filter = NULL;
     db->port_start = db->port_fam = db->port_cnt = db->port_total = NULL;
     db->ports = NULL;
 }
@@ -273,6 +277,7 @@ c2d_status c2d__iocdb_add_value(c2d_iocdb *db, const c2d__ioc_value *v, const ch
     r->first_seen = clamp_time(first_seen);
     r->last_seen = clamp_time(last_seen);
     r->port = v->port;
+    r->value_len = (uint16_t)(v->len > 0xFFFF ? 0xFFFF : v->len);
     r->type = (uint8_t)v->type;
     r->confidence = (uint8_t)(confidence > 100 ? 100 : confidence);
     r->prefix = v->prefix;
@@ -313,7 +318,7 @@ static uint64_t key64_cidr(uint32_t net, unsigned len) {
     return 2ULL << 56 | (uint64_t)len << 32 | net;
 }
 static size_t h32(uint32_t k) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 32); }
-static size_t filter_bit(uint32_t k) { return (size_t)((k * 0xD6E8FEB86659FD93ULL) >> 40); }
+static size_t filter_bit(uint32_t k) { return (size_t)((k * 0xD6E8FEB86659FD93ULL) >> 32); }
 static size_t h64(uint64_t k) { return (size_t)(mix64(k)); }
 
 static const char *rec_text(const c2d_iocdb *db, const rec *r) {
@@ -440,7 +445,11 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
     size_t fbits = pow2_at_least(n4 * 16 + 64);
     db->v4_filter = c2d__calloc(a, fbits / 64, sizeof(uint64_t));
     db->next = c2d__alloc(a, (db->n ? db->n : 1) * sizeof(uint32_t));
-    if (!db->t4 || !db->t64 || !db->ts || !db->v4_filter || !db->next) goto nomem;
+    size_t sbits = pow2_at_least(ns * 16 + 64);
+    db->str_filter = c2d__calloc(a, sbits / 64, sizeof(uint64_t));
+    if (!db->t4 || !db->t64 || !db->ts || !db->v4_filter || !db->next || !db->str_filter)
+        goto nomem;
+    db->str_filter_mask = sbits - 1;
     db->v4_filter_mask = fbits - 1;
     for (size_t i = 0; i < s4; i++) {
         db->t4[i].head = db->t4[i].port_head = NIL;
@@ -503,6 +512,8 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
                    (db->ts[h].hash != hv || strcmp(rec_text(db, &db->recs[db->ts[h].head]), t) != 0))
                 h = (h + 1) & db->ts_mask;
             db->ts[h].hash = hv;
+            size_t fb = filter_bit(hv) & db->str_filter_mask;
+            db->str_filter[fb / 64] |= 1ULL << (fb % 64);
             db->next[i] = db->ts[h].head;
             db->ts[h].head = (uint32_t)i;
         }
@@ -536,7 +547,8 @@ size_t c2d_iocdb_memory_bytes(const c2d_iocdb *db) {
     for (int k = 0; k < 2; k++)
         b += ts[k]->text.cap + ts[k]->cap * 8 + ts[k]->nslots * 4;
     if (db->finalized)
-        b += db->n * 4 + (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
+        b += db->n * 4 + (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 +
+             (db->str_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
              (db->ts_mask + 1) * sizeof(slotstr) +
              db->n_ports * 10 + 4 + db->n_port_fam * 8;
     return b;
@@ -595,10 +607,7 @@ static uint64_t rank(const c2d_iocdb *db, uint32_t id) {
     case C2D_IOC_URL: spec = 255; break;
     case C2D_IOC_IP: spec = 254; break;
     case C2D_IOC_CIDR: spec = r->prefix; break;
-    default: {
-        size_t len = strlen(rec_text(db, r));
-        spec = (unsigned)(len > 253 ? 253 : len);
-    }
+    default: spec = r->value_len > 253 ? 253 : r->value_len;
     }
     return (uint64_t)spec << 48 | (uint64_t)r->confidence << 40 | (uint64_t)r->last_seen << 8;
 }
@@ -646,6 +655,8 @@ static uint32_t find64(const c2d_iocdb *db, uint64_t k) {
 
 static uint32_t find_str(const c2d_iocdb *db, const char *t, size_t n, c2d_ioc_type type) {
     uint32_t hv = hash_str(t, n);
+    size_t fb = filter_bit(hv) & db->str_filter_mask;
+    if (!(db->str_filter[fb / 64] >> (fb % 64) & 1)) return NIL;
     size_t h = hv & db->ts_mask;
     for (;; h = (h + 1) & db->ts_mask) {
         const slotstr *s = &db->ts[h];
