@@ -6,6 +6,22 @@
 #include "ioc/ioc_internal.h"
 
 #define NIL 0xFFFFFFFFu
+/* A chain head with this bit is the chain's only record: a walk stops without
+ * reading next[] (one memory access less for the common single-record key).
+ * Record ids stay below 2^31 - 1, so a flagged id never equals NIL. */
+#define ONLY 0x80000000u
+#define ID_OF(h) ((h) & ~ONLY)
+
+/* Prepend record i to the chain at *head. */
+static void chain_push(uint32_t *next, uint32_t *head, uint32_t i) {
+    if (*head == NIL) {
+        next[i] = NIL;
+        *head = i | ONLY;
+    } else {
+        next[i] = ID_OF(*head);
+        *head = i;
+    }
+}
 #define MAX_RECORDS 0x7FFFFFFFu
 
 typedef struct rec {
@@ -473,15 +489,13 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
             size_t fb = filter_bit(r->addr) & db->v4_filter_mask;
             db->v4_filter[fb / 64] |= 1ULL << (fb % 64);
             if (r->type == C2D_IOC_IP) {
-                db->next[i] = sl->head;
-                sl->head = (uint32_t)i;
+                chain_push(db->next, &sl->head, (uint32_t)i);
                 continue;
             }
             if (sl->n_ports == 0 || (sl->n_ports == 1 && sl->port == r->port)) {
                 sl->n_ports = 1;
                 sl->port = r->port;
-                db->next[i] = sl->port_head;
-                sl->port_head = (uint32_t)i;
+                chain_push(db->next, &sl->port_head, (uint32_t)i);
                 continue;
             }
             if (sl->n_ports == 1) { /* a second port: move the inline chain to t64 */
@@ -501,21 +515,19 @@ c2d_status c2d_iocdb_finalize(c2d_iocdb *db) {
             size_t h = h64(k) & db->t64_mask;
             while (db->t64[h].head != NIL && db->t64[h].key != k) h = (h + 1) & db->t64_mask;
             db->t64[h].key = k;
-            db->next[i] = db->t64[h].head;
-            db->t64[h].head = (uint32_t)i;
+            chain_push(db->next, &db->t64[h].head, (uint32_t)i);
         } else {
             const char *t = rec_text(db, r);
             uint32_t hv = hash_str(t, strlen(t));
             if (r->type == C2D_IOC_CIDR) db->v6_cidr_lens[r->prefix / 64] |= 1ULL << (r->prefix % 64);
             size_t h = hv & db->ts_mask;
             while (db->ts[h].head != NIL &&
-                   (db->ts[h].hash != hv || strcmp(rec_text(db, &db->recs[db->ts[h].head]), t) != 0))
+                   (db->ts[h].hash != hv || strcmp(rec_text(db, &db->recs[ID_OF(db->ts[h].head)]), t) != 0))
                 h = (h + 1) & db->ts_mask;
             db->ts[h].hash = hv;
             size_t fb = filter_bit(hv) & db->str_filter_mask;
             db->str_filter[fb / 64] |= 1ULL << (fb % 64);
-            db->next[i] = db->ts[h].head;
-            db->ts[h].head = (uint32_t)i;
+            chain_push(db->next, &db->ts[h].head, (uint32_t)i);
         }
     }
     c2d_status st = build_port_table(db);
@@ -630,7 +642,13 @@ static void emit_one(const c2d_iocdb *db, uint32_t id, out_ids *o) {
 }
 
 static void emit_chain(const c2d_iocdb *db, uint32_t id, out_ids *o) {
-    for (; id != NIL; id = db->next[id]) emit_one(db, id, o);
+    for (; id != NIL; id = db->next[id]) {
+        if (id & ONLY) {
+            emit_one(db, ID_OF(id), o);
+            return;
+        }
+        emit_one(db, id, o);
+    }
 }
 
 static const slot32 *find4(const c2d_iocdb *db, uint32_t addr) {
@@ -662,7 +680,7 @@ static uint32_t find_str(const c2d_iocdb *db, const char *t, size_t n, c2d_ioc_t
         const slotstr *s = &db->ts[h];
         if (s->head == NIL) return NIL;
         if (s->hash == hv) {
-            const rec *r = &db->recs[s->head];
+            const rec *r = &db->recs[ID_OF(s->head)];
             const char *o = rec_text(db, r);
             if (r->type == type && strncmp(o, t, n) == 0 && o[n] == 0) return s->head;
         }
@@ -743,8 +761,9 @@ c2d_status c2d_iocdb_match_ipv4_batch(const c2d_iocdb *db, const uint32_t *addrs
                 const slot32 *sl = &db->t4[h32(a) & db->t4_mask];
                 if (sl->key == a) {
                     uint16_t p = ports ? ports[i + AHEAD_CHAIN] : 0;
-                    if (sl->head != NIL) PREFETCH(&db->next[sl->head]);
-                    if (p && sl->n_ports == 1 && sl->port == p) PREFETCH(&db->next[sl->port_head]);
+                    if (sl->head != NIL && !(sl->head & ONLY)) PREFETCH(&db->next[sl->head]);
+                    if (p && sl->n_ports == 1 && sl->port == p && !(sl->port_head & ONLY))
+                        PREFETCH(&db->next[sl->port_head]);
                     if (p && sl->n_ports == 2)
                         PREFETCH(&db->t64[h64(key64_ipport(a, p)) & db->t64_mask]);
                 }
