@@ -122,6 +122,8 @@ static void test_url_normalisation(void **state) {
         {"evil.example/gate.php", "http://evil.example/gate.php"},
         {"http://user@EVIL.example./p", "http://user@evil.example/p"},
         {"http://[2001:DB8::1]:80/", "http://[2001:db8::1]/"},
+        {"http://a/%a%41%", "http://a/%25aA%25"}, /* bare '%' -> %25: idempotent */
+        {"http://a/%25aA%25", "http://a/%25aA%25"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(c2d_ioc_normalize_url(cases[i][0], strlen(cases[i][0]), out, sizeof out, &n), C2D_OK);
@@ -256,15 +258,29 @@ static void test_ipport_and_maltrail_csv(void **state) {
     assert_string_equal(in.family, "win.x"); /* empty printable name: fk_malware */
     c2d_iocdb_free(db);
     db = build("family,indicator,indicator_type\n0debug,http://5.42.81.134,url\n"
-               "0debug,0debug.cc,domain\n0ktapus,/pay_or_leak,url\nx,,domain\n",
+               "0debug,0debug.cc,domain\n0ktapus,/pay_or_leak,url\nx,,domain\n"
+               "adwind,unrecom.net         # UnReCoM RAT,domain\n"
+               "f,\"(a|b)[0-9]{2,3}\\.ru\",domain\n",
                C2D_IOC_FORMAT_AUTO, NULL, &r);
-    assert_int_equal(r.loaded, 2);
+    assert_int_equal(r.loaded, 4);
     assert_int_equal(r.rejected, 2);
-    assert_int_equal(r.first_rejected[0], 4);
-    assert_int_equal(r.first_rejected[1], 5);
+    assert_int_equal(r.first_rejected[0], 5); /* empty indicator */
+    assert_int_equal(r.first_rejected[1], 7); /* a regular expression trail */
+    assert_int_equal(match(db, "unrecom.net", ids, 4), 1); /* trailing " # comment" dropped */
+    assert_int_equal(r.by_type[C2D_IOC_URL_PATH], 1);
     assert_int_equal(match(db, "http://5.42.81.134/", ids, 4), 1);
     c2d_iocdb_get(db, ids[0], &in);
     assert_string_equal(in.family, "0debug");
+    /* a path trail matches any host, on the path and on path?query, not a longer path */
+    assert_int_equal(match(db, "https://x.example/pay_or_leak?id=1", ids, 4), 1);
+    c2d_iocdb_get(db, ids[0], &in);
+    assert_int_equal(in.type, C2D_IOC_URL_PATH);
+    assert_string_equal(in.value, "/pay_or_leak");
+    assert_string_equal(c2d_ioc_type_name(in.type), "url-path");
+    size_t n;
+    assert_int_equal(c2d_iocdb_match_url(db, "http://a/pay_%6Fr_leak", 22, ids, 4, &n), C2D_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(match(db, "http://a/pay_or_leak/x", ids, 4), 0);
     c2d_iocdb_free(db);
 }
 

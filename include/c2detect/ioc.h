@@ -21,13 +21,15 @@ typedef enum c2d_ioc_type {
     C2D_IOC_CIDR = 2,    /* an address range "net/len"; the longest prefix matches first */
     C2D_IOC_IP_PORT = 3, /* "a.b.c.d:port" or "[v6]:port" */
     C2D_IOC_DOMAIN = 4,  /* a name; matches itself and every name below it at a label boundary */
-    C2D_IOC_URL = 5      /* a URL, compared after normalisation (see c2d_ioc_normalize_url) */
+    C2D_IOC_URL = 5,     /* a URL, compared after normalisation (see c2d_ioc_normalize_url) */
+    C2D_IOC_URL_PATH = 6 /* a host-less path trail "/gate.php" (maltrail): matches any URL
+                            whose normalised path, or path?query, is exactly it */
 } c2d_ioc_type;
 
-#define C2D_IOC_TYPE_COUNT 6
+#define C2D_IOC_TYPE_COUNT 7
 
 /* Static lower-case name of a type ("ip", "cidr", "ip:port", "domain", "url",
- * "unknown"). Never NULL. Thread-safe. Since 0.1.0. */
+ * "url-path", "unknown"). Never NULL. Thread-safe. Since 0.1.0. */
 C2D_API const char *c2d_ioc_type_name(c2d_ioc_type type);
 
 /* One indicator to add (caller-owned; strings are copied by the store).
@@ -227,8 +229,9 @@ C2D_API c2d_status c2d_iocdb_match_domain(const c2d_iocdb *db, const char *name,
                                           uint32_t *ids, size_t cap, size_t *n_total);
 
 /* A URL, normalised first (at most 4096 bytes after normalisation, else
- * C2D_ERR_LIMIT; unparseable: C2D_ERR_MALFORMED). Only URL indicators match;
- * use c2d_iocdb_match_text to also match the URL's host. */
+ * C2D_ERR_LIMIT; unparseable: C2D_ERR_MALFORMED). URL indicators and URL-path
+ * indicators (on the path, and on path?query) match; use c2d_iocdb_match_text
+ * to also match the URL's host. */
 C2D_API c2d_status c2d_iocdb_match_url(const c2d_iocdb *db, const char *url, size_t len,
                                        uint32_t *ids, size_t cap, size_t *n_total);
 
@@ -241,7 +244,9 @@ C2D_API c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, 
 
 /* Normalise a URL as the store does: scheme and host lower-case, default port
  * (:80 for http, :443 for https) removed, percent-encoded unreserved characters
- * (A-Z a-z 0-9 - . _ ~) decoded, other percent escapes upper-cased, empty path
+ * (A-Z a-z 0-9 - . _ ~) decoded, other percent escapes upper-cased, a bare '%'
+ * written "%25" (normalising twice changes nothing), trailing dots of the host
+ * removed, empty path
  * becomes "/", fragment dropped, a missing scheme becomes "http://" (maltrail
  * trails). Writes a NUL-terminated string; *out_len excludes the NUL. Returns
  * C2D_OK, C2D_ERR_INVALID_ARG, C2D_ERR_MALFORMED (no host, bad port),

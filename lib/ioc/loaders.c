@@ -84,10 +84,13 @@ static bool add_fields(load_ctx *c, uint64_t line, const char *value, size_t val
         }
         confidence = v;
     }
-    if (value_len && value[0] == '/') { /* maltrail path-only URL trail: no host to key on */
-        reject(c, line, "URL path without host (not supported)");
-        return true;
-    }
+    /* "value   # note" (maltrail's trail comments survive in its CSV): no indicator
+     * holds whitespace, so everything from whitespace + '#' on is a comment */
+    for (size_t k = 1; k < value_len; k++)
+        if (value[k] == '#' && (value[k - 1] == ' ' || value[k - 1] == '\t')) {
+            value_len = k;
+            break;
+        }
     c2d_status st = c2d__ioc_parse_value(value, value_len, (c2d_ioc_type)hint, c->val);
     if (st) {
         reject(c, line, st == C2D_ERR_LIMIT ? "indicator too long" : "bad indicator value");

@@ -270,12 +270,50 @@ c2d_status c2d_ioc_normalize_url(const char *url, size_t len, char *out, size_t 
             i += 2;
             continue;
         }
+        if (c == '%') { /* a bare '%' becomes "%25": normalising twice changes nothing */
+            PUT('%'); PUT('2'); PUT('5');
+            continue;
+        }
         PUT(c);
     }
 #undef PUT
     *out_len = n;
     if (n + 1 > cap) return C2D_ERR_BUFFER_TOO_SMALL;
     out[n] = 0;
+    return C2D_OK;
+}
+
+/* A host-less path trail: "/" followed by path (and query) text, normalised
+ * like a URL's path: escapes of unreserved characters decoded, others
+ * upper-cased, fragment dropped; no control bytes or spaces. */
+static c2d_status parse_url_path(const char *s, size_t n, c2d__ioc_value *v) {
+    size_t o = 0;
+    for (size_t i = 0; i < n && s[i] != '#'; i++) {
+        int c = (unsigned char)s[i];
+        if (c <= ' ' || c == 0x7f) return C2D_ERR_MALFORMED;
+        if (o + 3 > C2D__IOC_MAX_URL) return C2D_ERR_LIMIT;
+        if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+            if (is_unreserved(d)) {
+                v->text[o++] = (char)d;
+            } else {
+                v->text[o++] = '%';
+                v->text[o++] = (char)(s[i + 1] >= 'a' ? s[i + 1] - 32 : s[i + 1]);
+                v->text[o++] = (char)(s[i + 2] >= 'a' ? s[i + 2] - 32 : s[i + 2]);
+            }
+            i += 2;
+            continue;
+        }
+        if (c == '%') { /* bare '%': "%25", as in URLs */
+            memcpy(v->text + o, "%25", 3);
+            o += 3;
+            continue;
+        }
+        v->text[o++] = (char)c;
+    }
+    v->text[o] = 0;
+    v->len = o;
+    v->type = C2D_IOC_URL_PATH;
     return C2D_OK;
 }
 
@@ -309,6 +347,8 @@ c2d_status c2d__ioc_parse_value(const char *s, size_t n, c2d_ioc_type hint, c2d_
     v->v4 = 0;
     memset(v->v6, 0, 16);
     if (n == 0) return C2D_ERR_MALFORMED;
+    if (s[0] == '/' && (hint == C2D_IOC_UNKNOWN || hint == C2D_IOC_URL || hint == C2D_IOC_URL_PATH))
+        return parse_url_path(s, n, v);
     if (hint == C2D_IOC_URL) return parse_url(s, n, v);
     const char *slash = memchr(s, '/', n);
     const char *colon = memchr(s, ':', n);

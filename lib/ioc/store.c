@@ -601,6 +601,7 @@ const char *c2d_ioc_type_name(c2d_ioc_type type) {
     case C2D_IOC_IP_PORT: return "ip:port";
     case C2D_IOC_DOMAIN: return "domain";
     case C2D_IOC_URL: return "url";
+    case C2D_IOC_URL_PATH: return "url-path";
     default: return "unknown";
     }
 }
@@ -618,8 +619,9 @@ static uint64_t rank(const c2d_iocdb *db, uint32_t id) {
     case C2D_IOC_IP_PORT: spec = 255; break;
     case C2D_IOC_URL: spec = 255; break;
     case C2D_IOC_IP: spec = 254; break;
+    case C2D_IOC_URL_PATH: spec = 253; break;
     case C2D_IOC_CIDR: spec = r->prefix; break;
-    default: spec = r->value_len > 253 ? 253 : r->value_len;
+    default: spec = r->value_len > 252 ? 252 : r->value_len;
     }
     return (uint64_t)spec << 48 | (uint64_t)r->confidence << 40 | (uint64_t)r->last_seen << 8;
 }
@@ -851,6 +853,20 @@ c2d_status c2d_iocdb_match_domain(const c2d_iocdb *db, const char *name, size_t 
     return st;
 }
 
+/* URL and URL-path indicators for a normalised URL `u` (n bytes). */
+static void match_url_norm(const c2d_iocdb *db, const char *u, size_t n, out_ids *o) {
+    if (db->count_by_type[C2D_IOC_URL]) emit_chain(db, find_str(db, u, n, C2D_IOC_URL), o);
+    if (!db->count_by_type[C2D_IOC_URL_PATH]) return;
+    const char *p = strstr(u, "://");
+    if (!p) return;
+    p = memchr(p + 3, '/', n - (size_t)(p + 3 - u));
+    if (!p) return;
+    size_t pn = n - (size_t)(p - u);
+    emit_chain(db, find_str(db, p, pn, C2D_IOC_URL_PATH), o);
+    const char *q = memchr(p, '?', pn);
+    if (q) emit_chain(db, find_str(db, p, (size_t)(q - p), C2D_IOC_URL_PATH), o);
+}
+
 c2d_status c2d_iocdb_match_url(const c2d_iocdb *db, const char *url, size_t len, uint32_t *ids,
                                size_t cap, size_t *n_total) {
     c2d_status st;
@@ -862,7 +878,7 @@ c2d_status c2d_iocdb_match_url(const c2d_iocdb *db, const char *url, size_t len,
     if (st == C2D_ERR_BUFFER_TOO_SMALL) return C2D_ERR_LIMIT;
     if (st) return st;
     out_ids o = {ids, cap, 0};
-    if (db->count_by_type[C2D_IOC_URL]) emit_chain(db, find_str(db, buf, n, C2D_IOC_URL), &o);
+    match_url_norm(db, buf, n, &o);
     *n_total = o.n;
     return C2D_OK;
 }
@@ -916,8 +932,11 @@ c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, size_t l
         st = match_domain(db, v->text, v->len, &o);
         break;
     case C2D_IOC_URL:
-        if (db->count_by_type[C2D_IOC_URL]) emit_chain(db, find_str(db, v->text, v->len, C2D_IOC_URL), &o);
+        match_url_norm(db, v->text, v->len, &o);
         match_url_host(db, v->text, v->len, &o);
+        break;
+    case C2D_IOC_URL_PATH:
+        emit_chain(db, find_str(db, v->text, v->len, C2D_IOC_URL_PATH), &o);
         break;
     case C2D_IOC_CIDR:
         if (v->is_v6) emit_chain(db, find_str(db, v->text, v->len, C2D_IOC_CIDR), &o);
