@@ -70,10 +70,21 @@ typedef enum c2d_status {
     C2D_ERR_STATE = -15,             /* call not allowed in the object's current state */
 
     /* domain names, -50..-69 */
+    C2D_ERR_NAME_EMPTY = -50,          /* empty query name (or just ".") */
+    C2D_ERR_NAME_EMPTY_LABEL = -51,    /* a label is empty: leading dot or ".." */
+    C2D_ERR_NAME_LABEL_TOO_LONG = -52, /* a label is longer than 63 bytes */
+    C2D_ERR_NAME_TOO_LONG = -53,       /* name longer than 253 bytes (without the trailing dot) */
+    C2D_ERR_NAME_BAD_CHAR = -54,       /* a byte other than ASCII letter, digit, '-', '_', '.' */
 
     /* HTTP, -70..-89 */
 
     /* capture, flow, DNS, -90..-109 */
+    C2D_CAPTURE_END = -90,           /* not an error: the capture has no more frames */
+    C2D_ERR_PKT_TRUNCATED = -91,     /* a packet header is cut short by the capture length */
+    C2D_ERR_PKT_MALFORMED = -92,     /* a packet header field has an impossible value */
+    C2D_ERR_PKT_UNSUPPORTED = -93,   /* link type, EtherType or protocol not decoded here */
+    C2D_ERR_PKT_FRAGMENT = -94,      /* a non-first IP fragment (counted, not parsed) */
+    C2D_ERR_DNS_NAME = -95,          /* DNS name with a bad label, looping/forward pointer or over 255 bytes */
 
     /* IOC store and MMDB, -110..-129 (MMDB/geo use -120..-129) */
     C2D_ERR_MMDB_METADATA = -120,    /* MMDB metadata missing a required key, of a wrong type, or inconsistent with the file */
