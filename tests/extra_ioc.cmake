@@ -27,3 +27,7 @@ if(EXISTS "${C2D_GEO_MMDB}")
   set_tests_properties(cli_ioc_match_geo PROPERTIES
     PASS_REGULAR_EXPRESSION "10.2.3.4:80: 1 match\n  cidr    10.0.0.0/8[^\n]*\n.*8.8.8.8: 0 matches\n  geo     country=US")
 endif()
+# c2d ioc family: the built-in ioc-family model on a feature row from given country/ASN
+add_test(NAME cli_ioc_family COMMAND c2d ioc family 176.97.124.68 443 --country UA --asn 6698)
+set_tests_properties(cli_ioc_family PROPERTIES
+  PASS_REGULAR_EXPRESSION "^Unknown malware +0\\.215\nCobalt Strike +0\\.208\n")
