@@ -330,6 +330,15 @@ static void test_threatfox_json(void **state) {
     c2d_iocdb_get(db, ids[0], &in);
     assert_string_equal(in.tags, "x,y");
     c2d_iocdb_free(db);
+    /* a record holding another record: the inner one loads, the outer one (whose
+     * fields the inner overwrote) is rejected, not mixed up */
+    db = build("{\"ioc\": \"outer.example\", \"x\": [{\"ioc\": \"inner.example\"}]}",
+               C2D_IOC_FORMAT_THREATFOX_JSON, NULL, &r);
+    assert_int_equal(r.loaded, 1);
+    assert_int_equal(r.rejected, 1);
+    assert_int_equal(match(db, "inner.example", ids, 4), 1);
+    assert_int_equal(match(db, "outer.example", ids, 4), 0);
+    c2d_iocdb_free(db);
     /* a syntax error stops the load with its line */
     assert_int_equal(c2d_iocdb_new(NULL, &db), C2D_OK);
     c2d_ioc_load_options o = {.size = sizeof o, .format = C2D_IOC_FORMAT_THREATFOX_JSON};

@@ -334,7 +334,9 @@ typedef struct jparser {
     uint64_t line;
     load_ctx *c;
     c2d_status fatal;
-    char *fieldbuf;     /* JF_N * FIELD_CAP */
+    char *fieldbuf;     /* JF_N * FIELD_CAP, shared by every object */
+    uint64_t writes;    /* field stores so far: tells an object that a nested one
+                           overwrote the shared field buffer */
 } jparser;
 
 #define JSON_MAX_DEPTH 32
@@ -487,6 +489,7 @@ static bool jfield(jparser *j, jrec *r, int f, int depth) {
     r->set[f] = true;
     r->n[f] = 0;
     out[0] = 0;
+    j->writes++;
     if (*j->p == '"') {
         if (!jstring(j, out, FIELD_CAP, &r->n[f], &too_long)) return false;
         if (too_long || memchr(out, 0, r->n[f])) r->bad = true;
@@ -552,7 +555,11 @@ static bool jobject(jparser *j, int depth) {
             if (!jfield(j, &r, f, depth)) return false;
             if (f == JF_VALUE) is_record = true;
         } else {
+            uint64_t before = j->writes;
             if (!jvalue(j, depth + 1)) return false;
+            if (j->writes != before) /* a nested object stored fields: ours are gone */
+                for (int k = 0; k < JF_N; k++)
+                    if (r.set[k]) r.bad = true;
         }
         if (j->fatal) return false;
         jws(j);
@@ -603,7 +610,7 @@ static bool jvalue(jparser *j, int depth) {
 }
 
 static c2d_status load_json(load_ctx *c, const char *data, size_t len) {
-    jparser j = {data, data + len, 1, c, C2D_OK, c->scratch};
+    jparser j = {data, data + len, 1, c, C2D_OK, c->scratch, 0};
     if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
         (unsigned char)data[2] == 0xBF)
         j.p += 3;
