@@ -264,7 +264,8 @@ C2D_API int c2d_port_possible_http(unsigned port);
 C2D_API int c2d_port_possible_https(unsigned port);
 
 /* Families seen on `port` among the store's ip:port indicators, most frequent
- * first (ties: lower family id). Writes up to `cap` family ids / counts;
+ * first (ties: lower family id; id 0 counts indicators without a family; see
+ * c2d_iocdb_family for names). Writes up to `cap` family ids / counts;
  * *n_total = number of distinct families on that port; *n_port (optional) =
  * number of ip:port indicators on that port. Finalised store only.
  * Returns C2D_OK, C2D_ERR_INVALID_ARG, C2D_ERR_STATE. Thread-safe. Since 0.1.0. */
