@@ -3,6 +3,7 @@
  * rarity counter, feature row, OOM paths, and the shared feeds when present. */
 #include "helpers.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 static c2d_iocdb *build(const char *feed, c2d_ioc_format fmt, const char *family,
@@ -440,6 +441,45 @@ static void test_add_and_states(void **state) {
     assert_int_equal(c2d_iocdb_new(NULL, NULL), C2D_ERR_INVALID_ARG);
 }
 
+/* A finalised store read by several threads at once gives every thread the
+ * single-threaded answers (run under the sanitizers in CI). */
+typedef struct reader_arg {
+    const c2d_iocdb *db;
+    int bad;
+} reader_arg;
+
+static void *reader(void *p) {
+    reader_arg *a = (reader_arg *)p;
+    for (int k = 0; k < 20000; k++) {
+        uint32_t ids[4];
+        size_t n;
+        if (c2d_iocdb_match_ipv4(a->db, 0x0A010203, 443, ids, 4, &n) != C2D_OK || n != 3) a->bad++;
+        if (c2d_iocdb_match_text(a->db, "x.evil.example", 14, ids, 4, &n) != C2D_OK || n != 1) a->bad++;
+        if (c2d_iocdb_match_ipv4(a->db, 0x0B000000 + (uint32_t)k, 80, ids, 4, &n) != C2D_OK || n != 0)
+            a->bad++;
+    }
+    return NULL;
+}
+
+static void test_concurrent_readers(void **state) {
+    (void)state;
+    c2d_ioc_load_report r;
+    c2d_iocdb *db = build("10.0.0.0/8\n10.1.2.3\n10.1.2.3:443\nevil.example\n", C2D_IOC_FORMAT_LIST,
+                          "f", &r);
+    pthread_t t[4];
+    reader_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i].db = db;
+        args[i].bad = 0;
+        assert_int_equal(pthread_create(&t[i], NULL, reader, &args[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(args[i].bad, 0);
+    }
+    c2d_iocdb_free(db);
+}
+
 /* Every allocation of a load+finalize fails in turn: a clean error, no leak. */
 static void test_oom(void **state) {
     (void)state;
@@ -505,6 +545,7 @@ int main(void) {
         cmocka_unit_test(test_port_facts_and_signals),
         cmocka_unit_test(test_family_features),
         cmocka_unit_test(test_add_and_states),
+        cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_shared_feeds),
     };
