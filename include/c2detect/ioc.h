@@ -172,11 +172,12 @@ C2D_API c2d_status c2d_iocdb_load_file(c2d_iocdb *db, const char *path,
  * unfinalised and may be freed or finalised again). Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_finalize(c2d_iocdb *db);
 
-/* Number of indicators of a type (C2D_IOC_UNKNOWN: all). Thread-safe after
- * finalize. Since 0.1.0. */
+/* Number of indicators of a type (C2D_IOC_UNKNOWN: all); 0 for NULL or an
+ * unknown type. Thread-safe after finalize. Since 0.1.0. */
 C2D_API size_t c2d_iocdb_count(const c2d_iocdb *db, c2d_ioc_type type);
 
-/* Bytes the store holds from its allocator. Since 0.1.0. */
+/* Bytes the store holds from its allocator (0 for NULL). Thread-safe after
+ * finalize. Since 0.1.0. */
 C2D_API size_t c2d_iocdb_memory_bytes(const c2d_iocdb *db);
 
 /* Interned family `id` (1-based; ids are dense 1..n). *name points into the
@@ -202,7 +203,7 @@ C2D_API c2d_status c2d_iocdb_get(const c2d_iocdb *db, uint32_t id, c2d_ioc_info 
  * C2D_ERR_INVALID_ARG, C2D_ERR_STATE (not finalised). Since 0.1.0. */
 
 /* IPv4 address `addr` in host order (1.2.3.4 = 0x01020304); `port` 0 means no
- * port known (ip:port indicators cannot match). */
+ * port known (ip:port indicators cannot match). Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_match_ipv4(const c2d_iocdb *db, uint32_t addr, uint16_t port,
                                         uint32_t *ids, size_t cap, size_t *n_total);
 
@@ -218,27 +219,27 @@ C2D_API c2d_status c2d_iocdb_match_ipv4_batch(const c2d_iocdb *db, const uint32_
                                               const uint16_t *ports, size_t n, uint32_t *best,
                                               uint32_t *counts);
 
-/* IPv6 address (16 bytes, network order); `port` as for IPv4. */
+/* IPv6 address (16 bytes, network order); `port` as for IPv4. Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_match_ipv6(const c2d_iocdb *db, const uint8_t addr[16],
                                         uint16_t port, uint32_t *ids, size_t cap,
                                         size_t *n_total);
 
 /* A domain name (any case, optional trailing dot, at most 253 bytes; longer
- * names give C2D_ERR_LIMIT). */
+ * names give C2D_ERR_LIMIT). Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_match_domain(const c2d_iocdb *db, const char *name, size_t len,
                                           uint32_t *ids, size_t cap, size_t *n_total);
 
 /* A URL, normalised first (at most 4096 bytes after normalisation, else
  * C2D_ERR_LIMIT; unparseable: C2D_ERR_MALFORMED). URL indicators and URL-path
  * indicators (on the path, and on path?query) match; use c2d_iocdb_match_text
- * to also match the URL's host. */
+ * to also match the URL's host. Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_match_url(const c2d_iocdb *db, const char *url, size_t len,
                                        uint32_t *ids, size_t cap, size_t *n_total);
 
 /* Any observed value as text: "1.2.3.4", "1.2.3.4:443", "[::1]:80", "2001:db8::1",
  * "a.evil.example", "http://a.evil.example/x". A URL matches URL indicators
  * and its host (as domain or IP, with its port). Also C2D_ERR_MALFORMED,
- * C2D_ERR_LIMIT. */
+ * C2D_ERR_LIMIT. Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, size_t len,
                                         uint32_t *ids, size_t cap, size_t *n_total);
 
@@ -295,7 +296,7 @@ typedef struct c2d_country_counter c2d_country_counter;
 C2D_API c2d_status c2d_country_counter_new(const c2d_allocator *alloc, size_t max_pairs,
                                            c2d_country_counter **out);
 
-/* Free; NULL is a no-op. Since 0.1.0. */
+/* Free; NULL is a no-op. No other thread may use it. Since 0.1.0. */
 C2D_API void c2d_country_counter_free(c2d_country_counter *cc);
 
 /* Count one contact of `client` (any 64-bit key, e.g. an IPv4 address) to
