@@ -83,7 +83,7 @@ static int cmp_count(const void *a, const void *b) {
 static int cmd_load(int argc, char **argv) {
     c2d_ioc_format fmt = C2D_IOC_FORMAT_AUTO;
     const char *family = NULL;
-    c2d_iocdb *db;
+    c2d_iocdb *db = NULL;
     c2d_status st = c2d_iocdb_new(NULL, &db);
     if (st) return c2d_cli_fail("ioc", st);
     int rc = 0, nfeeds = 0;
@@ -214,7 +214,7 @@ static void print_enrichment(const enrich *e, const char *value) {
 
 static int load_feeds(int argc, char **argv, c2d_iocdb **out, int *first_value, enrich *e) {
     c2d_ioc_format fmt = C2D_IOC_FORMAT_AUTO;
-    c2d_iocdb *db;
+    c2d_iocdb *db = NULL;
     c2d_status st = c2d_iocdb_new(NULL, &db);
     if (st) return c2d_cli_fail("ioc", st);
     int i = 1, feeds = 0, rc = 0;
@@ -249,9 +249,9 @@ static void enrich_close(enrich *e) {
 }
 
 static int cmd_match(int argc, char **argv) {
-    c2d_iocdb *db;
+    c2d_iocdb *db = NULL;
     enrich e = {NULL, NULL};
-    int first, rc = load_feeds(argc, argv, &db, &first, &e);
+    int first = 0, rc = load_feeds(argc, argv, &db, &first, &e);
     if (rc) {
         enrich_close(&e);
         return rc;
@@ -289,9 +289,9 @@ static int cmd_match(int argc, char **argv) {
 }
 
 static int cmd_ports(int argc, char **argv) {
-    c2d_iocdb *db;
+    c2d_iocdb *db = NULL;
     enrich e = {NULL, NULL};
-    int first, rc = load_feeds(argc, argv, &db, &first, &e);
+    int first = 0, rc = load_feeds(argc, argv, &db, &first, &e);
     enrich_close(&e);
     if (rc) return rc;
     for (int i = first; i < argc; i++) {
