@@ -160,7 +160,7 @@ static void enrich_v4(const enrich *e, uint32_t addr, char iso[3], uint32_t *asn
     *asn = 0;
     *org = "";
     if (e->geo) {
-        c2d_geo_result r;
+        c2d_geo_result r = {.size = sizeof r};
         if (c2d_geodb_lookup_ipv4(e->geo, addr, &r) == C2D_OK && r.found) {
             if (c2d_geodb_country(e->geo, &r, iso) != C2D_OK) iso[0] = 0;
             if (c2d_geodb_asn(e->geo, &r, asn) != C2D_OK) *asn = 0;
@@ -203,7 +203,7 @@ static void print_enrichment(const enrich *e, const char *value) {
         enrich_v4(e, (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3], iso,
                   &asn, &org);
     } else if (e->geo) {
-        c2d_geo_result r;
+        c2d_geo_result r = {.size = sizeof r};
         if (c2d_geodb_lookup_ipv6(e->geo, a, &r) == C2D_OK && r.found) {
             if (c2d_geodb_country(e->geo, &r, iso) != C2D_OK) iso[0] = 0;
             if (c2d_geodb_asn(e->geo, &r, &asn) != C2D_OK) asn = 0;
