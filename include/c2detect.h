@@ -7,6 +7,7 @@
 #include "c2detect/common.h"
 #include "c2detect/model.h"
 #include "c2detect/forest.h"
+#include "c2detect/ioc.h"
 #include "c2detect/geo.h"
 #include "c2detect/dga.h"
 #include "c2detect/dns.h"

@@ -11,6 +11,7 @@
 int c2d_cmd_version(int argc, char **argv);
 int c2d_cmd_model(int argc, char **argv);
 int c2d_cmd_geo(int argc, char **argv);
+int c2d_cmd_ioc(int argc, char **argv);
 int c2d_cmd_dga(int argc, char **argv);
 int c2d_cmd_sessions(int argc, char **argv);
 
