@@ -72,6 +72,7 @@ typedef enum c2d_status {
     /* domain names, -50..-69 */
 
     /* HTTP, -70..-89 */
+    C2D_ERR_HTTP_NOT_REQUEST = -70,  /* bytes do not start with an HTTP request line */
 
     /* capture, flow, DNS, -90..-109 */
 

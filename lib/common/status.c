@@ -21,6 +21,7 @@
     /* domain names */                                                                 \
                                                                                        \
     /* HTTP */                                                                         \
+    X(C2D_ERR_HTTP_NOT_REQUEST, "not an HTTP request line")                            \
                                                                                        \
     /* capture, flow, DNS */                                                           \
                                                                                        \
