@@ -7,6 +7,7 @@
 #include "c2detect/common.h"
 #include "c2detect/model.h"
 #include "c2detect/forest.h"
+#include "c2detect/cnn.h"
 #include "c2detect/http.h"
 
 #endif /* C2DETECT_H */

@@ -79,6 +79,7 @@ typedef enum c2d_status {
     /* IOC store and MMDB, -110..-129 */
 
     /* CNN, -130..-149 */
+    C2D_ERR_CNN_TOKEN = -130,        /* a token id is not below the model's vocabulary size */
 
     C2D_STATUS_MIN_ = -1000          /* not a status; keeps the enum signed and wide */
 } c2d_status;

@@ -28,6 +28,7 @@
     /* IOC, MMDB */                                                                    \
                                                                                        \
     /* CNN */                                                                          \
+    X(C2D_ERR_CNN_TOKEN, "token id outside the model's vocabulary")                  \
 
 const char *c2d_strerror(c2d_status status) {
     switch (status) {

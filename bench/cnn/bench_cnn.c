@@ -1,0 +1,90 @@
+/* bench_cnn MODEL.c2dm [seconds]: sequences/s and GMAC/s of the int8 CNN engine
+ * at batch 1 and batch 256, single thread, for every kernel set this CPU runs,
+ * plus the multiply peak of this core. Prints `name value unit` lines.
+ * Normally driven by bench/cnn/run.py (which adds PyTorch in the same run). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "c2detect.h"
+#include "kernels/kernels.h"
+
+#ifdef BENCH_X86
+double bench_peak_maddubs(void);
+double bench_peak_madd16(void);
+double bench_peak_vnni(void);
+#endif
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_cnn MODEL.c2dm [seconds per case]\n");
+        return 2;
+    }
+    const double secs = argc > 2 ? atof(argv[2]) : 1.0;
+    c2d_model *m = NULL;
+    c2d_status st = c2d_model_load_file(argv[1], NULL, &m);
+    if (st != C2D_OK) {
+        fprintf(stderr, "load: %s\n", c2d_strerror(st));
+        return 1;
+    }
+    c2d_cnn_shape_info sh = {.size = sizeof sh};
+    c2d_cnn_shape(m, &sh);
+    enum { BATCH = 256 };
+    uint16_t *tok = malloc((size_t)BATCH * sh.seq_len * sizeof *tok);
+    float *out = malloc((size_t)BATCH * sh.n_classes * sizeof *out);
+    void *scratch = malloc(sh.scratch_bytes);
+    srand(1);
+    for (size_t i = 0; i < (size_t)BATCH * sh.seq_len; i++) tok[i] = (uint16_t)(rand() % (int)sh.vocab);
+    printf("model_macs %llu MAC/seq\n", (unsigned long long)sh.macs);
+    for (size_t k = 0; k < c2d__kernel_set_count; k++) {
+        const c2d__kernel_set *ks = &c2d__kernel_sets[k];
+        if ((c2d_cpu_features() & ks->cpu_features) != ks->cpu_features) {
+            printf("# %s: not run, this CPU lacks it\n", ks->name);
+            continue;
+        }
+        if (c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, ks->isa) != C2D_OK) continue;
+        const char *isa = c2d_isa_name(ks->isa);
+        const size_t batches[2] = {1, BATCH};
+        for (int b = 0; b < 2; b++) {
+            const size_t n = batches[b];
+            /* warm up, then repeat until `secs` have passed */
+            c2d_cnn_predict(m, tok, n, scratch, sh.scratch_bytes, C2D_CNN_PROBA, out,
+                            n * sh.n_classes);
+            long reps = 0;
+            const double t0 = now();
+            double t;
+            do {
+                for (int i = 0; i < 8; i++)
+                    c2d_cnn_predict(m, tok, n, scratch, sh.scratch_bytes, C2D_CNN_PROBA, out,
+                                    n * sh.n_classes);
+                reps += 8;
+                t = now() - t0;
+            } while (t < secs);
+            const double seqs = (double)reps * (double)n / t;
+            printf("cnn_%s_b%zu_seq_per_s %.0f seq/s\n", isa, n, seqs);
+            printf("cnn_%s_b%zu_gmac_per_s %.2f GMAC/s\n", isa, n, seqs * (double)sh.macs * 1e-9);
+        }
+    }
+#ifdef BENCH_X86
+    printf("peak_vpmaddubsw_gmac_per_s %.1f GMAC/s\n", bench_peak_maddubs() * 1e-9);
+    printf("peak_vpmaddwd_gmac_per_s %.1f GMAC/s\n", bench_peak_madd16() * 1e-9);
+    const unsigned vnni = C2D_CPU_AVX512F | C2D_CPU_AVX512BW | C2D_CPU_AVX512VL | C2D_CPU_AVX512VNNI;
+    if ((c2d_cpu_features() & vnni) == vnni)
+        printf("peak_vpdpbusd_gmac_per_s %.1f GMAC/s\n", bench_peak_vnni() * 1e-9);
+    else
+        printf("# peak_vpdpbusd: not measured, this CPU lacks AVX-512 VNNI\n");
+#endif
+    free(tok);
+    free(out);
+    free(scratch);
+    c2d_model_free(m);
+    return 0;
+}

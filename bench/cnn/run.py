@@ -1,0 +1,118 @@
+"""bench/cnn driver: the issue's reference architecture (seq 256, vocab 256,
+embedding 32, Conv1d 32->64 k5, ReLU, Conv1d 64->64 k3, ReLU, global max pool,
+Linear 64->1; 'valid' padding: 5.65 M MAC/sequence), exported with
+c2detect.torch_export, timed in C per ISA (bench_cnn) and, in the same run,
+PyTorch 1.13 fp32 and static int8 (every available quantized engine), single
+thread, batch 1 and 256. Prints `name value unit` lines and ratios.
+
+    cmake -S . -B build-bench -DC2D_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release
+    cmake --build build-bench -j2 --target bench_cnn
+    PYTHONPATH=bindings/python /usr/bin/python3 bench/cnn/run.py build-bench/bench/cnn/bench_cnn
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+from c2detect import torch_export
+
+SEQ, VOCAB, DIM = 256, 256, 32
+
+
+def timed(fn, n_items, secs=1.0):
+    fn()
+    reps, t0 = 0, time.perf_counter()
+    while True:
+        fn()
+        reps += 1
+        t = time.perf_counter() - t0
+        if t >= secs:
+            return reps * n_items / t
+
+
+class QuantRef(nn.Module):
+    """Static int8 PyTorch version of the same network (float embedding and
+    final Linear, quantized convolutions with fused ReLU)."""
+
+    def __init__(self, f):
+        super().__init__()
+        self.embedding = f.embedding
+        self.quant = torch.ao.quantization.QuantStub()
+        self.conv1, self.relu1 = f.branches[0][0], f.branches[0][1]
+        self.conv2, self.relu2 = f.branches[0][2], f.branches[0][3]
+        self.dequant = torch.ao.quantization.DeQuantStub()
+        self.fc = f.head[0]
+
+    def forward(self, tok):
+        x = self.quant(self.embedding(tok).transpose(1, 2).contiguous())
+        x = self.relu2(self.conv2(self.relu1(self.conv1(x))))
+        return self.fc(self.dequant(x).amax(dim=2))
+
+
+def main(bench_bin):
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = torch_export.TextCNN(VOCAB, SEQ, DIM, [[(64, 5, "valid"), (64, 3, "valid")]], (), 1)
+    model.eval()
+    rng = np.random.default_rng(0)
+    calib = rng.integers(0, VOCAB, size=(64, SEQ))
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "ref.c2dm")
+        rep = torch_export.from_torch(model, calib, path, schema="bench-v1")
+        print(f"export_max_abs_proba_diff {rep['max_abs_proba_diff']:.5f} abs")
+        res = subprocess.run([bench_bin, path, "1.5"], check=True, capture_output=True, text=True)
+    for line in res.stdout.splitlines():
+        print(line)
+        parts = line.split()
+        if len(parts) == 3 and not line.startswith("#"):
+            out[parts[0]] = float(parts[1])
+    macs = out["model_macs"]
+    x1 = torch.as_tensor(calib[:1])
+    x256 = torch.as_tensor(rng.integers(0, VOCAB, size=(256, SEQ)))
+    with torch.no_grad():
+        for b, x in ((1, x1), (256, x256)):
+            v = timed(lambda: model(x), b)
+            out[f"torch_fp32_b{b}"] = v
+            print(f"torch_fp32_b{b}_seq_per_s {v:.0f} seq/s")
+            print(f"torch_fp32_b{b}_gmac_per_s {v * macs * 1e-9:.2f} GMAC/s")
+        for engine in [e for e in ("fbgemm", "onednn", "qnnpack")
+                       if e in torch.backends.quantized.supported_engines]:
+            torch.backends.quantized.engine = engine
+            q = QuantRef(model).eval()
+            q.qconfig = torch.ao.quantization.get_default_qconfig(engine)
+            q.embedding.qconfig = None
+            q.fc.qconfig = None
+            torch.ao.quantization.fuse_modules(q, [["conv1", "relu1"], ["conv2", "relu2"]],
+                                               inplace=True)
+            torch.ao.quantization.prepare(q, inplace=True)
+            q(torch.as_tensor(calib))
+            torch.ao.quantization.convert(q, inplace=True)
+            for b, x in ((1, x1), (256, x256)):
+                v = timed(lambda: q(x), b)
+                out[f"torch_int8_{engine}_b{b}"] = v
+                print(f"torch_int8_{engine}_b{b}_seq_per_s {v:.0f} seq/s")
+                print(f"torch_int8_{engine}_b{b}_gmac_per_s {v * macs * 1e-9:.2f} GMAC/s")
+    best_torch = {b: max(v for k, v in out.items() if k.startswith("torch_int8") and
+                         k.endswith(f"_b{b}")) for b in (1, 256)}
+    for k in sorted(out):
+        if k.startswith("cnn_") and k.endswith("_seq_per_s"):
+            b = 1 if "_b1_" in k else 256
+            isa = k.split("_")[1]
+            print(f"ratio_{isa}_b{b}_vs_torch_fp32 {out[k] / out[f'torch_fp32_b{b}']:.2f} x")
+            print(f"ratio_{isa}_b{b}_vs_best_torch_int8 {out[k] / best_torch[b]:.2f} x")
+            gmac = out[k.replace("seq_per_s", "gmac_per_s")]
+            if "peak_vpmaddwd_gmac_per_s" in out and isa == "avx2":
+                print(f"pct_peak_{isa}_b{b}_of_vpmaddwd {100 * gmac / out['peak_vpmaddwd_gmac_per_s']:.1f} %")
+                print(f"pct_peak_{isa}_b{b}_of_vpmaddubsw {100 * gmac / out['peak_vpmaddubsw_gmac_per_s']:.1f} %")
+            if "peak_vpdpbusd_gmac_per_s" in out and isa == "avx512vnni":
+                print(f"pct_peak_{isa}_b{b}_of_vpdpbusd {100 * gmac / out['peak_vpdpbusd_gmac_per_s']:.1f} %")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "build-bench/bench/cnn/bench_cnn")

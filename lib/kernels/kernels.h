@@ -1,0 +1,109 @@
+/* libc2detect internal: the int8 kernels (one file per op x ISA), their shared
+ * arithmetic and the registry that feeds dispatch, tests and benchmarks. */
+#ifndef C2D_KERNELS_H
+#define C2D_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "c2detect/common.h"
+
+/* Activations inside the engine are uint8: u = q + 128 for an int8 value q,
+ * so the u8 x s8 instructions (vpmaddubsw, vpdpbusd) take them directly. The
+ * int8 zero point z becomes z + 128 and the bias absorbs -(z + 128) * sum(w).
+ *
+ * Requantisation of an int32 accumulator `acc` for output channel o (exact,
+ * the same on every ISA; docs/kernels.md):
+ *   v = ((int64)acc * mult[o] + 2^(shift[o]-1)) >> shift[o]   (arithmetic shift)
+ *   y = clamp(v + zp_out, lo, 255)
+ * with 0 <= mult < 2^31 and 32 <= shift <= 62, so the product and the
+ * rounding term fit in int64 and v fits in int32. */
+#define C2D__SHIFT_MIN 32
+#define C2D__SHIFT_MAX 62
+
+static inline uint8_t c2d__requant_u8(int32_t acc, int32_t mult, int32_t shift, int32_t zp_out,
+                                      int32_t lo) {
+    const int64_t p = (int64_t)acc * mult + ((int64_t)1 << (shift - 1));
+    /* >> on a negative int64 is an arithmetic shift with every compiler we
+     * support (gcc, clang); the SIMD kernels rely on the same floor division. */
+    int32_t v = (int32_t)(p >> shift) + zp_out;
+    if (v < lo) v = lo;
+    if (v > 255) v = 255;
+    return (uint8_t)v;
+}
+
+/* What a convolution kernel writes. */
+typedef enum c2d__conv_mode {
+    C2D__CONV_ROWS_U8 = 0, /* requantised u8 rows: y + r*y_stride, n_out bytes */
+    C2D__CONV_MAX_I32 = 1, /* y32[o] = max(y32[o], acc[r][o]) over rows (global max pool;
+                              requantisation is monotone, so it is applied once after) */
+    C2D__CONV_ROWS_I32 = 2 /* raw accumulators: y32 + r*n_out */
+} c2d__conv_mode;
+
+/* One Conv1d (stride 1) as a GEMM over overlapping windows: output row r is
+ * acc[r][o] = bias[o] + sum_{i < kdim} w[o*kdim + i] * x[r*x_stride + i].
+ * With channels-last activations (x_stride = C_in) and kdim = k*C_in the window
+ * of row r is contiguous, so no im2col copy is needed. A dense layer is the
+ * case n_rows = 1, kdim = inputs. */
+typedef struct c2d__conv_args {
+    const uint8_t *x;
+    size_t x_stride;
+    uint32_t n_rows;
+    uint32_t kdim;
+    uint32_t n_out;
+    const int8_t *w;       /* n_out x kdim, any alignment, values in [-127, 127] */
+    const int32_t *bias;   /* n_out, already holds -(zp_in_u8) * sum(w[o]) */
+    const int32_t *mult;   /* n_out (ROWS_U8 only) */
+    const int32_t *shift;  /* n_out (ROWS_U8 only) */
+    int32_t zp_out;        /* u8 domain (ROWS_U8 only) */
+    int32_t lo;            /* lower clamp, u8 domain: zp_out with ReLU, else 0 */
+    c2d__conv_mode mode;
+    uint8_t *y;
+    size_t y_stride;
+    int32_t *y32;
+} c2d__conv_args;
+
+typedef void (*c2d__conv_fn)(const c2d__conv_args *a);
+
+/* Registry entry: one kernel set per ISA. */
+typedef struct c2d__kernel_set {
+    const char *name;       /* "conv1d_s8_avx2" */
+    c2d_isa isa;
+    unsigned cpu_features;  /* C2D_CPU_* bits the kernels need */
+    c2d__conv_fn conv;
+} c2d__kernel_set;
+
+/* Every kernel set compiled into this build, scalar first. */
+extern const c2d__kernel_set c2d__kernel_sets[];
+extern const size_t c2d__kernel_set_count;
+
+/* The set for `isa`, or NULL when this build has none for it. Does not look
+ * at the CPU: callers check cpu_features. */
+const c2d__kernel_set *c2d__kernel_set_for(c2d_isa isa);
+
+void c2d__conv1d_s8_scalar(const c2d__conv_args *a);
+#if defined(__x86_64__) || defined(_M_X64)
+void c2d__conv1d_s8_avx2(const c2d__conv_args *a);
+void c2d__conv1d_s8_avx512vnni(const c2d__conv_args *a);
+#endif
+#if defined(__aarch64__)
+void c2d__conv1d_s8_neon(const c2d__conv_args *a);
+#endif
+
+/* Shared tail handling for the SIMD kernels: emit one accumulator. */
+static inline void c2d__conv_emit(const c2d__conv_args *a, uint32_t r, uint32_t o, int32_t acc) {
+    switch (a->mode) {
+    case C2D__CONV_ROWS_U8:
+        a->y[(size_t)r * a->y_stride + o] =
+            c2d__requant_u8(acc, a->mult[o], a->shift[o], a->zp_out, a->lo);
+        break;
+    case C2D__CONV_MAX_I32:
+        if (acc > a->y32[o]) a->y32[o] = acc;
+        break;
+    case C2D__CONV_ROWS_I32:
+        a->y32[(size_t)r * a->n_out + o] = acc;
+        break;
+    }
+}
+
+#endif /* C2D_KERNELS_H */

@@ -1,0 +1,125 @@
+/* Shared by tests/test_cnn.c and the NEON runner (tests/cnn_neon/): every
+ * kernel against the scalar reference on random and extreme inputs. Plain C,
+ * no test framework, so it also builds for aarch64 without cmocka. */
+#ifndef C2D_TEST_CNN_CHECK_H
+#define C2D_TEST_CNN_CHECK_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/kernels.h"
+
+/* ------------------------------------------------------------ utilities */
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+static uint32_t rnd(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+static int32_t rnd_range(int32_t lo, int32_t hi) { /* inclusive */
+    return (int32_t)((int64_t)lo + (int64_t)(rnd() % ((uint32_t)((int64_t)hi - lo) + 1u)));
+}
+
+static uint8_t *read_all(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+typedef struct conv_case {
+    uint32_t n_rows, k, cin, n_out;
+    int extreme; /* 0 random, 1 all max, 2 all min, 3 mixed ends */
+} conv_case;
+
+/* Runs `ks` and the scalar kernel on one case in every mode; returns the
+ * number of differing outputs. */
+static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
+    const uint32_t kdim = c->k * c->cin;
+    const size_t xlen = ((size_t)c->n_rows + c->k - 1) * c->cin;
+    uint8_t *x = malloc(xlen);
+    int8_t *w = malloc((size_t)c->n_out * kdim);
+    int32_t *bias = malloc(c->n_out * sizeof *bias), *mult = malloc(c->n_out * sizeof *mult);
+    int32_t *shift = malloc(c->n_out * sizeof *shift);
+    const size_t ylen = (size_t)c->n_rows * c->n_out;
+    uint8_t *y0 = malloc(ylen), *y1 = malloc(ylen);
+    int32_t *z0 = malloc(ylen * sizeof *z0), *z1 = malloc(ylen * sizeof *z1);
+    for (size_t i = 0; i < xlen; i++)
+        x[i] = c->extreme == 1 ? 255 : c->extreme == 2 ? 0 : c->extreme == 3 ? (rnd() & 1) * 255
+                                                                                : (uint8_t)rnd();
+    for (size_t i = 0; i < (size_t)c->n_out * kdim; i++)
+        w[i] = (int8_t)(c->extreme == 1 ? 127 : c->extreme == 2 ? -127
+                        : c->extreme == 3 ? ((rnd() & 1) ? 127 : -127) : rnd_range(-127, 127));
+    for (uint32_t o = 0; o < c->n_out; o++) {
+        bias[o] = c->extreme ? ((o & 1) ? (1 << 30) : -(1 << 30)) : rnd_range(-100000, 100000);
+        mult[o] = o % 3 == 0 ? INT32_MAX : rnd_range(0, INT32_MAX);
+        shift[o] = o % 4 == 0 ? C2D__SHIFT_MAX : o % 4 == 1 ? C2D__SHIFT_MIN : rnd_range(32, 50);
+    }
+    size_t diff = 0;
+    for (int mode = 0; mode < 3; mode++) {
+        c2d__conv_args a = {.x = x, .x_stride = c->cin, .n_rows = c->n_rows, .kdim = kdim,
+                            .n_out = c->n_out, .w = w, .bias = bias, .mult = mult,
+                            .shift = shift, .zp_out = mode == 0 ? 0 : 255,
+                            .lo = (int32_t)(rnd() % 256), .mode = (c2d__conv_mode)mode,
+                            .y_stride = c->n_out};
+        if (a.lo > a.zp_out && mode == 0) a.lo = 0;
+        c2d__conv_args b = a;
+        memset(y0, 0xAA, ylen);
+        memset(y1, 0x55, ylen);
+        for (size_t i = 0; i < ylen; i++) z0[i] = z1[i] = INT32_MIN;
+        a.y = y0;
+        a.y32 = z0;
+        b.y = y1;
+        b.y32 = z1;
+        c2d__conv1d_s8_scalar(&a);
+        ks->conv(&b);
+        if (mode == C2D__CONV_ROWS_U8) {
+            for (size_t i = 0; i < ylen; i++) diff += y0[i] != y1[i];
+        } else {
+            const size_t n = mode == C2D__CONV_MAX_I32 ? c->n_out : ylen;
+            for (size_t i = 0; i < n; i++) diff += z0[i] != z1[i];
+        }
+    }
+    free(x);
+    free(w);
+    free(bias);
+    free(mult);
+    free(shift);
+    free(y0);
+    free(y1);
+    free(z0);
+    free(z1);
+    return diff;
+}
+
+/* Fixed shapes (the reference architecture, widest windows, tails) and 150
+ * random ones; returns the number of outputs that differ from scalar. */
+static size_t cnn_check_kernel_set(const c2d__kernel_set *ks) {
+    static const conv_case fixed[] = {
+        {256, 5, 32, 64, 0}, {254, 3, 64, 64, 0}, {1, 1, 64, 1, 0}, {1, 1, 1, 1, 0},
+        {7, 7, 1024, 3, 1},  {5, 7, 1024, 5, 2},  {9, 3, 33, 17, 3}, {3, 1, 15, 2, 1},
+        {4, 2, 16, 2, 2},    {13, 4, 17, 31, 3},
+    };
+    size_t diff = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) diff += compare_case(ks, &fixed[i]);
+    for (int i = 0; i < 150; i++) {
+        conv_case c = {(uint32_t)rnd_range(1, 40), (uint32_t)rnd_range(1, 7),
+                       (uint32_t)rnd_range(1, 130), (uint32_t)rnd_range(1, 40), rnd_range(0, 3)};
+        diff += compare_case(ks, &c);
+    }
+    return diff;
+}
+
+#endif

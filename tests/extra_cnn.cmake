@@ -1,0 +1,16 @@
+# CNN engine extras: the Python exporter/reference against the C engine, and the
+# NEON kernel cross-built for aarch64 and run under qemu-aarch64.
+find_program(C2D_SYSTEM_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(C2D_SYSTEM_PYTHON3 AND TARGET c2detect_shared AND NOT C2D_SANITIZE)
+  # (a sanitised .so cannot be dlopen'ed by an unsanitised python)
+  add_test(NAME py_cnn
+    COMMAND ${C2D_SYSTEM_PYTHON3} -m pytest -q -p no:cacheprovider
+            "${PROJECT_SOURCE_DIR}/bindings/python/tests/test_cnn.py"
+    WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  set_tests_properties(py_cnn PROPERTIES ENVIRONMENT
+    "PYTHONPATH=${PROJECT_SOURCE_DIR}/bindings/python;C2D_LIBRARY=$<TARGET_FILE:c2detect_shared>")
+endif()
+add_test(NAME cnn_neon_qemu
+  COMMAND ${CMAKE_COMMAND} "-DSRC=${CMAKE_CURRENT_SOURCE_DIR}/cnn_neon"
+          "-DBIN=${CMAKE_CURRENT_BINARY_DIR}/cnn_neon" -P "${CMAKE_CURRENT_SOURCE_DIR}/cnn_neon/run.cmake")
+set_tests_properties(cnn_neon_qemu PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
