@@ -12,6 +12,7 @@ typedef struct command {
 static const command commands[] = {
     {"version", c2d_cmd_version, "version                      library and header versions, CPU features"},
     {"model", c2d_cmd_model, "model info FILE|--builtin NAME   describe a .c2dm model; model list"},
+    {"http", c2d_cmd_http, "http [--model F] [--tokens] [FILE...]  score HTTP request headers (stdin: blank-line separated)"},
 };
 
 static int usage(FILE *out) {
