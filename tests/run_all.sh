@@ -70,6 +70,17 @@ LD_LIBRARY_PATH="$PREFIX/lib" "$OUT/embed_pkgconfig/embed_pkgconfig"
 "$PREFIX/bin/c2d" version
 stages_ok=$((stages_ok + 1))
 
+stage "Go binding tests (cgo, against the installed copy)"
+if command -v go >/dev/null 2>&1; then
+  (cd bindings/go && test -z "$(gofmt -l .)" && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go vet ./... && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go test -count=1 ./...)
+  stages_ok=$((stages_ok + 1))
+else
+  echo "go not found: Go binding not tested" >&2
+  exit 1
+fi
+
 stage "ABI check against tests/abi/libc2detect.abi"
 abidw --no-corpus-path --drop-private-types --headers-dir "$ROOT/include" \
   --out-file "$OUT/current.abi" "$OUT/release/lib/libc2detect.so"

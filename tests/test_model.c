@@ -86,7 +86,11 @@ static void test_cpu_and_isa_names(void **state) {
 
 static void test_builtin_test_model(void **state) {
     (void)state;
-    assert_string_equal(c2d_model_builtin_name(0), "test");
+    /* other modules embed their models too: "test" is one of the names */
+    int found_test = 0;
+    for (size_t i = 0; c2d_model_builtin_name(i); i++)
+        found_test |= strcmp(c2d_model_builtin_name(i), "test") == 0;
+    assert_true(found_test);
     c2d_model *m = NULL;
     assert_int_equal(c2d_model_builtin("nope", NULL, &m), C2D_ERR_NOT_FOUND);
     assert_null(m);

@@ -1,0 +1,161 @@
+// Package c2detect is the Go binding of libc2detect (cgo over the C ABI).
+//
+// Build against an installed library found by pkg-config:
+//
+//	PKG_CONFIG_PATH=/prefix/lib/pkgconfig go test ./...
+//
+// A Model is safe for concurrent use by many goroutines once loaded, as in C.
+package c2detect
+
+/*
+#cgo pkg-config: c2detect
+#include <stdlib.h>
+#include <c2detect.h>
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"unsafe"
+)
+
+// HeaderVersion is the C header version this binding was compiled against.
+const HeaderVersion = C.C2D_VERSION_NUMBER
+
+// Error is a failed libc2detect call; Status is the c2d_status value.
+type Error struct {
+	Status int
+	Name   string
+	What   string
+}
+
+func (e *Error) Error() string {
+	msg := C.GoString(C.c2d_strerror(C.c2d_status(e.Status)))
+	if e.What != "" {
+		return fmt.Sprintf("%s: %s (%s)", e.What, msg, e.Name)
+	}
+	return fmt.Sprintf("%s (%s)", msg, e.Name)
+}
+
+func check(st C.c2d_status, what string) error {
+	if st == C.C2D_OK {
+		return nil
+	}
+	return &Error{Status: int(st), Name: C.GoString(C.c2d_status_name(st)), What: what}
+}
+
+// Version returns the linked library's version string.
+func Version() string { return C.GoString(C.c2d_version_string()) }
+
+// CheckVersion fails when the library's major version differs from the header's.
+func CheckVersion() error {
+	lib := int(C.c2d_version_number())
+	if lib/10000 != HeaderVersion/10000 {
+		return fmt.Errorf("libc2detect %s does not match header %s", Version(), C.C2D_VERSION_STRING)
+	}
+	return nil
+}
+
+// Model is a loaded .c2dm model.
+type Model struct {
+	h    *C.c2d_model
+	cbuf unsafe.Pointer // C copy of the bytes a memory-loaded model uses in place
+}
+
+func wrap(h *C.c2d_model) *Model {
+	m := &Model{h: h}
+	runtime.SetFinalizer(m, (*Model).Close)
+	return m
+}
+
+// Builtin loads a model built into the library ("test", "dga", ...).
+func Builtin(name string) (*Model, error) {
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	var h *C.c2d_model
+	if err := check(C.c2d_model_builtin(cs, nil, &h), name); err != nil {
+		return nil, err
+	}
+	return wrap(h), nil
+}
+
+// LoadFile loads and validates a .c2dm file.
+func LoadFile(path string) (*Model, error) {
+	cs := C.CString(path)
+	defer C.free(unsafe.Pointer(cs))
+	var h *C.c2d_model
+	if err := check(C.c2d_model_load_file(cs, nil, &h), path); err != nil {
+		return nil, err
+	}
+	return wrap(h), nil
+}
+
+// LoadBytes loads a model from memory. The bytes are copied to C memory once
+// and used in place by the model.
+func LoadBytes(data []byte) (*Model, error) {
+	if len(data) == 0 {
+		return nil, check(C.C2D_ERR_TRUNCATED, "model")
+	}
+	buf := C.CBytes(data)
+	var h *C.c2d_model
+	if err := check(C.c2d_model_load_memory(buf, C.size_t(len(data)), nil, &h), "model"); err != nil {
+		C.free(buf)
+		return nil, err
+	}
+	m := wrap(h)
+	m.cbuf = buf
+	return m, nil
+}
+
+// Summary describes a model.
+type Summary struct {
+	Kind         string
+	Schema, Name string
+	Inputs       int
+	Classes      int
+	Trees        int
+	Threshold    float64
+}
+
+// Info returns the model's summary.
+func (m *Model) Info() Summary {
+	var s C.c2d_model_summary
+	s.size = C.size_t(unsafe.Sizeof(s))
+	C.c2d_model_info(m.h, &s)
+	kind := "forest"
+	if s.kind == C.C2D_MODEL_CNN {
+		kind = "cnn"
+	}
+	return Summary{Kind: kind, Schema: C.GoString(s.schema), Name: C.GoString(s.name),
+		Inputs: int(s.n_inputs), Classes: int(s.n_classes), Trees: int(s.n_trees),
+		Threshold: float64(s.threshold)}
+}
+
+// ForestPredict returns class probabilities for one feature row.
+func (m *Model) ForestPredict(row []float32) ([]float32, error) {
+	info := m.Info()
+	if len(row) == 0 {
+		return nil, check(C.C2D_ERR_INVALID_ARG, "row")
+	}
+	out := make([]float32, info.Classes)
+	st := C.c2d_forest_predict(m.h, (*C.float)(unsafe.Pointer(&row[0])), C.size_t(len(row)),
+		(*C.float)(unsafe.Pointer(&out[0])), C.size_t(len(out)))
+	runtime.KeepAlive(m)
+	if err := check(st, "predict"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Close frees the model; calling it twice is harmless.
+func (m *Model) Close() {
+	if m.h != nil {
+		C.c2d_model_free(m.h)
+		m.h = nil
+	}
+	if m.cbuf != nil {
+		C.free(m.cbuf)
+		m.cbuf = nil
+	}
+}
