@@ -196,6 +196,8 @@ def main(argv=None):
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--per-profile", type=int, default=300)
     ap.add_argument("--benign", type=int, default=40000)
+    ap.add_argument("--eval-only", action="store_true",
+                    help="rebuild the data and re-evaluate the model at --out (card only)")
     args = ap.parse_args(argv)
     from .torch_export import from_torch
     from . import http_eval
@@ -206,27 +208,47 @@ def main(argv=None):
     X = tokenize_many(blocks)
     y = np.array([s.label for s in train], dtype=np.int64)
     print(f"train: {len(y)} blocks, {int(y.sum())} C2 ({time.time() - t0:.0f} s)")
-    model = train_model(X, y, epochs=args.epochs)
-    calib = tokenize_many([s.block for s in D["ben_calib"]])
-    rng = np.random.default_rng(SEED)
-    sample = X[rng.choice(len(X), 2000, replace=False)].astype(np.int64)
-    res = from_torch(model, sample, None, schema="http-tokens-v1", meta={})
-    s_cal = int8_scores(res["bytes"], calib)
-    thr = threshold_for_fpr(s_cal, 0.00025)
-    meta = {
-        "name": "http",
-        "description": "HTTP C2 request-header text CNN (int8). Trained on Malleable-C2 beacon renderings, "
-                       "generated browser/updater/API-client headers and labelled real captures; "
-                       "recipe: python3 -m c2detect.http_train (docs/models/http.md).",
-        "threshold": thr, "threshold_fpr": 0.00025,
-        "threshold_benign_n": float(len(calib)),
-        "trained_on": f"seed {SEED}, {len(y)} blocks ({int(y.sum())} C2)",
-        "pad_id": 0.0,
-    }
-    res = from_torch(model, sample, args.out, schema="http-tokens-v1", meta=meta)
-    print(f"exported {args.out}: {len(res['bytes'])} bytes, threshold {thr:.6f}, "
-          f"max |p_int8 - p_float| {res['max_abs_proba_diff']:.4f}")
-    http_eval.evaluate(res["bytes"], D, thr, pathlib.Path(args.card), int8_scores, tokenize_many)
+    fams = sorted({s.family for s in train if s.label == 1})
+    stats = dict(n_train=len(y), n_train_c2=int(y.sum()), train_c2_families=fams,
+                 heldout_families=sorted(http_gen.HOLDOUT_FAMILIES),
+                 n_mal_test_in=len(D["mal_test_in"]), n_mal_test_out=len(D["mal_test_out"]),
+                 n_ben_calib=len(D["ben_calib"]), n_ben_test=len(D["ben_test"]),
+                 n_real_train=len(D["real_train"]), n_real_test=len(D["real_test"]),
+                 args=dict(per_profile=args.per_profile, benign=args.benign, epochs=args.epochs, seed=SEED),
+                 arch=ARCH)
+    if args.eval_only:
+        blob = pathlib.Path(args.out).read_bytes()
+        from .c2dm import read_container
+        thr = float(read_container(blob)[2]["threshold"])
+    else:
+        model = train_model(X, y, epochs=args.epochs)
+        calib = tokenize_many([s.block for s in D["ben_calib"]])
+        rng = np.random.default_rng(SEED)
+        sample = X[rng.choice(len(X), 2000, replace=False)].astype(np.int64)
+        res = from_torch(model, sample, None, schema="http-tokens-v1", meta={})
+        s_cal = int8_scores(res["bytes"], calib)
+        thr = threshold_for_fpr(s_cal, 0.00025)
+        meta = {
+            "name": "http",
+            "description": "HTTP C2 request-header text CNN (int8). Trained on Malleable-C2 beacon renderings, "
+                           "generated browser/updater/API-client headers and labelled real captures; "
+                           "recipe: python3 -m c2detect.http_train (docs/models/http.md).",
+            "threshold": thr, "threshold_fpr": 0.00025,
+            "threshold_benign_n": float(len(calib)),
+            "trained_on": f"seed {SEED}, {len(y)} blocks ({int(y.sum())} C2)",
+            "pad_id": 0.0,
+        }
+        res = from_torch(model, sample, args.out, schema="http-tokens-v1", meta=meta)
+        blob = res["bytes"]
+        stats["max_abs_proba_diff"] = float(res["max_abs_proba_diff"])
+        print(f"exported {args.out}: {len(blob)} bytes, threshold {thr:.6f}, "
+              f"max |p_int8 - p_float| {res['max_abs_proba_diff']:.4f}")
+    stats["model_bytes"] = len(blob)
+    card = pathlib.Path(args.card)
+    r = http_eval.evaluate(blob, D, thr, card, int8_scores, tokenize_many)
+    r["stats"] = stats
+    (card / "http_results.json").write_text(json.dumps(r, indent=1))
+    http_eval.write_card(r, card / "http.md")
     print(f"total {time.time() - t0:.0f} s")
 
 
