@@ -166,7 +166,7 @@ def family_of(path: pathlib.Path) -> str:
 
 
 # Whole families held out of training: they give the per-family generalisation figures.
-HOLDOUT_FAMILIES = {"zeus", "qakbot", "trickbot", "havex", "slack", "gmail",
+HOLDOUT_FAMILIES = {"zeus", "qakbot", "trickbot", "dukes", "havex", "slack", "gmail",
                     "ocsp", "bing_maps", "rigek"}
 
 

@@ -219,7 +219,10 @@ def main(argv=None):
     if args.eval_only:
         blob = pathlib.Path(args.out).read_bytes()
         from .c2dm import read_container
-        thr = float(read_container(blob)[2]["threshold"])
+        meta = read_container(blob)[2]
+        thr = float(meta["threshold"])
+        if "max_abs_proba_diff" in meta:
+            stats["max_abs_proba_diff"] = float(meta["max_abs_proba_diff"])
     else:
         model = train_model(X, y, epochs=args.epochs)
         calib = tokenize_many([s.block for s in D["ben_calib"]])
@@ -227,6 +230,7 @@ def main(argv=None):
         sample = X[rng.choice(len(X), 2000, replace=False)].astype(np.int64)
         res = from_torch(model, sample, None, schema="http-tokens-v1", meta={})
         s_cal = int8_scores(res["bytes"], calib)
+        diff = float(res["max_abs_proba_diff"])
         thr = threshold_for_fpr(s_cal, 0.00025)
         meta = {
             "name": "http",
@@ -237,6 +241,7 @@ def main(argv=None):
             "threshold_benign_n": float(len(calib)),
             "trained_on": f"seed {SEED}, {len(y)} blocks ({int(y.sum())} C2)",
             "pad_id": 0.0,
+            "max_abs_proba_diff": diff,
         }
         res = from_torch(model, sample, args.out, schema="http-tokens-v1", meta=meta)
         blob = res["bytes"]
