@@ -385,6 +385,12 @@ static void test_score_api(void **state) {
     assert_int_equal(c2d_http_score(forest, browser, 10, &single), C2D_ERR_KIND_MISMATCH);
     assert_int_equal(c2d_http_scratch_size(forest, &need), C2D_ERR_KIND_MISMATCH);
     c2d_model_free(forest);
+    /* a CNN of another schema is refused */
+    c2d_model *other = NULL;
+    assert_int_equal(c2d_model_load_file(C2D_TEST_DIR "/fuzz/corpus/cnn/cnn_golden.c2dm", NULL, &other), C2D_OK);
+    assert_int_equal(c2d_http_score(other, browser, 10, &single), C2D_ERR_SCHEMA_MISMATCH);
+    assert_int_equal(c2d_http_scratch_size(other, &need), C2D_ERR_SCHEMA_MISMATCH);
+    c2d_model_free(other);
     c2d_model_free(m);
 }
 
