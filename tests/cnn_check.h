@@ -56,6 +56,9 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
     const size_t ylen = (size_t)c->n_rows * c->n_out;
     uint8_t *y0 = malloc(ylen), *y1 = malloc(ylen);
     int32_t *z0 = malloc(ylen * sizeof *z0), *z1 = malloc(ylen * sizeof *z1);
+    /* the optional workspace, given to most calls (kernels must work without it) */
+    const size_t tmp_len = c2d__conv_tmp16_len(c->n_rows, c->cin, kdim, c->n_out);
+    int16_t *tmp = malloc(tmp_len * sizeof *tmp);
     for (size_t i = 0; i < xlen; i++)
         x[i] = c->extreme == 1 ? 255 : c->extreme == 2 ? 0 : c->extreme == 3 ? (rnd() & 1) * 255
                                                                                 : (uint8_t)rnd();
@@ -73,7 +76,8 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
                             .n_out = c->n_out, .w = w, .bias = bias, .mult = mult,
                             .shift = shift, .zp_out = mode == 0 ? 0 : 255,
                             .lo = (int32_t)(rnd() % 256), .mode = (c2d__conv_mode)mode,
-                            .y_stride = c->n_out};
+                            .y_stride = c->n_out,
+                            .tmp16 = (rnd() % 4) ? tmp : NULL, .tmp16_len = tmp_len};
         if (a.lo > a.zp_out && mode == 0) a.lo = 0;
         c2d__conv_args b = a;
         memset(y0, 0xAA, ylen);
@@ -101,6 +105,7 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
     free(y1);
     free(z0);
     free(z1);
+    free(tmp);
     return diff;
 }
 

@@ -14,3 +14,9 @@ add_test(NAME cnn_neon_qemu
   COMMAND ${CMAKE_COMMAND} "-DSRC=${CMAKE_CURRENT_SOURCE_DIR}/cnn_neon"
           "-DBIN=${CMAKE_CURRENT_BINARY_DIR}/cnn_neon" -P "${CMAKE_CURRENT_SOURCE_DIR}/cnn_neon/run.cmake")
 set_tests_properties(cnn_neon_qemu PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# The c2d program describes a CNN model.
+add_test(NAME cli_model_info_cnn
+  COMMAND c2d model info "${CMAKE_CURRENT_SOURCE_DIR}/golden/cnn_golden.c2dm")
+set_tests_properties(cli_model_info_cnn PROPERTIES
+  PASS_REGULAR_EXPRESSION "kind +cnn.*inputs +20\nclasses +3\n")

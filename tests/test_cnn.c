@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <math.h>
+#include <threads.h>
 
 #include "cnn_check.h"
 #include "common/internal.h"
@@ -146,6 +147,52 @@ static void test_golden_every_isa(void **state) {
     for (int c = 0; c < 3; c++) sum += e[c] = exp((double)g->logits[c] - mx);
     for (int c = 0; c < 3; c++) assert_float_equal(out[c], e[c] / sum, 1e-6);
     free(scratch);
+    c2d_model_free(m);
+    free_golden(g);
+}
+
+/* One model shared by several threads, each with its own scratch: every call
+ * must give the golden bits. */
+typedef struct thread_job {
+    const c2d_model *m;
+    const golden *g;
+    int mismatches;
+} thread_job;
+
+static int thread_main(void *arg) {
+    thread_job *j = arg;
+    size_t n;
+    if (c2d_cnn_scratch_size(j->m, &n) != C2D_OK) return 1;
+    void *scratch = malloc(n);
+    float out[64 * 8];
+    for (int it = 0; it < 50; it++) {
+        if (c2d_cnn_predict(j->m, j->g->tokens, j->g->n_seqs, scratch, n, C2D_CNN_LOGITS, out,
+                            64 * 8) != C2D_OK ||
+            memcmp(out, j->g->logits, j->g->n_seqs * j->g->n_logits * sizeof(float)) != 0)
+            j->mismatches++;
+    }
+    free(scratch);
+    return 0;
+}
+
+static void test_shared_model_threads(void **state) {
+    (void)state;
+    golden *g = load_golden();
+    c2d_model *m = NULL;
+    assert_int_equal(c2d_model_load_memory(g->blob, g->len, NULL, &m), C2D_OK);
+    enum { N = 4 };
+    thrd_t th[N];
+    thread_job jobs[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i] = (thread_job){m, g, 0};
+        assert_int_equal(thrd_create(&th[i], thread_main, &jobs[i]), thrd_success);
+    }
+    for (int i = 0; i < N; i++) {
+        int rc = -1;
+        assert_int_equal(thrd_join(th[i], &rc), thrd_success);
+        assert_int_equal(rc, 0);
+        assert_int_equal(jobs[i].mismatches, 0);
+    }
     c2d_model_free(m);
     free_golden(g);
 }
@@ -351,6 +398,7 @@ int main(void) {
         cmocka_unit_test(test_kernel_avx512vnni),
         cmocka_unit_test(test_kernel_neon),
         cmocka_unit_test(test_golden_every_isa),
+        cmocka_unit_test(test_shared_model_threads),
         cmocka_unit_test(test_api_errors),
         cmocka_unit_test(test_corrupt_models),
         cmocka_unit_test(test_load_oom),

@@ -3,10 +3,7 @@
  * with vpmaddwd, whose pair sums are exact in int32: the result equals the
  * scalar kernel bit for bit. On Zen 3 this costs the same multiplier uops per
  * MAC as vpmaddubsw followed by the vpmaddwd widening it would need anyway. */
-#include <immintrin.h>
-#include <string.h>
-
-#include "kernels.h"
+#include "x86_common.h"
 
 #define ROWS 4
 #define OUTS 2
@@ -16,15 +13,6 @@ static inline __m256i load_u8x16(const uint8_t *p) {
 }
 static inline __m256i load_s8x16(const int8_t *p) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)p));
-}
-
-/* Sum each of 8 vectors: lane i of the result is the total of v[i]. */
-static inline __m256i reduce8(const __m256i v[8]) {
-    const __m256i h01 = _mm256_hadd_epi32(v[0], v[1]), h23 = _mm256_hadd_epi32(v[2], v[3]);
-    const __m256i h45 = _mm256_hadd_epi32(v[4], v[5]), h67 = _mm256_hadd_epi32(v[6], v[7]);
-    const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);
-    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20),
-                            _mm256_permute2x128_si256(a, b, 0x31));
 }
 
 static inline int32_t hsum(__m256i v) {
@@ -41,87 +29,39 @@ static inline int32_t tail_dot(const int8_t *w, const uint8_t *x, uint32_t from,
     return s;
 }
 
-/* Requantisation of 8 int32 lanes with per-lane parameters (kernels.h):
- * 64-bit products of even and odd lanes, plus 2^(shift-1), keep the high
- * dword (an arithmetic >> 32), then an arithmetic >> (shift - 32). */
-static inline __m256i requant8(__m256i acc, __m256i mult, __m256i shift, __m256i zp, __m256i lo) {
-    const __m256i one = _mm256_set1_epi64x(1);
-    const __m256i lo32 = _mm256_set1_epi64x(0xFFFFFFFF);
-    const __m256i sh_even = _mm256_and_si256(shift, lo32), sh_odd = _mm256_srli_epi64(shift, 32);
-    const __m256i r_even = _mm256_sllv_epi64(one, _mm256_sub_epi64(sh_even, one));
-    const __m256i r_odd = _mm256_sllv_epi64(one, _mm256_sub_epi64(sh_odd, one));
-    const __m256i p_even = _mm256_add_epi64(_mm256_mul_epi32(acc, mult), r_even);
-    const __m256i p_odd = _mm256_add_epi64(
-        _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(mult, 32)), r_odd);
-    const __m256i hi = _mm256_blend_epi32(_mm256_srli_epi64(p_even, 32), p_odd, 0xAA);
-    __m256i v = _mm256_srav_epi32(hi, _mm256_sub_epi32(shift, _mm256_set1_epi32(32)));
-    v = _mm256_add_epi32(v, zp);
-    v = _mm256_max_epi32(v, lo);
-    return _mm256_min_epi32(v, _mm256_set1_epi32(255));
-}
-
-/* Broadcast the parameter pair of channels o, o+1 to all four pairs of lanes. */
-static inline __m256i pair(const int32_t *p) {
-    int64_t v;
-    memcpy(&v, p, sizeof v);
-    return _mm256_set1_epi64x(v);
-}
-
 static inline void block_4x2(const c2d__conv_args *a, uint32_t r0, uint32_t o0) {
     const uint32_t kdim = a->kdim, kv = kdim & ~15u;
     const uint8_t *x[ROWS];
     const int8_t *w[OUTS];
     for (int r = 0; r < ROWS; r++) x[r] = a->x + (size_t)(r0 + (uint32_t)r) * a->x_stride;
     for (int o = 0; o < OUTS; o++) w[o] = a->w + (size_t)(o0 + (uint32_t)o) * kdim;
-    __m256i acc[ROWS * OUTS];
-    for (int i = 0; i < ROWS * OUTS; i++) acc[i] = _mm256_setzero_si256();
+    __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00,
+            a21 = a00, a30 = a00, a31 = a00;
     for (uint32_t i = 0; i < kv; i += 16) {
         const __m256i w0 = load_s8x16(w[0] + i), w1 = load_s8x16(w[1] + i);
-        for (int r = 0; r < ROWS; r++) {
-            const __m256i xv = load_u8x16(x[r] + i);
-            acc[r * 2] = _mm256_add_epi32(acc[r * 2], _mm256_madd_epi16(xv, w0));
-            acc[r * 2 + 1] = _mm256_add_epi32(acc[r * 2 + 1], _mm256_madd_epi16(xv, w1));
-        }
+        __m256i xv = load_u8x16(x[0] + i);
+        a00 = _mm256_add_epi32(a00, _mm256_madd_epi16(xv, w0));
+        a01 = _mm256_add_epi32(a01, _mm256_madd_epi16(xv, w1));
+        xv = load_u8x16(x[1] + i);
+        a10 = _mm256_add_epi32(a10, _mm256_madd_epi16(xv, w0));
+        a11 = _mm256_add_epi32(a11, _mm256_madd_epi16(xv, w1));
+        xv = load_u8x16(x[2] + i);
+        a20 = _mm256_add_epi32(a20, _mm256_madd_epi16(xv, w0));
+        a21 = _mm256_add_epi32(a21, _mm256_madd_epi16(xv, w1));
+        xv = load_u8x16(x[3] + i);
+        a30 = _mm256_add_epi32(a30, _mm256_madd_epi16(xv, w0));
+        a31 = _mm256_add_epi32(a31, _mm256_madd_epi16(xv, w1));
     }
     /* lanes: r0o0 r0o1 r1o0 r1o1 r2o0 r2o1 r3o0 r3o1 */
-    __m256i sums = _mm256_add_epi32(reduce8(acc), pair(a->bias + o0));
+    __m256i sums = _mm256_add_epi32(c2d__reduce8(a00, a01, a10, a11, a20, a21, a30, a31),
+                                    c2d__pair(a->bias + o0));
     if (kv != kdim) {
         int32_t t[8];
         for (int r = 0; r < ROWS; r++)
             for (int o = 0; o < OUTS; o++) t[r * 2 + o] = tail_dot(w[o], x[r], kv, kdim);
         sums = _mm256_add_epi32(sums, _mm256_loadu_si256((const __m256i *)(const void *)t));
     }
-    switch (a->mode) {
-    case C2D__CONV_ROWS_U8: {
-        const __m256i v = requant8(sums, pair(a->mult + o0), pair(a->shift + o0),
-                                   _mm256_set1_epi32(a->zp_out), _mm256_set1_epi32(a->lo));
-        const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-        const __m128i b8 = _mm_packus_epi16(w16, w16);
-        const uint32_t lo4 = (uint32_t)_mm_cvtsi128_si32(b8);
-        const uint32_t hi4 = (uint32_t)_mm_extract_epi32(b8, 1);
-        const uint16_t px[4] = {(uint16_t)lo4, (uint16_t)(lo4 >> 16), (uint16_t)hi4,
-                                (uint16_t)(hi4 >> 16)};
-        for (int r = 0; r < ROWS; r++)
-            memcpy(a->y + (size_t)(r0 + (uint32_t)r) * a->y_stride + o0, &px[r], 2);
-        break;
-    }
-    case C2D__CONV_MAX_I32: {
-        __m256i m = _mm256_max_epi32(sums, _mm256_shuffle_epi32(sums, 0x4E));
-        m = _mm256_max_epi32(m, _mm256_permute2x128_si256(m, m, 0x01));
-        const __m128i prev = _mm_loadl_epi64((const __m128i *)(const void *)(a->y32 + o0));
-        _mm_storel_epi64((__m128i *)(void *)(a->y32 + o0),
-                         _mm_max_epi32(prev, _mm256_castsi256_si128(m)));
-        break;
-    }
-    case C2D__CONV_ROWS_I32: {
-        int32_t t[8];
-        _mm256_storeu_si256((__m256i *)(void *)t, sums);
-        for (int r = 0; r < ROWS; r++)
-            for (int o = 0; o < OUTS; o++)
-                a->y32[(size_t)(r0 + (uint32_t)r) * a->n_out + o0 + (uint32_t)o] = t[r * 2 + o];
-        break;
-    }
-    }
+    c2d__emit_4x2(a, r0, o0, sums);
 }
 
 static inline void block_1x1(const c2d__conv_args *a, uint32_t r, uint32_t o) {
@@ -135,7 +75,123 @@ static inline void block_1x1(const c2d__conv_args *a, uint32_t r, uint32_t o) {
     c2d__conv_emit(a, r, o, s);
 }
 
+static void widen_u8(int16_t *dst, const uint8_t *src, size_t n) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm256_storeu_si256((__m256i *)(void *)(dst + i), load_u8x16(src + i));
+    for (; i < n; i++) dst[i] = src[i];
+}
+
+/* ---- outer-product path (layers with many rows): lanes are 8 consecutive
+ * output channels, so there are no horizontal sums. Weights are repacked per
+ * call into wp[block][pair][channel][2] (int16, zero-padded to 8 channels and
+ * an even window) and each row's input pair (x[2p], x[2p+1]) is broadcast:
+ * acc[r][block] += vpmaddwd(broadcast(x pair), wp[block][pair]). */
+static inline void outer_emit(const c2d__conv_args *a, uint32_t r, uint32_t o0, __m256i v,
+                              __m256i *vmax) {
+    if (o0 + 8 > a->n_out) { /* channel tail: lane by lane */
+        int32_t t[8];
+        _mm256_storeu_si256((__m256i *)(void *)t, v);
+        for (uint32_t j = 0; o0 + j < a->n_out; j++) c2d__conv_emit(a, r, o0 + j, t[j]);
+        return;
+    }
+    switch (a->mode) {
+    case C2D__CONV_ROWS_U8: {
+        const __m256i q = c2d__requant8(
+            v, _mm256_loadu_si256((const __m256i *)(const void *)(a->mult + o0)),
+            _mm256_loadu_si256((const __m256i *)(const void *)(a->shift + o0)),
+            _mm256_set1_epi32(a->zp_out), _mm256_set1_epi32(a->lo));
+        const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        _mm_storel_epi64((__m128i *)(void *)(a->y + (size_t)r * a->y_stride + o0),
+                         _mm_packus_epi16(w16, w16));
+        break;
+    }
+    case C2D__CONV_MAX_I32:
+        *vmax = _mm256_max_epi32(*vmax, v);
+        break;
+    case C2D__CONV_ROWS_I32:
+        _mm256_storeu_si256((__m256i *)(void *)(a->y32 + (size_t)r * a->n_out + o0), v);
+        break;
+    }
+}
+
+static inline __m256i outer_bias(const c2d__conv_args *a, uint32_t o0) {
+    if (o0 + 8 <= a->n_out) return _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + o0));
+    int32_t t[8] = {0};
+    for (uint32_t j = 0; o0 + j < a->n_out; j++) t[j] = a->bias[o0 + j];
+    return _mm256_loadu_si256((const __m256i *)(const void *)t);
+}
+
+/* Up to 4 rows x 2 channel blocks; nr, nb are compile-time constants after inlining. */
+static inline __attribute__((always_inline)) void outer_tile(
+    const c2d__conv_args *a, const int16_t *x16, const int16_t *wp, uint32_t n_pairs,
+    uint32_t r0, uint32_t b0, const int nr, const int nb, __m256i *vmax) {
+    __m256i acc[4][2];
+    const int16_t *x[4];
+    const int16_t *w[2];
+    for (int j = 0; j < nb; j++) {
+        const __m256i bias = outer_bias(a, (b0 + (uint32_t)j) * 8);
+        w[j] = wp + (size_t)(b0 + (uint32_t)j) * n_pairs * 16;
+        for (int r = 0; r < nr; r++) acc[r][j] = bias;
+    }
+    for (int r = 0; r < nr; r++) x[r] = x16 + (size_t)(r0 + (uint32_t)r) * a->x_stride;
+    for (uint32_t p = 0; p < n_pairs; p++) {
+        __m256i wv[2];
+        for (int j = 0; j < nb; j++)
+            wv[j] = _mm256_loadu_si256((const __m256i *)(const void *)(w[j] + (size_t)p * 16));
+        for (int r = 0; r < nr; r++) {
+            int32_t pairv;
+            memcpy(&pairv, x[r] + 2 * (size_t)p, sizeof pairv);
+            const __m256i xv = _mm256_set1_epi32(pairv);
+            for (int j = 0; j < nb; j++)
+                acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(xv, wv[j]));
+        }
+    }
+    for (int j = 0; j < nb; j++)
+        for (int r = 0; r < nr; r++)
+            outer_emit(a, r0 + (uint32_t)r, (b0 + (uint32_t)j) * 8, acc[r][j], &vmax[j]);
+}
+
+static void conv_outer(const c2d__conv_args *a) {
+    const uint32_t kdim = a->kdim, n_pairs = (kdim + 1) / 2, n_blocks = (a->n_out + 7) / 8;
+    const size_t span = (size_t)(a->n_rows - 1) * a->x_stride + kdim;
+    int16_t *x16 = a->tmp16, *wp = a->tmp16 + span + 2;
+    widen_u8(x16, a->x, span);
+    x16[span] = x16[span + 1] = 0; /* read (times a zero weight) by an odd last pair */
+    for (uint32_t b = 0; b < n_blocks; b++)
+        for (uint32_t p = 0; p < n_pairs; p++)
+            for (uint32_t j = 0; j < 8; j++)
+                for (uint32_t t = 0; t < 2; t++) {
+                    const uint32_t o = b * 8 + j, k = 2 * p + t;
+                    wp[(((size_t)b * n_pairs + p) * 8 + j) * 2 + t] =
+                        (int16_t)(o < a->n_out && k < kdim ? a->w[(size_t)o * kdim + k] : 0);
+                }
+    const uint32_t rows_main = a->n_rows & ~3u, blocks_main = n_blocks & ~1u;
+    for (uint32_t b = 0; b < n_blocks; b += 2) {
+        __m256i vmax[2] = {_mm256_set1_epi32(INT32_MIN), _mm256_set1_epi32(INT32_MIN)};
+        if (b < blocks_main) {
+            for (uint32_t r = 0; r < rows_main; r += 4) outer_tile(a, x16, wp, n_pairs, r, b, 4, 2, vmax);
+            for (uint32_t r = rows_main; r < a->n_rows; r++) outer_tile(a, x16, wp, n_pairs, r, b, 1, 2, vmax);
+        } else {
+            for (uint32_t r = 0; r < rows_main; r += 4) outer_tile(a, x16, wp, n_pairs, r, b, 4, 1, vmax);
+            for (uint32_t r = rows_main; r < a->n_rows; r++) outer_tile(a, x16, wp, n_pairs, r, b, 1, 1, vmax);
+        }
+        if (a->mode == C2D__CONV_MAX_I32) {
+            for (uint32_t j = 0; j < 2 && b + j < n_blocks; j++) {
+                const uint32_t o0 = (b + j) * 8;
+                if (o0 + 8 > a->n_out) continue; /* the tail went through c2d__conv_emit */
+                __m256i *dst = (__m256i *)(void *)(a->y32 + o0);
+                _mm256_storeu_si256(dst, _mm256_max_epi32(_mm256_loadu_si256(dst), vmax[j]));
+            }
+        }
+    }
+}
+
 void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
+    if (a->tmp16 && a->n_rows >= 16 &&
+        a->tmp16_len >= c2d__conv_tmp16_len(a->n_rows, a->x_stride, a->kdim, a->n_out)) {
+        conv_outer(a);
+        return;
+    }
     const uint32_t rows_main = a->n_rows - a->n_rows % ROWS;
     const uint32_t outs_main = a->n_out - a->n_out % OUTS;
     for (uint32_t r = 0; r < rows_main; r += ROWS) {

@@ -61,7 +61,22 @@ typedef struct c2d__conv_args {
     uint8_t *y;
     size_t y_stride;
     int32_t *y32;
+    /* Optional kernel workspace (in the caller's scratch, 64-byte aligned):
+     * tmp16_len int16 elements, at least c2d__conv_tmp16_len(). A kernel may
+     * widen the input span and the weights into it once per call instead of
+     * once per tile; kernels that do not need it ignore it; NULL is allowed. */
+    int16_t *tmp16;
+    size_t tmp16_len;
 } c2d__conv_args;
+
+/* int16 elements of workspace that let a kernel widen a whole layer: the
+ * input span ((n_rows - 1) * x_stride + kdim, plus 2 for an odd last pair) and
+ * the weights repacked with channels rounded up to 8 and windows to even. */
+static inline size_t c2d__conv_tmp16_len(uint32_t n_rows, size_t x_stride, uint32_t kdim,
+                                         uint32_t n_out) {
+    return (size_t)(n_rows - 1) * x_stride + kdim + 2 + (((size_t)n_out + 7) & ~(size_t)7) *
+                                                           ((size_t)kdim + 1) + 16;
+}
 
 typedef void (*c2d__conv_fn)(const c2d__conv_args *a);
 

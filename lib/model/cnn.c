@@ -48,7 +48,8 @@ typedef struct cnn_state {
     size_t concat_len;
     uint64_t macs;
     /* scratch plan: byte offsets from the aligned scratch start */
-    size_t off_emb, off_ping, off_pong, off_i32, off_vec_a, off_vec_b, scratch_bytes;
+    size_t off_emb, off_ping, off_pong, off_i32, off_vec_a, off_vec_b, off_tmp16, tmp16_len;
+    size_t scratch_bytes;
     const c2d__kernel_set *ks;
 } cnn_state;
 
@@ -238,9 +239,12 @@ c2d_status c2d__cnn_init(c2d_model *m) {
 
     /* scratch plan */
     uint32_t pl = 0, pr = 0;
-    size_t ping = 0, i32n = s->n_logits, vec = concat;
+    size_t ping = 0, i32n = s->n_logits, vec = concat, tmp16 = 0;
     for (uint32_t i = 0; i < s->n_conv; i++) {
         const cnn_layer *L = &s->layers[i];
+        /* at most 4096 * 1024 + 1024 * 7168 int16 */
+        const size_t t16 = c2d__conv_tmp16_len(L->t_out, L->cin, L->kdim, L->cout);
+        if (t16 > tmp16) tmp16 = t16;
         if (i == 0 || s->layers[i - 1].branch != L->branch) {
             if (L->pad_l > pl) pl = L->pad_l;
             if (L->pad_r > pr) pr = L->pad_r;
@@ -270,6 +274,9 @@ c2d_status c2d__cnn_init(c2d_model *m) {
     off += align_up(vec);
     s->off_vec_b = off;
     off += align_up(vec);
+    s->off_tmp16 = off;
+    s->tmp16_len = tmp16;
+    off += align_up(tmp16 * sizeof(int16_t));
     s->scratch_bytes = off + ALIGN; /* slack to align the caller's pointer */
     return C2D_OK;
 }
@@ -344,7 +351,9 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
         c2d__conv_args a = {.x = in, .x_stride = L->cin, .n_rows = L->t_out, .kdim = L->kdim,
                             .n_out = L->cout, .w = L->w, .bias = L->bias, .mult = L->mult,
                             .shift = L->shift, .zp_out = L->zp_out_u,
-                            .lo = L->relu ? L->zp_out_u : 0};
+                            .lo = L->relu ? L->zp_out_u : 0,
+                            .tmp16 = (int16_t *)(void *)(base + s->off_tmp16),
+                            .tmp16_len = s->tmp16_len};
         if (L->last_in_branch) {
             for (uint32_t o = 0; o < L->cout; o++) i32[o] = INT32_MIN;
             a.mode = C2D__CONV_MAX_I32;
