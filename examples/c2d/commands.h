@@ -11,6 +11,9 @@
 int c2d_cmd_version(int argc, char **argv);
 int c2d_cmd_model(int argc, char **argv);
 int c2d_cmd_http(int argc, char **argv);
+int c2d_cmd_geo(int argc, char **argv);
+int c2d_cmd_dga(int argc, char **argv);
+int c2d_cmd_sessions(int argc, char **argv);
 
 /* Print "c2d: what: status text" to stderr and return 1. */
 int c2d_cli_fail(const char *what, c2d_status st);

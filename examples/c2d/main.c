@@ -11,8 +11,11 @@ typedef struct command {
 
 static const command commands[] = {
     {"version", c2d_cmd_version, "version                      library and header versions, CPU features"},
+    {"dga", c2d_cmd_dga, "dga [--json] [--threshold T] [--allow FILE] [NAME...]   score names (stdin if none)"},
     {"model", c2d_cmd_model, "model info FILE|--builtin NAME   describe a .c2dm model; model list"},
     {"http", c2d_cmd_http, "http [--model F] [--tokens] [FILE...]  score HTTP request headers (stdin: blank-line separated)"},
+    {"sessions", c2d_cmd_sessions, "sessions FILE [--dns] [--local CIDR]...   one JSON line per session (and DNS answer)"},
+    {"geo", c2d_cmd_geo, "geo info DB | lookup DB IP... | asn CSV IP...   MMDB and ASN table lookups"},
 };
 
 static int usage(FILE *out) {

@@ -70,13 +70,31 @@ typedef enum c2d_status {
     C2D_ERR_STATE = -15,             /* call not allowed in the object's current state */
 
     /* domain names, -50..-69 */
+    C2D_ERR_NAME_EMPTY = -50,          /* empty query name (or just ".") */
+    C2D_ERR_NAME_EMPTY_LABEL = -51,    /* a label is empty: leading dot or ".." */
+    C2D_ERR_NAME_LABEL_TOO_LONG = -52, /* a label is longer than 63 bytes */
+    C2D_ERR_NAME_TOO_LONG = -53,       /* name longer than 253 bytes (without the trailing dot) */
+    C2D_ERR_NAME_BAD_CHAR = -54,       /* a byte other than ASCII letter, digit, '-', '_', '.' */
 
     /* HTTP, -70..-89 */
     C2D_ERR_HTTP_NOT_REQUEST = -70,  /* bytes do not start with an HTTP request line */
 
     /* capture, flow, DNS, -90..-109 */
+    C2D_CAPTURE_END = -90,           /* not an error: the capture has no more frames */
+    C2D_ERR_PKT_TRUNCATED = -91,     /* a packet header is cut short by the capture length */
+    C2D_ERR_PKT_MALFORMED = -92,     /* a packet header field has an impossible value */
+    C2D_ERR_PKT_UNSUPPORTED = -93,   /* link type, EtherType or protocol not decoded here */
+    C2D_ERR_PKT_FRAGMENT = -94,      /* a non-first IP fragment (counted, not parsed) */
+    C2D_ERR_DNS_NAME = -95,          /* DNS name with a bad label, looping/forward pointer or over 255 bytes */
 
-    /* IOC store and MMDB, -110..-129 */
+    /* IOC store and MMDB, -110..-129 (MMDB/geo use -120..-129) */
+    C2D_ERR_MMDB_METADATA = -120,    /* MMDB metadata missing a required key, of a wrong type, or inconsistent with the file */
+    C2D_ERR_MMDB_TREE = -121,        /* MMDB search-tree record outside the tree and data section, or tree deeper than the address */
+    C2D_ERR_MMDB_DATA = -122,        /* MMDB data section: unknown type, bad size, or a value running past the section */
+    C2D_ERR_MMDB_POINTER = -123,     /* MMDB pointer outside its section, or a pointer to a pointer */
+    C2D_ERR_MMDB_DEPTH = -124,       /* MMDB maps/arrays nested deeper than C2D_GEO_MAX_DEPTH */
+    C2D_ERR_MMDB_IPV6_IN_IPV4 = -125,/* IPv6 address looked up in an IPv4-only MMDB */
+    C2D_ERR_GEO_TYPE = -126,         /* geo value present but of another type than the call needs */
 
     /* CNN, -130..-149 */
     C2D_ERR_CNN_TOKEN = -130,        /* a token id is not below the model's vocabulary size */

@@ -49,7 +49,7 @@ C2D_API c2d_status c2d_http_token_name(unsigned id, char *buf, size_t cap);
  * probability that the block is C2 traffic, in [0, 1]. */
 
 /* Most scratch c2d_http_score()/c2d_http_classify() take from the stack (bytes). */
-#define C2D_HTTP_STACK_SCRATCH 32768
+#define C2D_HTTP_STACK_SCRATCH 65536
 
 /* Scratch bytes c2d_http_score_batch() needs with this model (tokens of one
  * sequence + the CNN's scratch). Thread-safe.

@@ -19,13 +19,31 @@
     X(C2D_ERR_BUFFER_TOO_SMALL, "output buffer too small")                             \
     X(C2D_ERR_STATE, "call not allowed in the current state")                          \
     /* domain names */                                                                 \
+    X(C2D_ERR_NAME_EMPTY, "empty domain name")                                         \
+    X(C2D_ERR_NAME_EMPTY_LABEL, "domain name has an empty label")                      \
+    X(C2D_ERR_NAME_LABEL_TOO_LONG, "domain label longer than 63 bytes")                \
+    X(C2D_ERR_NAME_TOO_LONG, "domain name longer than 253 bytes")                      \
+    X(C2D_ERR_NAME_BAD_CHAR, "domain name has a byte that is not a letter, digit, - or _") \
                                                                                        \
     /* HTTP */                                                                         \
     X(C2D_ERR_HTTP_NOT_REQUEST, "not an HTTP request line")                            \
                                                                                        \
     /* capture, flow, DNS */                                                           \
+    X(C2D_CAPTURE_END, "end of capture")                                               \
+    X(C2D_ERR_PKT_TRUNCATED, "packet truncated by the capture length")                 \
+    X(C2D_ERR_PKT_MALFORMED, "malformed packet header")                                \
+    X(C2D_ERR_PKT_UNSUPPORTED, "link type or protocol not decoded")                    \
+    X(C2D_ERR_PKT_FRAGMENT, "non-first IP fragment")                                   \
+    X(C2D_ERR_DNS_NAME, "bad DNS name (label, pointer loop or length)")                \
                                                                                        \
     /* IOC, MMDB */                                                                    \
+    X(C2D_ERR_MMDB_METADATA, "MMDB metadata missing, mistyped or inconsistent")        \
+    X(C2D_ERR_MMDB_TREE, "MMDB search tree is corrupt")                                \
+    X(C2D_ERR_MMDB_DATA, "MMDB data section is corrupt")                               \
+    X(C2D_ERR_MMDB_POINTER, "MMDB pointer out of range or pointing to a pointer")      \
+    X(C2D_ERR_MMDB_DEPTH, "MMDB data nested too deeply")                               \
+    X(C2D_ERR_MMDB_IPV6_IN_IPV4, "IPv6 address looked up in an IPv4-only MMDB")        \
+    X(C2D_ERR_GEO_TYPE, "geo value has another type than requested")                   \
                                                                                        \
     /* CNN */                                                                          \
     X(C2D_ERR_CNN_TOKEN, "token id outside the model's vocabulary")                  \

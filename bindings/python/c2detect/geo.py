@@ -1,0 +1,261 @@
+"""MaxMind DB lookups and ASN range tables through libc2detect (ctypes).
+
+    from c2detect.geo import GeoDB
+    with GeoDB("geo-whois-asn-country.mmdb") as db:
+        db.country("1.1.1.1")           # 'AU'
+        db.lookup("1.1.1.1")            # {'country_code': 'AU'} (the whole record)
+        db.prefix_len("1.1.1.1")        # 24
+
+The shared library is found through the C2D_LIBRARY environment variable (a
+path to libc2detect.so) until the package's common loader lands.
+"""
+
+import ctypes
+import os
+
+_lib = None
+
+
+def _load():
+    global _lib
+    if _lib is None:
+        path = os.environ.get("C2D_LIBRARY", "libc2detect.so")
+        lib = ctypes.CDLL(path)
+        lib.c2d_geodb_open_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+        lib.c2d_geodb_open_memory.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
+                                              ctypes.POINTER(ctypes.c_void_p)]
+        lib.c2d_geodb_free.argtypes = [ctypes.c_void_p]
+        lib.c2d_geodb_free.restype = None
+        lib.c2d_geodb_lookup.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(GeoResult)]
+        lib.c2d_geodb_record.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoResult), ctypes.POINTER(GeoValue)]
+        lib.c2d_geodb_metadata.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoValue)]
+        lib.c2d_geodb_get.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoResult), ctypes.POINTER(ctypes.c_char_p),
+                                      ctypes.c_size_t, ctypes.POINTER(GeoValue)]
+        lib.c2d_geodb_iter_init.argtypes = [ctypes.POINTER(GeoValue), ctypes.POINTER(GeoIter)]
+        lib.c2d_geodb_iter_next.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoIter), ctypes.POINTER(GeoValue),
+                                            ctypes.POINTER(GeoValue)]
+        lib.c2d_geodb_country.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoResult), ctypes.c_char_p]
+        lib.c2d_geodb_asn.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoResult), ctypes.POINTER(ctypes.c_uint32)]
+        lib.c2d_asntable_load_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
+                                               ctypes.POINTER(AsnStats)]
+        lib.c2d_asntable_load_memory.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
+                                                 ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(AsnStats)]
+        lib.c2d_asntable_free.argtypes = [ctypes.c_void_p]
+        lib.c2d_asntable_free.restype = None
+        lib.c2d_asntable_lookup.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32),
+                                            ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)]
+        lib.c2d_status_name.argtypes = [ctypes.c_int]
+        lib.c2d_status_name.restype = ctypes.c_char_p
+        _lib = lib
+    return _lib
+
+
+C2D_OK = 0
+C2D_ERR_NOT_FOUND = -12
+
+# c2d_geo_type
+STRING, DOUBLE, BYTES, UINT16, UINT32, MAP, INT32, UINT64, UINT128, ARRAY, BOOL, FLOAT = \
+    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15
+
+
+class GeoResult(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("found", ctypes.c_int), ("prefix_len", ctypes.c_uint),
+                ("data_offset", ctypes.c_uint32)]
+
+
+class GeoValue(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("type", ctypes.c_int), ("count", ctypes.c_uint32),
+                ("bytes", ctypes.POINTER(ctypes.c_uint8)), ("u64", ctypes.c_uint64),
+                ("u128_high", ctypes.c_uint64), ("i32", ctypes.c_int32), ("f32", ctypes.c_float),
+                ("f64", ctypes.c_double), ("internal_pos", ctypes.c_uint32),
+                ("internal_depth", ctypes.c_uint16), ("internal_section", ctypes.c_uint8)]
+
+
+class GeoIter(ctypes.Structure):
+    _fields_ = [("internal_pos", ctypes.c_uint32), ("remaining", ctypes.c_uint32),
+                ("internal_depth", ctypes.c_uint16), ("internal_section", ctypes.c_uint8),
+                ("is_map", ctypes.c_uint8)]
+
+
+class AsnStats(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("lines", ctypes.c_uint64), ("ranges", ctypes.c_uint64),
+                ("malformed", ctypes.c_uint64), ("overlapping", ctypes.c_uint64),
+                ("bad_lines", ctypes.c_uint64 * 16), ("n_bad_lines", ctypes.c_uint),
+                ("distinct_orgs", ctypes.c_size_t), ("bytes", ctypes.c_size_t)]
+
+
+class GeoError(Exception):
+    def __init__(self, status, what=""):
+        self.status = status
+        name = _load().c2d_status_name(status).decode()
+        super().__init__("%s: %s" % (what, name) if what else name)
+
+
+def _check(status, what=""):
+    if status != C2D_OK:
+        raise GeoError(status, what)
+
+
+def _new_value():
+    v = GeoValue()
+    v.size = ctypes.sizeof(GeoValue)
+    return v
+
+
+class GeoDB:
+    """An opened MMDB file (or bytes). Lookups take address text."""
+
+    def __init__(self, source):
+        lib = _load()
+        self._handle = ctypes.c_void_p()
+        if isinstance(source, (bytes, bytearray)):
+            self._keep = bytes(source)  # the library reads it in place
+            st = lib.c2d_geodb_open_memory(self._keep, len(self._keep), None, ctypes.byref(self._handle))
+        else:
+            st = lib.c2d_geodb_open_file(os.fsencode(source), None, ctypes.byref(self._handle))
+        _check(st, "open")
+
+    def close(self):
+        if self._handle:
+            _load().c2d_geodb_free(self._handle)
+            self._handle = ctypes.c_void_p()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    def _result(self, ip):
+        r = GeoResult()
+        r.size = ctypes.sizeof(GeoResult)
+        _check(_load().c2d_geodb_lookup(self._handle, ip.encode(), ctypes.byref(r)), ip)
+        return r
+
+    def _to_python(self, v, budget):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise GeoError(-9, "record too large")
+        t = v.type
+        if t in (MAP, ARRAY):
+            lib = _load()
+            it = GeoIter()
+            _check(lib.c2d_geodb_iter_init(ctypes.byref(v), ctypes.byref(it)))
+            k, x = _new_value(), _new_value()
+            out = {} if t == MAP else []
+            while True:
+                st = lib.c2d_geodb_iter_next(self._handle, ctypes.byref(it), ctypes.byref(k), ctypes.byref(x))
+                if st == C2D_ERR_NOT_FOUND:
+                    return out
+                _check(st)
+                value = self._to_python(x, budget)
+                if t == MAP:
+                    out[ctypes.string_at(k.bytes, k.count).decode("utf-8", "replace")] = value
+                else:
+                    out.append(value)
+        if t == STRING:
+            return ctypes.string_at(v.bytes, v.count).decode("utf-8", "replace") if v.count else ""
+        if t == BYTES:
+            return ctypes.string_at(v.bytes, v.count) if v.count else b""
+        if t in (DOUBLE, FLOAT):
+            return v.f64
+        if t == INT32:
+            return v.i32
+        if t == BOOL:
+            return bool(v.u64)
+        if t == UINT128:
+            return v.u128_high << 64 | v.u64
+        return v.u64
+
+    def lookup(self, ip):
+        """The whole record for `ip` as Python values, or None."""
+        r = self._result(ip)
+        if not r.found:
+            return None
+        v = _new_value()
+        _check(_load().c2d_geodb_record(self._handle, ctypes.byref(r), ctypes.byref(v)), ip)
+        return self._to_python(v, [1000000])
+
+    def get(self, ip, *path):
+        """The value at `path` (keys, or array indexes as int/str), or None."""
+        r = self._result(ip)
+        if not r.found:
+            return None
+        steps = (ctypes.c_char_p * max(1, len(path)))(*[str(p).encode() for p in path])
+        v = _new_value()
+        st = _load().c2d_geodb_get(self._handle, ctypes.byref(r), steps, len(path), ctypes.byref(v))
+        if st == C2D_ERR_NOT_FOUND:
+            return None
+        _check(st, ip)
+        return self._to_python(v, [1000000])
+
+    def prefix_len(self, ip):
+        return self._result(ip).prefix_len
+
+    def country(self, ip):
+        r = self._result(ip)
+        buf = ctypes.create_string_buffer(3)
+        st = _load().c2d_geodb_country(self._handle, ctypes.byref(r), buf)
+        if st == C2D_ERR_NOT_FOUND:
+            return None
+        _check(st, ip)
+        return buf.value.decode()
+
+    def asn(self, ip):
+        r = self._result(ip)
+        out = ctypes.c_uint32()
+        st = _load().c2d_geodb_asn(self._handle, ctypes.byref(r), ctypes.byref(out))
+        if st == C2D_ERR_NOT_FOUND:
+            return None
+        _check(st, ip)
+        return out.value
+
+    def metadata(self):
+        v = _new_value()
+        _check(_load().c2d_geodb_metadata(self._handle, ctypes.byref(v)))
+        return self._to_python(v, [1000000])
+
+
+class AsnTable:
+    """IPv4 ranges to (asn, org) from `range_start,range_end,asn,org` CSV."""
+
+    def __init__(self, path=None, text=None):
+        lib = _load()
+        self._handle = ctypes.c_void_p()
+        self.stats = AsnStats()
+        self.stats.size = ctypes.sizeof(AsnStats)
+        if text is not None:
+            data = text.encode() if isinstance(text, str) else bytes(text)
+            st = lib.c2d_asntable_load_memory(data, len(data), None, ctypes.byref(self._handle),
+                                              ctypes.byref(self.stats))
+        else:
+            st = lib.c2d_asntable_load_file(os.fsencode(path), None, ctypes.byref(self._handle),
+                                            ctypes.byref(self.stats))
+        _check(st, "load")
+
+    @property
+    def bad_lines(self):
+        return list(self.stats.bad_lines[: self.stats.n_bad_lines])
+
+    def lookup(self, ip):
+        """(asn, org) for an IPv4 address text, or None."""
+        parts = [int(p) for p in ip.split(".")]
+        addr = parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3]
+        asn = ctypes.c_uint32()
+        org = ctypes.c_char_p()
+        st = _load().c2d_asntable_lookup(self._handle, addr, ctypes.byref(asn), ctypes.byref(org), None)
+        if st == C2D_ERR_NOT_FOUND:
+            return None
+        _check(st, ip)
+        return asn.value, org.value.decode("utf-8", "replace")
+
+    def close(self):
+        if self._handle:
+            _load().c2d_asntable_free(self._handle)
+            self._handle = ctypes.c_void_p()
+
+    def __del__(self):
+        self.close()

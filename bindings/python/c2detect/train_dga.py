@@ -1,0 +1,394 @@
+"""Train the built-in DGA model (lib/models/dga.c2dm) and write its model card.
+
+    PYTHONPATH=bindings/python /usr/bin/python3 -m c2detect.train_dga \
+        --data ../shared/data/dga --out lib/models/dga.c2dm --card docs/models/dga.md
+
+Reads the labelled lists described in ../shared/data/SOURCES.md, computes the
+dga-fanci-v1 features with the Python twin (c2detect.dga), holds out whole DGA
+families plus part of the benign lists, trains a scikit-learn random forest,
+tunes the threshold on held-out benign names and exports to .c2dm. Everything is
+seeded: the same data and scikit-learn version give the same model.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+
+from . import dga
+
+SEED = 20181  # FANCI appeared at USENIX Security 2018
+MIN_FAMILY = 30          # smaller families are dropped (too few to train or judge)
+TRAIN_CAP = 4000         # names per seen family used for training (big families would dominate)
+UNSEEN_FRACTION = 0.2    # share of families never seen in training
+SEEN_TEST_FRACTION = 0.2
+BENIGN_SPLIT = (0.6, 0.2, 0.2)  # train / threshold tuning / test
+MERGE = {"gameover_zeus_new": "newgoz", "goz": "gameover_zeus", "new_goz": "newgoz"}
+
+
+def read_csv_gz(path):
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def load(data_dir):
+    fam = {}
+    for fn in ("dga_baderj_50families.csv.gz", "dga_andrewaeva_10families.csv.gz"):
+        for row in read_csv_gz(os.path.join(data_dir, fn))[1:]:
+            f, d = MERGE.get(row[0], row[0]), row[1].strip().lower()
+            fam.setdefault(f, set()).add(d)
+    benign = {}
+    for row in read_csv_gz(os.path.join(data_dir, "benign_alexa_top100k.csv.gz")):
+        benign.setdefault(row[1].strip().lower(), "alexa")
+    for row in read_csv_gz(os.path.join(data_dir, "benign_opendns_top10k_random10k.csv.gz"))[1:]:
+        benign.setdefault(row[1].strip().lower(), row[0])
+    dga_names = set().union(*fam.values())
+    benign = {k: v for k, v in benign.items() if k not in dga_names}
+    return {f: sorted(v) for f, v in fam.items()}, benign
+
+
+def split(fam, benign):
+    rng = random.Random(SEED)
+    dropped = sorted(f for f, v in fam.items() if len(v) < MIN_FAMILY)
+    families = sorted(f for f, v in fam.items() if len(v) >= MIN_FAMILY)
+    shuffled = families[:]
+    rng.shuffle(shuffled)
+    n_unseen = round(UNSEEN_FRACTION * len(families))
+    unseen = sorted(shuffled[:n_unseen])
+    seen = sorted(shuffled[n_unseen:])
+    s = {"train": [], "seen_test": [], "unseen_test": [], "benign_train": [], "benign_tune": [],
+         "benign_test": []}
+    for f in seen:
+        names = fam[f][:]
+        rng.shuffle(names)
+        n_test = max(1, round(SEEN_TEST_FRACTION * len(names)))
+        s["seen_test"] += [(n, f) for n in names[:n_test]]
+        s["train"] += [(n, f) for n in names[n_test:][:TRAIN_CAP]]
+    for f in unseen:
+        s["unseen_test"] += [(n, f) for n in fam[f]]
+    names = sorted(benign)
+    rng.shuffle(names)
+    a = int(BENIGN_SPLIT[0] * len(names))
+    b = a + int(BENIGN_SPLIT[1] * len(names))
+    s["benign_train"] = [(n, benign[n]) for n in names[:a]]
+    s["benign_tune"] = [(n, benign[n]) for n in names[a:b]]
+    s["benign_test"] = [(n, benign[n]) for n in names[b:]]
+    return s, seen, unseen, dropped
+
+
+def featurize(pairs):
+    X, kept = dga.features_matrix([n for n, _ in pairs])
+    return X, [pairs[i] for i in kept]
+
+
+def threshold_for_fpr(benign_scores, fpr):
+    """Smallest threshold t with mean(benign_scores >= t) <= fpr, placed midway
+    between score levels so float32 rounding in C cannot move a name across it."""
+    s = np.sort(np.asarray(benign_scores, dtype=np.float64))[::-1]
+    k = int(np.floor(fpr * len(s)))
+    if k >= len(s):
+        return 0.0
+    above = s[:k]
+    level = s[k]
+    higher = above[above > level]
+    nxt = higher.min() if higher.size else min(1.0, level + 1e-3)
+    return float((level + nxt) / 2.0) if nxt > level else float(level + 1e-6)
+
+
+def tpr_at_fpr(benign, mal, fpr):
+    t = threshold_for_fpr(benign, fpr)
+    return float(np.mean(np.asarray(mal) >= t)), t
+
+
+def train_forest(X, y, n_trees, max_depth, min_leaf):
+    from sklearn.ensemble import RandomForestClassifier
+    clf = RandomForestClassifier(n_estimators=n_trees, max_depth=max_depth,
+                                 min_samples_leaf=min_leaf, max_features="sqrt",
+                                 class_weight="balanced", random_state=SEED, n_jobs=1)
+    clf.fit(X, y)
+    return clf
+
+
+def n_nodes(clf):
+    return int(sum(e.tree_.node_count for e in clf.estimators_))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default="../shared/data/dga")
+    ap.add_argument("--out", default="lib/models/dga.c2dm")
+    ap.add_argument("--card", default="docs/models/dga.md")
+    ap.add_argument("--trees", type=int, default=8)
+    ap.add_argument("--max-depth", type=int, default=12)
+    ap.add_argument("--min-leaf", type=int, default=3)
+    ap.add_argument("--fpr", type=float, default=0.001)
+    ap.add_argument("--sweep", action="store_true", help="also compare forest sizes in the card")
+    ap.add_argument("--cache", default=None, help="npz cache of the feature matrices")
+    ap.add_argument("--dump-test", default=None, metavar="TSV",
+                    help="only write the held-out test names (label, group, family, name) "
+                         "for bench/dga and exit")
+    args = ap.parse_args(argv)
+    if args.dump_test:
+        fam, benign = load(args.data)
+        s, _, _, _ = split(fam, benign)
+        with open(args.dump_test, "w", encoding="utf-8") as f:
+            for key, label, group in (("seen_test", "dga", "seen"), ("unseen_test", "dga", "unseen"),
+                                      ("benign_test", "benign", "benign")):
+                for name, family in s[key]:
+                    f.write(f"{label}\t{group}\t{family}\t{name}\n")
+        return 0
+
+    t0 = time.time()
+    fam, benign = load(args.data)
+    s, seen, unseen, dropped = split(fam, benign)
+    sets = {}
+    cache = None
+    if args.cache and os.path.exists(args.cache):
+        cache = np.load(args.cache, allow_pickle=True)
+    for key, pairs in s.items():
+        if cache is not None and key + "_X" in cache:
+            sets[key] = (cache[key + "_X"], [tuple(p) for p in cache[key + "_P"]])
+        else:
+            sets[key] = featurize(pairs)
+    if args.cache and cache is None:
+        np.savez_compressed(args.cache, **{k + "_X": v[0] for k, v in sets.items()},
+                            **{k + "_P": np.array(v[1], dtype=object) for k, v in sets.items()})
+    print(f"features: {time.time() - t0:.1f} s", file=sys.stderr)
+
+    Xd, Pd = sets["train"]
+    Xb, Pb = sets["benign_train"]
+    X = np.vstack([Xb, Xd])
+    y = np.concatenate([np.zeros(len(Xb), np.int64), np.ones(len(Xd), np.int64)])
+
+    def evaluate(clf):
+        sc = {k: clf.predict_proba(v[0])[:, 1] if len(v[0]) else np.zeros(0)
+              for k, v in sets.items() if k not in ("train", "benign_train")}
+        thr = threshold_for_fpr(sc["benign_tune"], args.fpr)
+        r = {"threshold": thr, "scores": sc}
+        r["test_fpr"] = float(np.mean(sc["benign_test"] >= thr))
+        r["seen_tpr"] = float(np.mean(sc["seen_test"] >= thr))
+        r["unseen_tpr"] = float(np.mean(sc["unseen_test"] >= thr))
+        from sklearn.metrics import roc_auc_score
+        for k in ("seen", "unseen"):
+            m = sc[f"{k}_test"]
+            r[f"{k}_auc"] = float(roc_auc_score(np.r_[np.zeros(len(sc["benign_test"])), np.ones(len(m))],
+                                                np.r_[sc["benign_test"], m]))
+        for f in (0.01, 0.001, 0.0001):
+            r[f"seen_tpr@{f}"] = tpr_at_fpr(sc["benign_test"], sc["seen_test"], f)[0]
+            r[f"unseen_tpr@{f}"] = tpr_at_fpr(sc["benign_test"], sc["unseen_test"], f)[0]
+        return r
+
+    sweep = []
+    if args.sweep:
+        for nt, md in ((6, 14), (8, 12), (10, 14), (16, 16), (32, 20), (64, None)):
+            t1 = time.time()
+            c = train_forest(X, y, nt, md, args.min_leaf)
+            r = evaluate(c)
+            sweep.append((nt, md, n_nodes(c), r))
+            print(f"sweep trees={nt} depth={md} nodes={n_nodes(c)} seen={r['seen_tpr']:.4f} "
+                  f"unseen={r['unseen_tpr']:.4f} fpr={r['test_fpr']:.5f} "
+                  f"({time.time() - t1:.0f} s)", file=sys.stderr)
+
+    clf = train_forest(X, y, args.trees, args.max_depth, args.min_leaf)
+    r = evaluate(clf)
+    from .export import from_sklearn
+    import sklearn
+    meta = {
+        "name": "dga",
+        "description": (f"FANCI-style random forest ({args.trees} trees, max depth "
+                        f"{args.max_depth}) on dga-fanci-v1 features; trained on "
+                        f"{len(seen)} DGA families (baderj, andrewaeva) vs Alexa/OpenDNS 2014 "
+                        f"by c2detect.train_dga"),
+        "threshold": r["threshold"],
+        "threshold_fpr": args.fpr,
+        "trained_on": "shared/data/dga: dga_baderj_50families, dga_andrewaeva_10families, "
+                      "benign_alexa_top100k, benign_opendns_top10k_random10k",
+        "unseen_families": ",".join(unseen),
+        "sklearn_version": sklearn.__version__,
+        "seed": SEED,
+    }
+    data = from_sklearn(clf, schema=dga.SCHEMA, path=args.out, meta=meta)
+    print(f"wrote {args.out}: {len(data)} bytes, {n_nodes(clf)} nodes, threshold "
+          f"{r['threshold']:.6f}; seen TPR {r['seen_tpr']:.4f} unseen TPR {r['unseen_tpr']:.4f} "
+          f"test FPR {r['test_fpr']:.5f}", file=sys.stderr)
+    if args.card:
+        write_card(args, clf, r, s, sets, seen, unseen, dropped, sweep, len(data),
+                   hashlib.sha256(data).hexdigest())
+    return 0
+
+
+def per_family(sc, pairs, thr):
+    out = {}
+    for (n, f), v in zip(pairs, sc):
+        a = out.setdefault(f, [0, 0])
+        a[0] += 1
+        a[1] += int(v >= thr)
+    return {f: (c, d / c) for f, (c, d) in sorted(out.items())}
+
+
+def plots(card_dir, r):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import precision_recall_curve, roc_curve
+    sc = r["scores"]
+    b = sc["benign_test"]
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    for key, label in (("seen_test", "seen families"), ("unseen_test", "unseen families")):
+        y = np.r_[np.zeros(len(b)), np.ones(len(sc[key]))]
+        fpr, tpr, _ = roc_curve(y, np.r_[b, sc[key]])
+        ax.plot(np.maximum(fpr, 1e-5), tpr, label=label)
+    ax.axvline(1e-3, color="gray", ls="--", lw=0.8, label="FPR 0.1 %")
+    ax.axvline(1e-4, color="gray", ls=":", lw=0.8, label="FPR 0.01 %")
+    ax.set_xscale("log")
+    ax.set_xlim(1e-5, 1)
+    ax.set_xlabel("false-positive rate (held-out benign, log)")
+    ax.set_ylabel("true-positive rate")
+    ax.set_title("dga.c2dm ROC")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(os.path.join(card_dir, "dga_roc.png"), dpi=100)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    for key, label in (("seen_test", "seen families"), ("unseen_test", "unseen families")):
+        y = np.r_[np.zeros(len(b)), np.ones(len(sc[key]))]
+        p, rc, _ = precision_recall_curve(y, np.r_[b, sc[key]])
+        ax.plot(rc, p, label=label)
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_ylim(0.5, 1.01)
+    ax.set_title("dga.c2dm precision-recall (test sets as sampled)")
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    fig.savefig(os.path.join(card_dir, "dga_pr.png"), dpi=100)
+    plt.close(fig)
+
+
+def write_card(args, clf, r, s, sets, seen, unseen, dropped, sweep, nbytes, sha):
+    card_dir = os.path.dirname(args.card) or "."
+    os.makedirs(card_dir, exist_ok=True)
+    plots(card_dir, r)
+    thr = r["threshold"]
+    sc = r["scores"]
+    fs = per_family(sc["seen_test"], sets["seen_test"][1], thr)
+    fu = per_family(sc["unseen_test"], sets["unseen_test"][1], thr)
+    bt = per_family(sc["benign_test"], sets["benign_test"][1], thr)
+    L = []
+    w = L.append
+    w("# Model card: `dga` (built-in DGA detector)\n")
+    w("Generated by `c2detect.train_dga`; do not edit by hand. Regenerate (model, card and plots) with:\n")
+    w("```sh\nPYTHONPATH=bindings/python /usr/bin/python3 -m c2detect.train_dga \\\n"
+      f"    --data ../shared/data/dga --out lib/models/dga.c2dm --card docs/models/dga.md"
+      f" --trees {args.trees} --max-depth {args.max_depth} --min-leaf {args.min_leaf}"
+      f"{' --sweep' if sweep else ''}\n```\n")
+    w("## What it is\n")
+    w(f"- A scikit-learn {__import__('sklearn').__version__} `RandomForestClassifier` "
+      f"({args.trees} trees, max depth {args.max_depth}, min {args.min_leaf} samples per leaf, "
+      f"sqrt features per split, balanced class weights, seed {SEED}), exported with "
+      "`c2detect.export.from_sklearn` to `lib/models/dga.c2dm` "
+      f"({nbytes} bytes, {n_nodes(clf)} nodes, sha256 `{sha[:16]}…`).")
+    w("- Input: the 41 `dga-fanci-v1` features of a query name (docs/features.md, after FANCI, "
+      "Schüppen et al., USENIX Security 2018). Output: probability of class 1 (DGA) = "
+      "`c2d_dga_score()`.")
+    w(f"- Decision threshold (metadata `threshold`): **{thr:.6f}**, tuned so that at most "
+      f"{args.fpr:.1%} of the benign tuning split scores at or above it (metadata "
+      f"`threshold_fpr` = {args.fpr}). On the separate benign test split it flags "
+      f"**{r['test_fpr']:.4%}** of names.")
+    w("- Scope: one name at a time, no context (no NXDOMAIN rate, no per-host grouping). It "
+      "judges how a name *looks*: wordlist DGAs (matsnu, suppobox, …) look like words and are "
+      "largely missed; CDN, cloud and tracking names with random-looking labels are the "
+      "typical false positives (use the allow-list, `c2d_dga_allowlist_*`).\n")
+    w("## Data\n")
+    w("All from `../shared/data/dga` (provenance in its SOURCES.md), read by path, never copied:\n")
+    w("- DGA: `dga_baderj_50families.csv.gz` (50 families, reimplemented DGAs) and "
+      "`dga_andrewaeva_10families.csv.gz` (10 families). Same-named families are merged, "
+      "and `gameover_zeus_new` is merged into `newgoz` (same algorithm).")
+    w(f"- Families with fewer than {MIN_FAMILY} names are dropped: {', '.join(dropped)}.")
+    w("- Benign: Alexa top 100k and the OpenDNS top/random 10k lists (**2014**). They are old, "
+      "they are registrable domains (few subdomains, no CDN host names), and a name in both a "
+      "DGA list and a benign list is removed from the benign side. Real resolver traffic has "
+      "many more long machine-made host names (CDNs, clouds, trackers, `_`-service names) "
+      "than these lists, so expect a higher false-positive rate there than measured here.\n")
+    w("## Split (seeded, by `c2detect.train_dga.split`)\n")
+    w(f"- Unseen families ({UNSEEN_FRACTION:.0%} of the {len(seen) + len(unseen)} kept families, "
+      f"chosen at random, never in training): {', '.join(unseen)}.")
+    w(f"- Seen families ({len(seen)}): {SEEN_TEST_FRACTION:.0%} of each family's names held "
+      f"out for test; training uses at most {TRAIN_CAP} of the rest per family.")
+    w(f"- Benign: {BENIGN_SPLIT[0]:.0%} train, {BENIGN_SPLIT[1]:.0%} threshold tuning, "
+      f"{BENIGN_SPLIT[2]:.0%} test.\n")
+    w("| set | names |\n|---|---:|")
+    for k in ("train", "benign_train", "seen_test", "unseen_test", "benign_tune", "benign_test"):
+        w(f"| {k} | {len(sets[k][0])} |")
+    w("")
+    w("## Results on the held-out sets\n")
+    w("| | seen families | unseen families |\n|---|---:|---:|")
+    w(f"| TPR at the stored threshold (test FPR {r['test_fpr']:.4%}) | {r['seen_tpr']:.4f} | "
+      f"{r['unseen_tpr']:.4f} |")
+    w(f"| ROC AUC (benign test vs DGA test) | {r['seen_auc']:.4f} | {r['unseen_auc']:.4f} |")
+    w(f"| TPR at FPR 1 % (threshold set on benign test) | {r['seen_tpr@0.01']:.4f} | "
+      f"{r['unseen_tpr@0.01']:.4f} |")
+    w(f"| TPR at FPR 0.1 % (threshold set on benign test) | {r['seen_tpr@0.001']:.4f} | "
+      f"{r['unseen_tpr@0.001']:.4f} |")
+    w(f"| TPR at FPR 0.01 % (threshold set on benign test; {len(sc['benign_test'])} benign names, "
+      f"so this rests on ~{int(1e-4 * len(sc['benign_test']))} names) | "
+      f"{r['seen_tpr@0.0001']:.4f} | {r['unseen_tpr@0.0001']:.4f} |")
+    w("")
+    met = r["seen_tpr@0.001"] >= 0.95
+    w("### Against the target\n")
+    w(f"The issue's target, TPR ≥ 0.95 at FPR ≤ 0.1 % on seen families, is **{'met' if met else 'not met'}**"
+      f" (TPR {r['seen_tpr@0.001']:.3f}). The ROC AUC on seen families ({r['seen_auc']:.3f}) hides a "
+      "weak low-FPR end: the 41 "
+      "FANCI features describe a name's shape (length, character classes, runs, n-gram *count* "
+      "statistics, entropy) and carry no knowledge of language, so long benign names built "
+      "from several words (`silberschmuck-grosshandel.de`, `freeonlinebusinessdirectory.net`) "
+      "look as random to them as `qxwcretkhuvchx.co.uk`. Bigger forests do not change this "
+      "(table below). FANCI's own results were on NXDOMAIN traffic, whose benign part is "
+      "mostly typos and misconfigurations rather than popular registered domains. Closing the "
+      "gap needs features outside this schema (e.g. a benign n-gram language score or "
+      "dictionary-word coverage) in a future `dga-fanci-v2`; the schema id makes that a "
+      "new model, not a silent change.\n")
+    w("Next to nDPI's heuristic on the same held-out names (bench/dga/README.md): nDPI "
+      "flags about 44 % of seen-family and 29 % of unseen-family names at a 1.45 % "
+      "false-positive rate; this model at the same false-positive rate flags about 73 % and "
+      "32 %, and at its own threshold (0.05 % FPR) 33 % and 9 %.\n")
+    w("![ROC](dga_roc.png)\n\n![PR](dga_pr.png)\n")
+    w("### Per-family recall at the stored threshold\n")
+    w("| family | seen/unseen | test names | recall |\n|---|---|---:|---:|")
+    for f, (c, rec) in fs.items():
+        w(f"| {f} | seen | {c} | {rec:.4f} |")
+    for f, (c, rec) in fu.items():
+        w(f"| {f} | **unseen** | {c} | {rec:.4f} |")
+    w("")
+    w("### Benign test false positives by list\n")
+    w("| list | names | flagged |\n|---|---:|---:|")
+    for f, (c, rec) in bt.items():
+        w(f"| {f} | {c} | {rec:.4%} |")
+    w("")
+    if sweep:
+        w("## Forest size vs accuracy\n")
+        w("Same data and split; speed of the shipped size is in bench/dga/README.md.\n")
+        w("| trees | max depth | nodes | seen TPR | unseen TPR | test FPR |\n"
+          "|---:|---:|---:|---:|---:|---:|")
+        for nt, md, nn, rr in sweep:
+            w(f"| {nt} | {md if md else 'none'} | {nn} | {rr['seen_tpr']:.4f} | "
+              f"{rr['unseen_tpr']:.4f} | {rr['test_fpr']:.4%} |")
+        w("")
+    w("## Limits\n")
+    w("- Generated names come from reimplemented DGAs, not from live traffic; benign names are "
+      "2014 popularity lists. Both differ from what a resolver sees today.")
+    w("- Wordlist-based families and families whose names resemble common words score low.")
+    w("- The 0.01 % operating point rests on very few benign names; treat it as indicative.")
+    with open(args.card, "w", encoding="utf-8") as f:
+        f.write("\n".join(L) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

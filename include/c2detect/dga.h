@@ -1,0 +1,169 @@
+/* libc2detect: DGA (domain generation algorithm) detection on DNS query names:
+ * name normalisation, the public-suffix split, FANCI-style features
+ * (schema "dga-fanci-v1", defined in docs/features.md) and forest scoring. */
+#ifndef C2DETECT_DGA_H
+#define C2DETECT_DGA_H
+
+#include "forest.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Input schema id of DGA models. Since 0.1.0. */
+#define C2D_DGA_SCHEMA "dga-fanci-v1"
+/* Longest accepted name in bytes (after one trailing dot is removed) and
+ * longest label. Since 0.1.0. */
+#define C2D_DGA_MAX_NAME 253
+#define C2D_DGA_MAX_LABEL 63
+
+/* Feature indexes of a dga-fanci-v1 row, in order; docs/features.md defines each.
+ * The order is fixed forever for this schema. Since 0.1.0. */
+enum {
+    C2D_DGA_F_LENGTH = 0,
+    C2D_DGA_F_N_SUBDOMAINS,
+    C2D_DGA_F_SUBDOMAIN_LEN_MEAN,
+    C2D_DGA_F_HAS_WWW_PREFIX,
+    C2D_DGA_F_VALID_TLD,
+    C2D_DGA_F_HAS_SINGLE_CHAR_SUBDOMAIN,
+    C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION,
+    C2D_DGA_F_HAS_TLD_AS_SUBDOMAIN,
+    C2D_DGA_F_DIGIT_SUBDOMAIN_RATIO,
+    C2D_DGA_F_HEX_SUBDOMAIN_RATIO,
+    C2D_DGA_F_UNDERSCORE_RATIO,
+    C2D_DGA_F_HAS_IP,
+    C2D_DGA_F_HAS_DIGITS,
+    C2D_DGA_F_VOWEL_RATIO,
+    C2D_DGA_F_DIGIT_RATIO,
+    C2D_DGA_F_ALPHABET_SIZE,
+    C2D_DGA_F_REPEATED_CHAR_RATIO,
+    C2D_DGA_F_CONSECUTIVE_CONSONANT_RATIO,
+    C2D_DGA_F_CONSECUTIVE_DIGIT_RATIO,
+    C2D_DGA_F_GRAM1_MEAN, /* then std, median, min, max, p25, p75 */
+    C2D_DGA_F_GRAM2_MEAN = C2D_DGA_F_GRAM1_MEAN + 7,
+    C2D_DGA_F_GRAM3_MEAN = C2D_DGA_F_GRAM2_MEAN + 7,
+    C2D_DGA_F_ENTROPY = C2D_DGA_F_GRAM3_MEAN + 7,
+    C2D_DGA_N_FEATURES /* = 41 */
+};
+
+/* Lower-case a query name and check it. Accepted: labels of ASCII letters,
+ * digits, '-' and '_' (so punycode "xn--" labels too) separated by single dots,
+ * one optional trailing dot (removed). `name` need not be NUL-terminated; bytes
+ * past `len` are never read. Writes the normalised name and a NUL to `out`
+ * (`out_cap` bytes) and its length without the NUL to *out_len (also when the
+ * buffer is too small). Thread-safe, allocation-free, locale-independent.
+ * Returns C2D_OK; C2D_ERR_INVALID_ARG (NULL out/out_len, or NULL name with
+ * len > 0); C2D_ERR_BUFFER_TOO_SMALL (out_cap < *out_len + 1);
+ * C2D_ERR_NAME_EMPTY (nothing but an optional dot) and C2D_ERR_NAME_TOO_LONG
+ * (> 253 bytes) are checked first; then the first problem met scanning left to
+ * right: C2D_ERR_NAME_BAD_CHAR (any other byte, NUL included),
+ * C2D_ERR_NAME_EMPTY_LABEL (leading dot or ".."), C2D_ERR_NAME_LABEL_TOO_LONG
+ * (label > 63 bytes; reported where the label ends). Since 0.1.0. */
+C2D_API c2d_status c2d_dga_normalize(const char *name, size_t len, char *out, size_t out_cap,
+                                     size_t *out_len);
+
+/* Where a name splits under the Public Suffix List (ICANN and private
+ * sections, ASCII rules; wildcard and exception rules applied). Offsets index
+ * both the normalised name and the caller's input. The caller allocates it and
+ * sets `size = sizeof(c2d_domain_parts)`. Since 0.1.0. */
+typedef struct c2d_domain_parts {
+    size_t size;
+    size_t name_len;         /* normalised length (trailing dot removed) */
+    size_t n_labels;
+    size_t n_suffix_labels;  /* >= 1 */
+    int suffix_listed;       /* 1: a listed rule decided; 0: the implicit "*" rule */
+    size_t suffix_off, suffix_len;            /* public suffix, e.g. "co.uk" */
+    size_t registrable_off, registrable_len;  /* e.g. "example.co.uk"; len 0 if none */
+    size_t subdomain_len;    /* bytes before the registrable domain's dot; 0 if none */
+} c2d_domain_parts;
+
+/* Split `name` (validated as by c2d_dga_normalize) into subdomains, registrable
+ * domain and public suffix. Thread-safe, allocation-free. Returns C2D_OK,
+ * C2D_ERR_INVALID_ARG (NULL parts, parts->size too small, NULL name with
+ * len > 0) or a C2D_ERR_NAME_* status. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_split(const char *name, size_t len, c2d_domain_parts *parts);
+
+/* The dga-fanci-v1 feature row of `name` into features[0..C2D_DGA_N_FEATURES)
+ * (`n_features` is the capacity of `features`, at least C2D_DGA_N_FEATURES).
+ * Thread-safe, allocation-free, locale-independent; bytes past `len` are never
+ * read. Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL features, capacity too
+ * small, NULL name with len > 0) or a C2D_ERR_NAME_* status (see
+ * c2d_dga_normalize). Since 0.1.0. */
+C2D_API c2d_status c2d_dga_features(const char *name, size_t len, float *features,
+                                    size_t n_features);
+
+/* Static snake_case name of feature `index` ("length", "entropy", ...), or NULL
+ * when index >= C2D_DGA_N_FEATURES. Thread-safe. Since 0.1.0. */
+C2D_API const char *c2d_dga_feature_name(size_t index);
+
+/* Check that `model` can score names: a two-class forest over the dga-fanci-v1
+ * schema. Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL), C2D_ERR_SCHEMA_MISMATCH
+ * (other schema, or not 41 inputs / 2 classes), C2D_ERR_KIND_MISMATCH (not a
+ * forest). Thread-safe. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_model_check(const c2d_model *model);
+
+/* DGA score of one name in [0, 1]: the forest's probability of class 1 (DGA).
+ * `model` is e.g. c2d_model_builtin("dga"); it is only read (thread-safe on a
+ * shared model). Allocation-free. Returns C2D_OK; C2D_ERR_INVALID_ARG (NULL
+ * score, NULL name with len > 0, NULL model); C2D_ERR_SCHEMA_MISMATCH /
+ * C2D_ERR_KIND_MISMATCH (see c2d_dga_model_check); a C2D_ERR_NAME_* status.
+ * On error *score is left unchanged. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len,
+                                 float *score);
+
+/* Scores of `n` names (names[i], lens[i]) into scores[i]; faster per name than
+ * c2d_dga_score because rows go through the forest in blocks. A malformed name
+ * gets score NaN and, when `statuses` is not NULL, its C2D_ERR_NAME_* status in
+ * statuses[i] (C2D_OK for the others); the call still returns C2D_OK.
+ * Allocation-free (uses about 6 KiB of stack); thread-safe on a shared model.
+ * Returns C2D_OK (also for n == 0), C2D_ERR_INVALID_ARG (NULL arrays with
+ * n > 0, NULL model), C2D_ERR_SCHEMA_MISMATCH, C2D_ERR_KIND_MISMATCH.
+ * Since 0.1.0. */
+C2D_API c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
+                                       const size_t *lens, size_t n, float *scores,
+                                       c2d_status *statuses);
+
+/* A set of registrable domains (e.g. "example.co.uk") whose names always score
+ * 0 in c2d_dga_classify. Opaque; build it on one thread, then share it
+ * read-only. Since 0.1.0. */
+typedef struct c2d_dga_allowlist c2d_dga_allowlist;
+
+/* New empty allow-list using `alloc` (NULL = malloc). Returns C2D_OK,
+ * C2D_ERR_INVALID_ARG (NULL out, bad allocator), C2D_ERR_NOMEM. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_allowlist_new(const c2d_allocator *alloc, c2d_dga_allowlist **out);
+
+/* Free an allow-list. NULL is a no-op. Since 0.1.0. */
+C2D_API void c2d_dga_allowlist_free(c2d_dga_allowlist *allow);
+
+/* Add the registrable domain of `name` ("www.example.co.uk" adds
+ * "example.co.uk"; a name that is itself a public suffix is added whole).
+ * Adding twice is a no-op. Not thread-safe (mutates). Returns C2D_OK,
+ * C2D_ERR_INVALID_ARG, C2D_ERR_NOMEM (the list is unchanged), a C2D_ERR_NAME_*
+ * status. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_allowlist_add(c2d_dga_allowlist *allow, const char *name, size_t len);
+
+/* *found = 1 when the registrable domain of `name` is in the list, else 0.
+ * Thread-safe on a list no thread is adding to; allocation-free. Returns C2D_OK,
+ * C2D_ERR_INVALID_ARG or a C2D_ERR_NAME_* status. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_allowlist_contains(const c2d_dga_allowlist *allow, const char *name,
+                                              size_t len, int *found);
+
+/* Number of registrable domains in the list (0 for NULL). Since 0.1.0. */
+C2D_API size_t c2d_dga_allowlist_count(const c2d_dga_allowlist *allow);
+
+/* Score `name` and decide: *is_dga = (score >= threshold). `threshold` NaN
+ * means the model's own (metadata "threshold", tuned for the false-positive
+ * rate in "threshold_fpr"). When `allow` (may be NULL) holds the name's
+ * registrable domain, *score = 0 and *is_dga = 0 without running the model.
+ * Allocation-free; thread-safe on a shared model and allow-list.
+ * Returns C2D_OK; C2D_ERR_INVALID_ARG; C2D_ERR_SCHEMA_MISMATCH;
+ * C2D_ERR_KIND_MISMATCH; C2D_ERR_NOT_FOUND (threshold NaN and the model has
+ * none); a C2D_ERR_NAME_* status. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *allow,
+                                    const char *name, size_t len, double threshold, float *score,
+                                    int *is_dga);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* C2DETECT_DGA_H */

@@ -1,0 +1,397 @@
+/* FANCI-style features of one query name (schema dga-fanci-v1). Every feature is
+ * defined in docs/features.md, "DGA features"; bindings/python/c2detect/dga.py is
+ * the bit-for-bit twin. Allocation-free, locale-free, double arithmetic. */
+#include <math.h>
+#include <string.h>
+
+#include "dga/dga_internal.h"
+
+static const char *const feature_names[C2D_DGA_N_FEATURES] = {
+    "length", "n_subdomains", "subdomain_len_mean", "has_www_prefix", "valid_tld",
+    "has_single_char_subdomain", "is_exclusive_prefix_repetition", "has_tld_as_subdomain",
+    "digit_subdomain_ratio", "hex_subdomain_ratio", "underscore_ratio", "has_ip",
+    "has_digits", "vowel_ratio", "digit_ratio", "alphabet_size", "repeated_char_ratio",
+    "consecutive_consonant_ratio", "consecutive_digit_ratio",
+    "gram1_mean", "gram1_std", "gram1_median", "gram1_min", "gram1_max", "gram1_p25", "gram1_p75",
+    "gram2_mean", "gram2_std", "gram2_median", "gram2_min", "gram2_max", "gram2_p25", "gram2_p75",
+    "gram3_mean", "gram3_std", "gram3_median", "gram3_min", "gram3_max", "gram3_p25", "gram3_p75",
+    "entropy"};
+
+const char *c2d_dga_feature_name(size_t index) {
+    return index < C2D_DGA_N_FEATURES ? feature_names[index] : NULL;
+}
+
+/* log2(c) for c = 0..253 (entry 0 unused), as libm's log2 gives them; the Python
+ * twin calls math.log2 on the same integers. */
+static const double log2_int[C2D_DGA_MAX_NAME + 1] = {
+    0.0, 0.0, 1.0, 1.584962500721156,
+    2.0, 2.321928094887362, 2.584962500721156, 2.807354922057604,
+    3.0, 3.169925001442312, 3.321928094887362, 3.4594316186372973,
+    3.584962500721156, 3.700439718141092, 3.807354922057604, 3.9068905956085187,
+    4.0, 4.087462841250339, 4.169925001442312, 4.247927513443585,
+    4.321928094887363, 4.392317422778761, 4.459431618637297, 4.523561956057013,
+    4.584962500721156, 4.643856189774724, 4.700439718141092, 4.754887502163468,
+    4.807354922057604, 4.857980995127572, 4.906890595608519, 4.954196310386875,
+    5.0, 5.044394119358453, 5.087462841250339, 5.129283016944966,
+    5.169925001442312, 5.20945336562895, 5.247927513443585, 5.285402218862249,
+    5.321928094887363, 5.357552004618084, 5.392317422778761, 5.426264754702098,
+    5.459431618637297, 5.491853096329675, 5.523561956057013, 5.554588851677638,
+    5.584962500721156, 5.614709844115208, 5.643856189774724, 5.672425341971495,
+    5.700439718141092, 5.727920454563199, 5.754887502163468, 5.78135971352466,
+    5.807354922057604, 5.832890014164741, 5.857980995127572, 5.882643049361842,
+    5.906890595608519, 5.930737337562887, 5.954196310386875, 5.977279923499917,
+    6.0, 6.022367813028454, 6.044394119358453, 6.066089190457772,
+    6.087462841250339, 6.108524456778169, 6.129283016944966, 6.149747119504682,
+    6.169925001442312, 6.189824558880018, 6.20945336562895, 6.22881869049588,
+    6.247927513443585, 6.266786540694901, 6.285402218862249, 6.303780748177103,
+    6.321928094887363, 6.339850002884624, 6.357552004618084, 6.3750394313469245,
+    6.392317422778761, 6.409390936137702, 6.426264754702098, 6.442943495848728,
+    6.459431618637297, 6.475733430966398, 6.491853096329675, 6.507794640198696,
+    6.523561956057013, 6.539158811108031, 6.554588851677638, 6.569855608330948,
+    6.584962500721156, 6.599912842187128, 6.614709844115208, 6.6293566200796095,
+    6.643856189774724, 6.658211482751795, 6.672425341971495, 6.6865005271832185,
+    6.700439718141092, 6.714245517666122, 6.727920454563199, 6.741466986401147,
+    6.754887502163468, 6.768184324776926, 6.78135971352466, 6.794415866350106,
+    6.807354922057604, 6.820178962415188, 6.832890014164741, 6.845490050944375,
+    6.857980995127572, 6.870364719583405, 6.882643049361842, 6.894817763307944,
+    6.906890595608519, 6.918863237274595, 6.930737337562887, 6.94251450533924,
+    6.954196310386875, 6.965784284662087, 6.977279923499917, 6.9886846867721655,
+    7.0, 7.011227255423254, 7.022367813028454, 7.03342300153745,
+    7.044394119358453, 7.05528243550119, 7.066089190457772, 7.076815597050831,
+    7.087462841250339, 7.098032082960526, 7.108524456778169, 7.118941072723508,
+    7.129283016944966, 7.139551352398794, 7.149747119504682, 7.159871336778389,
+    7.169925001442312, 7.1799090900149345, 7.189824558880018, 7.199672344836364,
+    7.20945336562895, 7.219168520462161, 7.22881869049588, 7.2384047393250786,
+    7.247927513443585, 7.257387842692652, 7.266786540694901, 7.2761244052742375,
+    7.285402218862249, 7.294620748891627, 7.303780748177103, 7.312882955284356,
+    7.321928094887363, 7.330916878114617, 7.339850002884624, 7.348728154231077,
+    7.357552004618084, 7.366322214245816, 7.3750394313469245, 7.383704292474052,
+    7.392317422778761, 7.400879436282184, 7.409390936137702, 7.417852514885898,
+    7.426264754702098, 7.434628227636725, 7.442943495848728, 7.451211111832329,
+    7.459431618637297, 7.467605550082998, 7.475733430966398, 7.483815777264256,
+    7.491853096329675, 7.499845887083206, 7.507794640198696, 7.515699838284043,
+    7.523561956057013, 7.531381460516312, 7.539158811108031, 7.546894459887636,
+    7.554588851677638, 7.562242424221073, 7.569855608330948, 7.577428828035749,
+    7.584962500721156, 7.592457037268081, 7.599912842187128, 7.60733031374961,
+    7.614709844115208, 7.622051819456376, 7.6293566200796095, 7.636624620543649,
+    7.643856189774724, 7.651051691178929, 7.658211482751795, 7.6653359171851765,
+    7.672425341971495, 7.679480099505446, 7.6865005271832185, 7.693486957499325,
+    7.700439718141092, 7.7073591320808825, 7.714245517666122, 7.721099188707185,
+    7.727920454563199, 7.734709620225838, 7.741466986401147, 7.7481928495894605,
+    7.754887502163468, 7.7615512324444795, 7.768184324776926, 7.774787059601174,
+    7.78135971352466, 7.787902559391432, 7.794415866350106, 7.800899899920305,
+    7.807354922057604, 7.813781191217037, 7.820178962415188, 7.826548487290915,
+    7.832890014164741, 7.839203788096944, 7.845490050944375, 7.851749041416057,
+    7.857980995127572, 7.864186144654281, 7.870364719583405, 7.876516946564999,
+    7.882643049361842, 7.888743248898259, 7.894817763307944, 7.900866807980749,
+    7.906890595608519, 7.912889336229962, 7.918863237274595, 7.924812503605781,
+    7.930737337562887, 7.936637939002571, 7.94251450533924, 7.948367231584678,
+    7.954196310386875, 7.960001932068081, 7.965784284662087, 7.971543553950772,
+    7.977279923499917, 7.98299357469431,
+};
+
+/* Character classes of name bytes, looked up instead of branched on (random
+ * names make class branches unpredictable). */
+#define CL_DIGIT 1u
+#define CL_LETTER 2u
+#define CL_VOWEL 4u
+#define CL_CONS 8u
+#define CL_HEX 16u
+#define CL_UNDER 32u
+#define D_ (CL_DIGIT | CL_HEX)
+#define V_ (CL_LETTER | CL_VOWEL)
+#define C_ (CL_LETTER | CL_CONS)
+static const uint8_t char_class[128] = {
+    ['0'] = D_, ['1'] = D_, ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
+    ['7'] = D_, ['8'] = D_, ['9'] = D_, ['_'] = CL_UNDER,
+    ['a'] = V_ | CL_HEX, ['b'] = C_ | CL_HEX, ['c'] = C_ | CL_HEX, ['d'] = C_ | CL_HEX,
+    ['e'] = V_ | CL_HEX, ['f'] = C_ | CL_HEX, ['g'] = C_, ['h'] = C_, ['i'] = V_, ['j'] = C_,
+    ['k'] = C_, ['l'] = C_, ['m'] = C_, ['n'] = C_, ['o'] = V_, ['p'] = C_, ['q'] = C_,
+    ['r'] = C_, ['s'] = C_, ['t'] = C_, ['u'] = V_, ['v'] = C_, ['w'] = C_, ['x'] = C_,
+    ['y'] = C_, ['z'] = C_};
+#undef D_
+#undef V_
+#undef C_
+static inline unsigned cls(char c) { return char_class[(uint8_t)c & 127u]; }
+
+static inline int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* 1-3 decimal digits with value <= 255. */
+static int is_octet(const char *s, size_t n) {
+    if (n == 0 || n > 3) return 0;
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(s[i])) return 0;
+        v = v * 10u + (unsigned)(s[i] - '0');
+    }
+    return v <= 255u;
+}
+
+/* Four consecutive octets separated by `sep` inside s[0..n), where each octet is
+ * bounded by the start/end of s or by `sep`. */
+static int has_quad(const char *s, size_t n, char sep) {
+    size_t run = 0, start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == sep) {
+            run = is_octet(s + start, i - start) ? run + 1 : 0;
+            if (run >= 4) return 1;
+            start = i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Summary (mean, std, median, min, max, p25, p75) of a multiset of counts given
+ * as hist[c] = how many distinct n-grams occur c times, c in 1..cmax. Sums run
+ * over the counts in ascending order, as over a sorted array. */
+static uint32_t kth_count(const uint16_t *hist, size_t cmax, size_t k) {
+    size_t seen = 0;
+    for (size_t c = 1; c <= cmax; c++) {
+        seen += hist[c];
+        if (k < seen) return (uint32_t)c;
+    }
+    return (uint32_t)cmax;
+}
+
+static double quantile(const uint16_t *hist, size_t cmax, size_t m, double p) {
+    double pos = p * (double)(m - 1);
+    size_t lo = (size_t)pos;
+    size_t hi = lo + 1 < m ? lo + 1 : m - 1;
+    double frac = pos - (double)lo;
+    double a = (double)kth_count(hist, cmax, lo), b = (double)kth_count(hist, cmax, hi);
+    return a + (b - a) * frac;
+}
+
+static void count_stats(const uint16_t *hist, size_t cmax, size_t m, size_t total, float *out) {
+    double mean = (double)total / (double)m;
+    double ss = 0.0;
+    size_t cmin = 0;
+    for (size_t c = 1; c <= cmax; c++) {
+        if (hist[c] && !cmin) cmin = c;
+        double dlt = (double)c - mean;
+        for (size_t j = 0; j < hist[c]; j++) ss += dlt * dlt;
+    }
+    out[0] = (float)mean;
+    out[1] = (float)sqrt(ss / (double)m);
+    out[2] = (float)quantile(hist, cmax, m, 0.5);
+    out[3] = (float)cmin;
+    out[4] = (float)cmax;
+    out[5] = (float)quantile(hist, cmax, m, 0.25);
+    out[6] = (float)quantile(hist, cmax, m, 0.75);
+}
+
+#define GRAM_SLOTS 512u /* > 2 * C2D_DGA_MAX_NAME: load factor below one half */
+
+/* Count distribution of the n-grams (n = 3 here) of s, via a small open-addressing
+ * table on the stack: O(len) instead of sorting. */
+static void ngram_stats(const char *s, size_t len, size_t n, float *out) {
+    if (len < n) {
+        for (int i = 0; i < 7; i++) out[i] = 0.0f;
+        return;
+    }
+    uint32_t keys[GRAM_SLOTS];
+    uint8_t cnt[GRAM_SLOTS]; /* 0 = empty slot; a count never exceeds 253 */
+    uint16_t slot_of[C2D_DGA_MAX_NAME];
+    uint16_t hist[C2D_DGA_MAX_NAME + 1];
+    size_t total = len - n + 1, m = 0, cmax = 0;
+    /* Table size: a power of two >= 2 * total, so only that much is cleared. */
+    uint32_t slots = 32;
+    while (slots < 2 * total) slots <<= 1;
+    memset(cnt, 0, slots);
+    uint32_t shift = 32;
+    for (uint32_t t = slots; t > 1; t >>= 1) shift--;
+    for (size_t i = 0; i < total; i++) {
+        uint32_t code = 0;
+        for (size_t j = 0; j < n; j++) code = code << 8 | (uint8_t)s[i + j];
+        uint32_t h = (code * 2654435761u) >> shift;
+        while (cnt[h] && keys[h] != code) h = (h + 1) & (slots - 1);
+        if (!cnt[h]) {
+            keys[h] = code;
+            slot_of[m++] = (uint16_t)h;
+        }
+        cnt[h]++;
+        if (cnt[h] > cmax) cmax = cnt[h];
+    }
+    memset(hist, 0, (cmax + 1) * sizeof hist[0]);
+    for (size_t i = 0; i < m; i++) hist[cnt[slot_of[i]]]++;
+    count_stats(hist, cmax, m, total, out);
+}
+
+/* Stats of `total` n-grams that are all distinct (every count is 1). */
+static void distinct_stats(size_t total, float *out) {
+    uint16_t hist[2] = {0, (uint16_t)total};
+    count_stats(hist, 1, total, total, out);
+}
+
+/* 2-gram count distribution through a direct 38 x 38 table: no hashing.
+ * Returns the largest count (0 when there is no 2-gram). */
+static size_t bigram_stats(const char *s, size_t len, float *out) {
+    if (len < 2) {
+        for (int i = 0; i < 7; i++) out[i] = 0.0f;
+        return 0;
+    }
+    uint8_t cnt[38 * 38];
+    uint16_t hist[C2D_DGA_MAX_NAME + 1];
+    memset(cnt, 0, sizeof cnt);
+    size_t total = len - 1, m = 0, cmax = 0;
+    for (size_t i = 0; i < total; i++) {
+        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
+        size_t c = ++cnt[k];
+        m += c == 1;
+        if (c > cmax) cmax = c;
+    }
+    memset(hist, 0, (cmax + 1) * sizeof hist[0]);
+    for (size_t i = 0; i < total; i++) {
+        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
+        if (cnt[k]) {
+            hist[cnt[k]]++;
+            cnt[k] = 0;
+        }
+    }
+    count_stats(hist, cmax, m, total, out);
+    return cmax;
+}
+
+/* Length of the shortest period p of s when s is k >= 2 copies of s[0..p), else 0. */
+static int is_prefix_repetition(const char *s, size_t n) {
+    uint8_t pi[C2D_DGA_MAX_NAME];
+    if (n < 2) return 0;
+    pi[0] = 0;
+    for (size_t i = 1; i < n; i++) {
+        size_t k = pi[i - 1];
+        while (k > 0 && s[i] != s[k]) k = pi[k - 1];
+        if (s[i] == s[k]) k++;
+        pi[i] = (uint8_t)k;
+    }
+    size_t p = n - pi[n - 1];
+    return p < n && n % p == 0;
+}
+
+void c2d__dga_features_of(const c2d__dname *d, float *f) {
+    const char *t = d->text;
+    size_t n_sub = d->n_labels - d->n_suffix_labels;
+
+    /* D: the labels left of the public suffix, concatenated without dots. */
+    char dn[C2D_DGA_MAX_NAME];
+    size_t dl = 0;
+    size_t single = 0, digit_only = 0, hex_only = 0, tld_sub = 0, sub_total = 0;
+    for (size_t i = 0; i < n_sub; i++) {
+        const char *l = t + d->label_off[i];
+        size_t n = d->label_len[i];
+        memcpy(dn + dl, l, n);
+        dl += n;
+        sub_total += n;
+        if (n == 1) single = 1;
+        unsigned all = CL_DIGIT | CL_HEX;
+        for (size_t j = 0; j < n; j++) all &= cls(l[j]);
+        digit_only += (all & CL_DIGIT) != 0;
+        hex_only += (all & CL_HEX) != 0;
+        if (c2d__psl_is_tld(l, n)) tld_sub = 1;
+    }
+
+    int has_ip = 0;
+    {
+        size_t run = 0;
+        for (size_t i = 0; i < d->n_labels && !has_ip; i++) {
+            const char *l = t + d->label_off[i];
+            size_t n = d->label_len[i];
+            run = is_octet(l, n) ? run + 1 : 0;
+            if (run >= 4 || has_quad(l, n, '-')) has_ip = 1;
+        }
+    }
+
+    f[C2D_DGA_F_LENGTH] = (float)d->len;
+    f[C2D_DGA_F_N_SUBDOMAINS] = (float)n_sub;
+    f[C2D_DGA_F_SUBDOMAIN_LEN_MEAN] = n_sub ? (float)((double)sub_total / (double)n_sub) : 0.0f;
+    f[C2D_DGA_F_HAS_WWW_PREFIX] =
+        (d->label_len[0] == 3 && memcmp(t, "www", 3) == 0 && d->n_labels > 1) ? 1.0f : 0.0f;
+    f[C2D_DGA_F_VALID_TLD] = d->suffix_listed ? 1.0f : 0.0f;
+    f[C2D_DGA_F_HAS_SINGLE_CHAR_SUBDOMAIN] = (float)single;
+    f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION] = (float)is_prefix_repetition(dn, dl);
+    f[C2D_DGA_F_HAS_TLD_AS_SUBDOMAIN] = (float)tld_sub;
+    f[C2D_DGA_F_DIGIT_SUBDOMAIN_RATIO] =
+        n_sub ? (float)((double)digit_only / (double)n_sub) : 0.0f;
+    f[C2D_DGA_F_HEX_SUBDOMAIN_RATIO] = n_sub ? (float)((double)hex_only / (double)n_sub) : 0.0f;
+    f[C2D_DGA_F_HAS_IP] = (float)has_ip;
+
+    /* Linguistic features on D. */
+    size_t digits = 0, letters = 0, vowels = 0, underscores = 0, cons_run = 0, digit_run = 0;
+    /* Bytes of D are validated: one of these 38, listed in ascending byte order
+     * (the entropy sum runs in that order). */
+    static const char symbols[38] = {'-', '0', '1', '2', '3', '4', '5', '6', '7', '8',
+                                     '9', '_', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
+                                     'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
+                                     's', 't', 'u', 'v', 'w', 'x', 'y', 'z'};
+    uint8_t counts[128]; /* a byte occurs at most 253 times */
+    memset(counts, 0, sizeof counts);
+    /* Runs: a consonant (digit) run adds 2 when it reaches length 2, then 1 per byte. */
+    size_t crun = 0, drun = 0;
+    for (size_t i = 0; i < dl; i++) {
+        char c = dn[i];
+        unsigned k = cls(c);
+        counts[(uint8_t)c & 127u]++;
+        digits += k & CL_DIGIT;
+        letters += (k >> 1) & 1u;
+        vowels += (k >> 2) & 1u;
+        underscores += (k >> 5) & 1u;
+        crun = (k & CL_CONS) ? crun + 1 : 0;
+        drun = (k & CL_DIGIT) ? drun + 1 : 0;
+        cons_run += (size_t)(crun == 2) * 2 + (crun > 2);
+        digit_run += (size_t)(drun == 2) * 2 + (drun > 2);
+    }
+    size_t alphabet = 0, repeated = 0, cmax1 = 0;
+    uint16_t hist1[C2D_DGA_MAX_NAME + 1];
+    double clog = 0.0; /* sum of c * log2(c) over the bytes in ascending order (0 adds 0) */
+    for (size_t k = 0; k < sizeof symbols; k++) {
+        size_t c = counts[(uint8_t)symbols[k]];
+        alphabet += c > 0;
+        repeated += c > 1;
+        cmax1 = c > cmax1 ? c : cmax1;
+        clog += (double)c * log2_int[c];
+    }
+    memset(hist1, 0, (cmax1 + 1) * sizeof hist1[0]);
+    for (size_t k = 0; k < sizeof symbols; k++) hist1[counts[(uint8_t)symbols[k]]]++;
+    /* Shannon entropy -sum p log2 p with p = c/|D|, written as
+     * log2|D| - (sum c log2 c)/|D|; clamped at 0 against rounding. */
+    double entropy = dl ? log2_int[dl] - clog / (double)dl : 0.0;
+    if (entropy < 0.0) entropy = 0.0;
+    double dld = (double)dl;
+    f[C2D_DGA_F_UNDERSCORE_RATIO] = dl ? (float)((double)underscores / dld) : 0.0f;
+    f[C2D_DGA_F_HAS_DIGITS] = digits ? 1.0f : 0.0f;
+    f[C2D_DGA_F_VOWEL_RATIO] = letters ? (float)((double)vowels / (double)letters) : 0.0f;
+    f[C2D_DGA_F_DIGIT_RATIO] = dl ? (float)((double)digits / dld) : 0.0f;
+    f[C2D_DGA_F_ALPHABET_SIZE] = (float)alphabet;
+    f[C2D_DGA_F_REPEATED_CHAR_RATIO] =
+        alphabet ? (float)((double)repeated / (double)alphabet) : 0.0f;
+    f[C2D_DGA_F_CONSECUTIVE_CONSONANT_RATIO] = dl ? (float)((double)cons_run / dld) : 0.0f;
+    f[C2D_DGA_F_CONSECUTIVE_DIGIT_RATIO] = dl ? (float)((double)digit_run / dld) : 0.0f;
+
+    if (dl) {
+        count_stats(hist1, cmax1, alphabet, dl, f + C2D_DGA_F_GRAM1_MEAN);
+    } else {
+        for (int i = 0; i < 7; i++) f[C2D_DGA_F_GRAM1_MEAN + i] = 0.0f;
+    }
+    /* An n-gram can only repeat where its leading (n-1)-gram repeats: when no
+     * byte (2-gram) repeats, all 2-grams (3-grams) are distinct. */
+    size_t cmax2 = 0;
+    if (cmax1 <= 1 && dl >= 2) {
+        distinct_stats(dl - 1, f + C2D_DGA_F_GRAM2_MEAN);
+        cmax2 = 1;
+    } else {
+        cmax2 = bigram_stats(dn, dl, f + C2D_DGA_F_GRAM2_MEAN);
+    }
+    if (cmax2 <= 1 && dl >= 3)
+        distinct_stats(dl - 2, f + C2D_DGA_F_GRAM3_MEAN);
+    else
+        ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
+    f[C2D_DGA_F_ENTROPY] = (float)entropy;
+}
+
+c2d_status c2d_dga_features(const char *name, size_t len, float *features, size_t n_features) {
+    if ((!name && len) || !features || n_features < C2D_DGA_N_FEATURES) return C2D_ERR_INVALID_ARG;
+    c2d__dname d;
+    c2d_status st = c2d__dname_parse(name, len, &d);
+    if (st != C2D_OK) return st;
+    c2d__dga_features_of(&d, features);
+    return C2D_OK;
+}

@@ -1,0 +1,21 @@
+# DGA module extra tests: the c2d dga command and the Python feature twin vs C.
+
+add_test(NAME cli_dga COMMAND c2d dga --json krihpqnrgqls.com github.com)
+set_tests_properties(cli_dga PROPERTIES PASS_REGULAR_EXPRESSION
+  "\\{\"name\":\"krihpqnrgqls.com\",\"score\":[0-9.]+,\"dga\":true\\}\n\\{\"name\":\"github.com\",\"score\":[0-9.]+,\"dga\":false\\}")
+add_test(NAME cli_dga_invalid COMMAND c2d dga "bad..name")
+set_tests_properties(cli_dga_invalid PROPERTIES WILL_FAIL TRUE)
+
+# ctypes cannot load a sanitizer-instrumented library into a plain python3.
+find_program(C2D_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(C2D_PYTHON3 AND TARGET c2detect_shared AND NOT C2D_SANITIZE)
+  execute_process(COMMAND ${C2D_PYTHON3} -c "import pytest"
+                  RESULT_VARIABLE c2d_no_pytest OUTPUT_QUIET ERROR_QUIET)
+  if(c2d_no_pytest EQUAL 0)
+    add_test(NAME python_dga
+      COMMAND ${C2D_PYTHON3} -m pytest -q -p no:cacheprovider
+              "${PROJECT_SOURCE_DIR}/bindings/python/tests/test_dga.py")
+    set_tests_properties(python_dga PROPERTIES ENVIRONMENT
+      "PYTHONPATH=${PROJECT_SOURCE_DIR}/bindings/python;C2D_LIBRARY=$<TARGET_FILE:c2detect_shared>")
+  endif()
+endif()

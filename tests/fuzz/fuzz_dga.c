@@ -1,0 +1,52 @@
+/* libFuzzer harness for the DGA name parser, public-suffix split, feature
+ * extractor and scorer: any bytes give a status, never a crash or a read past
+ * the input. A name the parser accepts must give finite features, a score in
+ * [0, 1], and the same result through the batch call. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "c2detect.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static c2d_model *model(void) {
+    static c2d_model *m;
+    if (!m && c2d_model_builtin("dga", NULL, &m) != C2D_OK) abort();
+    return m;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    /* Copy into an exact-size heap block so ASan catches any over-read. */
+    char *name = malloc(size ? size : 1);
+    if (!name) return 0;
+    if (size) memcpy(name, data, size);
+    float f[C2D_DGA_N_FEATURES];
+    c2d_status st = c2d_dga_features(name, size, f, C2D_DGA_N_FEATURES);
+    c2d_domain_parts parts = {.size = sizeof parts};
+    c2d_status st2 = c2d_dga_split(name, size, &parts);
+    char norm[C2D_DGA_MAX_NAME + 1];
+    size_t nlen = 0;
+    c2d_status st3 = c2d_dga_normalize(name, size, norm, sizeof norm, &nlen);
+    if (st != st2 || st != st3) abort();
+    if (st == C2D_OK) {
+        for (int i = 0; i < C2D_DGA_N_FEATURES; i++)
+            if (!isfinite(f[i]) || f[i] < 0.0f) abort();
+        if (parts.suffix_off + parts.suffix_len != parts.name_len || nlen != parts.name_len)
+            abort();
+        if (parts.registrable_len && parts.registrable_off + parts.registrable_len != nlen) abort();
+        float s = -1.0f, sb = -1.0f;
+        c2d_status bs = C2D_OK;
+        if (c2d_dga_score(model(), name, size, &s) != C2D_OK || !(s >= 0.0f && s <= 1.0f)) abort();
+        const char *names[1] = {name};
+        size_t lens[1] = {size};
+        if (c2d_dga_score_batch(model(), names, lens, 1, &sb, &bs) != C2D_OK || bs != C2D_OK ||
+            sb != s)
+            abort();
+    } else if (st > C2D_ERR_NAME_EMPTY || st < C2D_ERR_NAME_BAD_CHAR) {
+        abort();
+    }
+    free(name);
+    return 0;
+}

@@ -1,0 +1,454 @@
+/* DGA module: name validation statuses, public-suffix split (wildcards and
+ * exceptions), exact feature values on hand-worked names, scoring API, schema
+ * refusal, allow-list (with OOM at every allocation) and built-in verdicts. */
+#include <math.h>
+
+#include "helpers.h"
+
+#define FEQ(got, want) assert_float_equal((got), (want), 1e-6 * (1.0 + fabs((double)(want))))
+
+static void feats(const char *name, float *f) {
+    assert_int_equal(c2d_dga_features(name, strlen(name), f, C2D_DGA_N_FEATURES), C2D_OK);
+}
+
+static void assert_stats7(const float *f, double mean, double sd, double med, double mn,
+                          double mx, double p25, double p75) {
+    FEQ(f[0], mean);
+    FEQ(f[1], sd);
+    FEQ(f[2], med);
+    FEQ(f[3], mn);
+    FEQ(f[4], mx);
+    FEQ(f[5], p25);
+    FEQ(f[6], p75);
+}
+
+static void test_feature_names(void **state) {
+    (void)state;
+    assert_int_equal(C2D_DGA_N_FEATURES, 41);
+    assert_string_equal(c2d_dga_feature_name(0), "length");
+    assert_string_equal(c2d_dga_feature_name(C2D_DGA_F_GRAM2_MEAN + 6), "gram2_p75");
+    assert_string_equal(c2d_dga_feature_name(C2D_DGA_F_ENTROPY), "entropy");
+    assert_null(c2d_dga_feature_name(C2D_DGA_N_FEATURES));
+}
+
+static void test_malformed_names(void **state) {
+    (void)state;
+    float f[C2D_DGA_N_FEATURES];
+    char big[300];
+    memset(big, 'a', sizeof big);
+    struct {
+        const char *s;
+        size_t len;
+        c2d_status want;
+    } cases[] = {
+        {"", 0, C2D_ERR_NAME_EMPTY},
+        {".", 1, C2D_ERR_NAME_EMPTY},
+        {".com", 4, C2D_ERR_NAME_EMPTY_LABEL},
+        {"a..b", 4, C2D_ERR_NAME_EMPTY_LABEL},
+        {"a.b..", 5, C2D_ERR_NAME_EMPTY_LABEL}, /* only one trailing dot is removed */
+        {"exa mple.com", 12, C2D_ERR_NAME_BAD_CHAR},
+        {"a\0b.com", 7, C2D_ERR_NAME_BAD_CHAR},
+        {"ex!.com", 7, C2D_ERR_NAME_BAD_CHAR},
+        {"caf\xc3\xa9.fr", 8, C2D_ERR_NAME_BAD_CHAR},
+        {big, 254, C2D_ERR_NAME_TOO_LONG},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(c2d_dga_features(cases[i].s, cases[i].len, f, C2D_DGA_N_FEATURES),
+                         cases[i].want);
+    /* 64-byte label vs 63. */
+    char name[80];
+    memset(name, 'a', 64);
+    memcpy(name + 64, ".com", 4);
+    assert_int_equal(c2d_dga_features(name, 68, f, C2D_DGA_N_FEATURES),
+                     C2D_ERR_NAME_LABEL_TOO_LONG);
+    assert_int_equal(c2d_dga_features(name + 1, 67, f, C2D_DGA_N_FEATURES), C2D_OK);
+    /* 253 bytes pass, with or without a trailing dot; the bytes past len are never read. */
+    for (int i = 63; i < 253; i += 64) big[i] = '.';
+    assert_int_equal(c2d_dga_features(big, 253, f, C2D_DGA_N_FEATURES), C2D_OK);
+    big[253] = '.';
+    assert_int_equal(c2d_dga_features(big, 254, f, C2D_DGA_N_FEATURES), C2D_OK);
+    FEQ(f[C2D_DGA_F_LENGTH], 253);
+    /* Arguments. */
+    assert_int_equal(c2d_dga_features(NULL, 3, f, C2D_DGA_N_FEATURES), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features("a.com", 5, NULL, C2D_DGA_N_FEATURES), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features("a.com", 5, f, C2D_DGA_N_FEATURES - 1), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features(NULL, 0, f, C2D_DGA_N_FEATURES), C2D_ERR_NAME_EMPTY);
+    assert_string_equal(c2d_status_name(C2D_ERR_NAME_LABEL_TOO_LONG), "C2D_ERR_NAME_LABEL_TOO_LONG");
+}
+
+static void test_normalize(void **state) {
+    (void)state;
+    char out[C2D_DGA_MAX_NAME + 1];
+    size_t n = 0;
+    assert_int_equal(c2d_dga_normalize("WWW.Example.CO.UK.", 18, out, sizeof out, &n), C2D_OK);
+    assert_int_equal(n, 17);
+    assert_string_equal(out, "www.example.co.uk");
+    assert_int_equal(c2d_dga_normalize("Xn--Bcher-KVA.de", 16, out, 5, &n),
+                     C2D_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(n, 16);
+    assert_int_equal(c2d_dga_normalize("_dmarc.Example.com", 18, out, sizeof out, &n), C2D_OK);
+    assert_string_equal(out, "_dmarc.example.com");
+}
+
+static void split(const char *name, c2d_domain_parts *p) {
+    memset(p, 0, sizeof *p);
+    p->size = sizeof *p;
+    assert_int_equal(c2d_dga_split(name, strlen(name), p), C2D_OK);
+}
+
+static void test_public_suffix_split(void **state) {
+    (void)state;
+    c2d_domain_parts p;
+    split("www.Example.co.uk.", &p);
+    assert_int_equal(p.name_len, 17);
+    assert_int_equal(p.n_labels, 4);
+    assert_int_equal(p.n_suffix_labels, 2);
+    assert_int_equal(p.suffix_listed, 1);
+    assert_int_equal(p.suffix_off, 12);
+    assert_int_equal(p.suffix_len, 5);
+    assert_int_equal(p.registrable_off, 4);
+    assert_int_equal(p.registrable_len, 13);
+    assert_int_equal(p.subdomain_len, 3);
+    /* Wildcard "*.ck": any label under ck is a suffix ... */
+    split("a.b.ck", &p);
+    assert_int_equal(p.n_suffix_labels, 2);
+    assert_int_equal(p.registrable_off, 0);
+    assert_int_equal(p.registrable_len, 6);
+    /* ... except "!www.ck": www.ck is registrable, ck the suffix. */
+    split("x.www.ck", &p);
+    assert_int_equal(p.n_suffix_labels, 1);
+    assert_int_equal(p.registrable_off, 2);
+    split("foo.city.kawasaki.jp", &p);
+    assert_int_equal(p.n_suffix_labels, 2);
+    split("foo.other.kawasaki.jp", &p);
+    assert_int_equal(p.n_suffix_labels, 3);
+    /* Unlisted TLD: the implicit "*" rule. */
+    split("foo.bar.notatld", &p);
+    assert_int_equal(p.n_suffix_labels, 1);
+    assert_int_equal(p.suffix_listed, 0);
+    assert_int_equal(p.registrable_off, 4);
+    /* A name that is itself a public suffix has no registrable domain. */
+    split("co.uk", &p);
+    assert_int_equal(p.n_suffix_labels, 2);
+    assert_int_equal(p.registrable_len, 0);
+    /* Private section rules are kept. */
+    split("ec2-54-1-2-3.compute-1.amazonaws.com", &p);
+    assert_int_equal(p.n_suffix_labels, 4);
+    p.size = 1;
+    assert_int_equal(c2d_dga_split("a.com", 5, &p), C2D_ERR_INVALID_ARG);
+}
+
+/* Hand-worked: D = "wwwexample" (10 bytes), suffix co.uk. */
+static void test_features_www_example_co_uk(void **state) {
+    (void)state;
+    float f[C2D_DGA_N_FEATURES];
+    feats("www.example.co.uk", f);
+    FEQ(f[C2D_DGA_F_LENGTH], 17);
+    FEQ(f[C2D_DGA_F_N_SUBDOMAINS], 2);
+    FEQ(f[C2D_DGA_F_SUBDOMAIN_LEN_MEAN], 5);
+    FEQ(f[C2D_DGA_F_HAS_WWW_PREFIX], 1);
+    FEQ(f[C2D_DGA_F_VALID_TLD], 1);
+    FEQ(f[C2D_DGA_F_HAS_SINGLE_CHAR_SUBDOMAIN], 0);
+    FEQ(f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION], 0);
+    FEQ(f[C2D_DGA_F_HAS_TLD_AS_SUBDOMAIN], 0);
+    FEQ(f[C2D_DGA_F_DIGIT_SUBDOMAIN_RATIO], 0);
+    FEQ(f[C2D_DGA_F_HEX_SUBDOMAIN_RATIO], 0);
+    FEQ(f[C2D_DGA_F_UNDERSCORE_RATIO], 0);
+    FEQ(f[C2D_DGA_F_HAS_IP], 0);
+    FEQ(f[C2D_DGA_F_HAS_DIGITS], 0);
+    FEQ(f[C2D_DGA_F_VOWEL_RATIO], 0.3);          /* e, a, e of 10 letters */
+    FEQ(f[C2D_DGA_F_DIGIT_RATIO], 0);
+    FEQ(f[C2D_DGA_F_ALPHABET_SIZE], 7);          /* w e x a m p l */
+    FEQ(f[C2D_DGA_F_REPEATED_CHAR_RATIO], 2.0 / 7.0); /* w, e */
+    FEQ(f[C2D_DGA_F_CONSECUTIVE_CONSONANT_RATIO], 0.6); /* "www" + "mpl" */
+    FEQ(f[C2D_DGA_F_CONSECUTIVE_DIGIT_RATIO], 0);
+    /* 1-grams: counts {1,1,1,1,1,2,3}. */
+    assert_stats7(f + C2D_DGA_F_GRAM1_MEAN, 10.0 / 7.0, sqrt(26.0) / 7.0, 1, 1, 3, 1, 1.5);
+    /* 2-grams: "ww" twice, 7 others once. */
+    assert_stats7(f + C2D_DGA_F_GRAM2_MEAN, 9.0 / 8.0, sqrt(7.0) / 8.0, 1, 1, 2, 1, 1);
+    /* 3-grams: 8 distinct. */
+    assert_stats7(f + C2D_DGA_F_GRAM3_MEAN, 1, 0, 1, 1, 1, 1, 1);
+    FEQ(f[C2D_DGA_F_ENTROPY], -(0.3 * log2(0.3) + 0.2 * log2(0.2) + 0.5 * log2(0.1)));
+    /* Case and one trailing dot do not matter. */
+    float g[C2D_DGA_N_FEATURES];
+    feats("WWW.EXAMPLE.CO.UK.", g);
+    assert_memory_equal(f, g, sizeof f);
+}
+
+/* Hand-worked: "192.168.1.1": TLD "1" is unlisted, D = "1921681". */
+static void test_features_ip_like(void **state) {
+    (void)state;
+    float f[C2D_DGA_N_FEATURES];
+    feats("192.168.1.1", f);
+    FEQ(f[C2D_DGA_F_LENGTH], 11);
+    FEQ(f[C2D_DGA_F_N_SUBDOMAINS], 3);
+    FEQ(f[C2D_DGA_F_SUBDOMAIN_LEN_MEAN], 7.0 / 3.0);
+    FEQ(f[C2D_DGA_F_VALID_TLD], 0);
+    FEQ(f[C2D_DGA_F_HAS_SINGLE_CHAR_SUBDOMAIN], 1);
+    FEQ(f[C2D_DGA_F_DIGIT_SUBDOMAIN_RATIO], 1);
+    FEQ(f[C2D_DGA_F_HEX_SUBDOMAIN_RATIO], 1);
+    FEQ(f[C2D_DGA_F_HAS_IP], 1);
+    FEQ(f[C2D_DGA_F_HAS_DIGITS], 1);
+    FEQ(f[C2D_DGA_F_VOWEL_RATIO], 0);
+    FEQ(f[C2D_DGA_F_DIGIT_RATIO], 1);
+    FEQ(f[C2D_DGA_F_ALPHABET_SIZE], 5);
+    FEQ(f[C2D_DGA_F_REPEATED_CHAR_RATIO], 0.2);
+    FEQ(f[C2D_DGA_F_CONSECUTIVE_CONSONANT_RATIO], 0);
+    FEQ(f[C2D_DGA_F_CONSECUTIVE_DIGIT_RATIO], 1);
+    assert_stats7(f + C2D_DGA_F_GRAM1_MEAN, 1.4, 0.8, 1, 1, 3, 1, 1);
+    assert_stats7(f + C2D_DGA_F_GRAM2_MEAN, 1, 0, 1, 1, 1, 1, 1);
+    assert_stats7(f + C2D_DGA_F_GRAM3_MEAN, 1, 0, 1, 1, 1, 1, 1);
+    FEQ(f[C2D_DGA_F_ENTROPY], -(3.0 / 7.0) * log2(3.0 / 7.0) + (4.0 / 7.0) * log2(7.0));
+    /* Dash-separated quads count too; three octets do not. */
+    feats("ec2-54-1-2-3.compute-1.amazonaws.com", f);
+    FEQ(f[C2D_DGA_F_HAS_IP], 1);
+    feats("ip-10-0-1.example.com", f);
+    FEQ(f[C2D_DGA_F_HAS_IP], 0);
+    feats("1.2.3.256.example.com", f);
+    FEQ(f[C2D_DGA_F_HAS_IP], 0);
+}
+
+/* Hand-worked: punycode "xn--bcher-kva.de", D = "xn--bcher-kva" (13 bytes). */
+static void test_features_punycode(void **state) {
+    (void)state;
+    float f[C2D_DGA_N_FEATURES];
+    feats("xn--bcher-kva.de", f);
+    FEQ(f[C2D_DGA_F_LENGTH], 16);
+    FEQ(f[C2D_DGA_F_N_SUBDOMAINS], 1);
+    FEQ(f[C2D_DGA_F_SUBDOMAIN_LEN_MEAN], 13);
+    FEQ(f[C2D_DGA_F_VALID_TLD], 1);
+    FEQ(f[C2D_DGA_F_VOWEL_RATIO], 0.2);            /* e, a of 10 letters */
+    FEQ(f[C2D_DGA_F_ALPHABET_SIZE], 11);           /* '-' counts */
+    FEQ(f[C2D_DGA_F_REPEATED_CHAR_RATIO], 1.0 / 11.0);
+    FEQ(f[C2D_DGA_F_CONSECUTIVE_CONSONANT_RATIO], 7.0 / 13.0); /* xn, bch, kv */
+    assert_stats7(f + C2D_DGA_F_GRAM1_MEAN, 13.0 / 11.0, sqrt(40.0) / 11.0, 1, 1, 3, 1, 1);
+    assert_stats7(f + C2D_DGA_F_GRAM2_MEAN, 1, 0, 1, 1, 1, 1, 1); /* 12 distinct */
+    assert_stats7(f + C2D_DGA_F_GRAM3_MEAN, 1, 0, 1, 1, 1, 1, 1);
+    FEQ(f[C2D_DGA_F_ENTROPY], (3.0 / 13.0) * log2(13.0 / 3.0) + (10.0 / 13.0) * log2(13.0));
+}
+
+/* Hand-worked: a 63-byte label of one letter repeated. */
+static void test_features_63_byte_label(void **state) {
+    (void)state;
+    char name[68];
+    memset(name, 'a', 63);
+    memcpy(name + 63, ".com", 4);
+    float f[C2D_DGA_N_FEATURES];
+    assert_int_equal(c2d_dga_features(name, 67, f, C2D_DGA_N_FEATURES), C2D_OK);
+    FEQ(f[C2D_DGA_F_LENGTH], 67);
+    FEQ(f[C2D_DGA_F_SUBDOMAIN_LEN_MEAN], 63);
+    FEQ(f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION], 1);
+    FEQ(f[C2D_DGA_F_HEX_SUBDOMAIN_RATIO], 1);
+    FEQ(f[C2D_DGA_F_VOWEL_RATIO], 1);
+    FEQ(f[C2D_DGA_F_ALPHABET_SIZE], 1);
+    FEQ(f[C2D_DGA_F_REPEATED_CHAR_RATIO], 1);
+    assert_stats7(f + C2D_DGA_F_GRAM1_MEAN, 63, 0, 63, 63, 63, 63, 63);
+    assert_stats7(f + C2D_DGA_F_GRAM2_MEAN, 62, 0, 62, 62, 62, 62, 62);
+    assert_stats7(f + C2D_DGA_F_GRAM3_MEAN, 61, 0, 61, 61, 61, 61, 61);
+    FEQ(f[C2D_DGA_F_ENTROPY], 0);
+    /* Other structural features. */
+    feats("abcabc.abcabc.com", f);
+    FEQ(f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION], 1);
+    feats("abcab.com", f);
+    FEQ(f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION], 0);
+    feats("com.evil-site.net", f);
+    FEQ(f[C2D_DGA_F_HAS_TLD_AS_SUBDOMAIN], 1);
+    feats("_sip._tcp.example.com", f);
+    FEQ(f[C2D_DGA_F_UNDERSCORE_RATIO], 2.0 / 15.0); /* D = "_sip_tcpexample" */
+    FEQ(f[C2D_DGA_F_HAS_WWW_PREFIX], 0);
+    feats("co.uk", f); /* nothing left of the suffix */
+    FEQ(f[C2D_DGA_F_N_SUBDOMAINS], 0);
+    FEQ(f[C2D_DGA_F_ENTROPY], 0);
+    FEQ(f[C2D_DGA_F_GRAM1_MEAN], 0);
+}
+
+static void test_schema_and_args(void **state) {
+    (void)state;
+    c2d_model *m = NULL;
+    assert_int_equal(c2d_model_builtin("test", NULL, &m), C2D_OK);
+    float s = -1.0f;
+    int v = 0;
+    assert_int_equal(c2d_dga_score(m, "a.com", 5, &s), C2D_ERR_SCHEMA_MISMATCH);
+    assert_int_equal(c2d_dga_classify(m, NULL, "a.com", 5, NAN, &s, &v), C2D_ERR_SCHEMA_MISMATCH);
+    assert_int_equal(c2d_dga_model_check(m), C2D_ERR_SCHEMA_MISMATCH);
+    const char *names[1] = {"a.com"};
+    size_t lens[1] = {5};
+    assert_int_equal(c2d_dga_score_batch(m, names, lens, 1, &s, NULL), C2D_ERR_SCHEMA_MISMATCH);
+    assert_true(s == -1.0f);
+    c2d_model_free(m);
+    assert_int_equal(c2d_dga_score(NULL, "a.com", 5, &s), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_model_check(NULL), C2D_ERR_INVALID_ARG);
+}
+
+static c2d_model *dga_model(void) {
+    c2d_model *m = NULL;
+    assert_int_equal(c2d_model_builtin("dga", NULL, &m), C2D_OK);
+    assert_int_equal(c2d_dga_model_check(m), C2D_OK);
+    return m;
+}
+
+static void test_builtin_verdicts(void **state) {
+    (void)state;
+    c2d_model *m = dga_model();
+    double thr = NAN, fpr = NAN;
+    assert_int_equal(c2d_model_meta_number(m, "threshold", &thr), C2D_OK);
+    assert_int_equal(c2d_model_meta_number(m, "threshold_fpr", &fpr), C2D_OK);
+    assert_true(thr > 0.0 && thr < 1.0);
+    assert_true(fpr > 0.0 && fpr <= 0.001);
+    static const char *const benign[] = {"www.google.com", "wikipedia.org", "www.example.co.uk",
+                                         "mail.yahoo.co.jp", "github.com", "www.bbc.co.uk"};
+    static const char *const dgas[] = {"krihpqnrgqls.com", "bmlcqkjiflco.com",
+                                       "qxwcretkhuvchx.co.uk", "kpndtumffglvpy.biz"};
+    float s;
+    int v;
+    for (size_t i = 0; i < sizeof benign / sizeof benign[0]; i++) {
+        assert_int_equal(c2d_dga_classify(m, NULL, benign[i], strlen(benign[i]), NAN, &s, &v),
+                         C2D_OK);
+        assert_int_equal(v, 0);
+        assert_true(s < thr);
+    }
+    for (size_t i = 0; i < sizeof dgas / sizeof dgas[0]; i++) {
+        assert_int_equal(c2d_dga_classify(m, NULL, dgas[i], strlen(dgas[i]), NAN, &s, &v), C2D_OK);
+        assert_int_equal(v, 1);
+        float s2 = -1;
+        assert_int_equal(c2d_dga_score(m, dgas[i], strlen(dgas[i]), &s2), C2D_OK);
+        assert_true(s == s2);
+        /* A caller's threshold overrides the model's. */
+        assert_int_equal(c2d_dga_classify(m, NULL, dgas[i], strlen(dgas[i]), 1.5, &s, &v), C2D_OK);
+        assert_int_equal(v, 0);
+    }
+    assert_int_equal(c2d_dga_classify(m, NULL, "a..b", 4, NAN, &s, &v), C2D_ERR_NAME_EMPTY_LABEL);
+    c2d_model_free(m);
+}
+
+static void test_batch_equals_single(void **state) {
+    (void)state;
+    c2d_model *m = dga_model();
+    enum { N = 70 };
+    char buf[N][32];
+    const char *names[N];
+    size_t lens[N];
+    for (int i = 0; i < N; i++) {
+        /* Deterministic mix of word-like and random-like names, one malformed. */
+        unsigned x = 2654435761u * (unsigned)(i + 1);
+        int n = 0;
+        for (int k = 0; k < 6 + i % 11; k++, x = x * 1103515245u + 12345u)
+            buf[i][n++] = (char)('a' + (x >> 16) % 26);
+        memcpy(buf[i] + n, i % 3 ? ".com" : ".net", 4);
+        n += 4;
+        if (i == 33) buf[i][0] = '.';
+        names[i] = buf[i];
+        lens[i] = (size_t)n;
+    }
+    float scores[N];
+    c2d_status st[N];
+    assert_int_equal(c2d_dga_score_batch(m, names, lens, N, scores, st), C2D_OK);
+    for (int i = 0; i < N; i++) {
+        float s = -1;
+        c2d_status want = c2d_dga_score(m, names[i], lens[i], &s);
+        assert_int_equal(st[i], want);
+        if (want == C2D_OK)
+            assert_true(scores[i] == s);
+        else
+            assert_true(isnan(scores[i]));
+    }
+    assert_int_equal(st[33], C2D_ERR_NAME_EMPTY_LABEL);
+    assert_int_equal(c2d_dga_score_batch(m, NULL, NULL, 0, NULL, NULL), C2D_OK);
+    assert_int_equal(c2d_dga_score_batch(m, NULL, lens, 2, scores, NULL), C2D_ERR_INVALID_ARG);
+    c2d_model_free(m);
+}
+
+static void test_allowlist(void **state) {
+    (void)state;
+    c2d_model *m = dga_model();
+    c2d_dga_allowlist *al = NULL;
+    assert_int_equal(c2d_dga_allowlist_new(NULL, &al), C2D_OK);
+    const char *dg = "krihpqnrgqls.com";
+    float s;
+    int v, found;
+    assert_int_equal(c2d_dga_classify(m, al, dg, strlen(dg), NAN, &s, &v), C2D_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(c2d_dga_allowlist_add(al, "WWW.krihpqnrgqls.com.", 21), C2D_OK);
+    assert_int_equal(c2d_dga_allowlist_add(al, "krihpqnrgqls.com", 16), C2D_OK);
+    assert_int_equal(c2d_dga_allowlist_count(al), 1);
+    assert_int_equal(c2d_dga_allowlist_contains(al, "x.y.KRIHPQNRGQLS.com", 20, &found), C2D_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(c2d_dga_allowlist_contains(al, "krihpqnrgqls.net", 16, &found), C2D_OK);
+    assert_int_equal(found, 0);
+    assert_int_equal(c2d_dga_classify(m, al, dg, strlen(dg), NAN, &s, &v), C2D_OK);
+    assert_int_equal(v, 0);
+    assert_true(s == 0.0f);
+    assert_int_equal(c2d_dga_allowlist_add(al, "bad..name", 9), C2D_ERR_NAME_EMPTY_LABEL);
+    /* Many entries force rehashing; all stay findable. */
+    char nm[32];
+    for (int i = 0; i < 500; i++) {
+        int n = snprintf(nm, sizeof nm, "host%d.site%d.org", i, i);
+        assert_int_equal(c2d_dga_allowlist_add(al, nm, (size_t)n), C2D_OK);
+    }
+    assert_int_equal(c2d_dga_allowlist_count(al), 501);
+    for (int i = 0; i < 500; i++) {
+        int n = snprintf(nm, sizeof nm, "site%d.org", i);
+        assert_int_equal(c2d_dga_allowlist_contains(al, nm, (size_t)n, &found), C2D_OK);
+        assert_int_equal(found, 1);
+    }
+    c2d_dga_allowlist_free(al);
+    c2d_dga_allowlist_free(NULL);
+    assert_int_equal(c2d_dga_allowlist_count(NULL), 0);
+    c2d_model_free(m);
+}
+
+static void test_allowlist_oom(void **state) {
+    (void)state;
+    /* Fail the k-th allocation for every k until the whole sequence succeeds;
+     * nothing may leak and a failed add leaves earlier entries intact. */
+    for (long k = 1;; k++) {
+        test_alloc ta;
+        test_alloc_init(&ta, k);
+        c2d_dga_allowlist *al = NULL;
+        c2d_status st = c2d_dga_allowlist_new(&ta.api, &al);
+        int done = 0, ok = 0;
+        if (st == C2D_OK) {
+            char nm[32];
+            for (int i = 0; i < 40; i++) {
+                int n = snprintf(nm, sizeof nm, "w.d%d.com", i);
+                st = c2d_dga_allowlist_add(al, nm, (size_t)n);
+                if (st != C2D_OK) break;
+                ok++;
+            }
+            if (st == C2D_OK) done = 1;
+            else assert_int_equal(st, C2D_ERR_NOMEM);
+            assert_int_equal(c2d_dga_allowlist_count(al), ok);
+            int found = 0;
+            if (ok) {
+                assert_int_equal(c2d_dga_allowlist_contains(al, "d0.com", 6, &found), C2D_OK);
+                assert_int_equal(found, 1);
+            }
+        } else {
+            assert_int_equal(st, C2D_ERR_NOMEM);
+            assert_null(al);
+        }
+        c2d_dga_allowlist_free(al);
+        assert_int_equal(ta.live, 0);
+        if (done) break;
+        assert_true(k < 1000);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_feature_names),
+        cmocka_unit_test(test_malformed_names),
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_public_suffix_split),
+        cmocka_unit_test(test_features_www_example_co_uk),
+        cmocka_unit_test(test_features_ip_like),
+        cmocka_unit_test(test_features_punycode),
+        cmocka_unit_test(test_features_63_byte_label),
+        cmocka_unit_test(test_schema_and_args),
+        cmocka_unit_test(test_builtin_verdicts),
+        cmocka_unit_test(test_batch_equals_single),
+        cmocka_unit_test(test_allowlist),
+        cmocka_unit_test(test_allowlist_oom),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
