@@ -328,7 +328,7 @@ def write_card(r, path: pathlib.Path):
     a("`bench/http` (single thread, AVX2 kernels, the built-in mix of 1,024 browser, API-client and beacon-like")
     a("headers; this 2-core machine was shared with other jobs, so treat the figures as a floor):")
     a("tokenizing alone about 55,000 headers/s, tokenize + int8 CNN about 2,000 headers/s; the tokenizer takes")
-    a("about 4 % of the scoring time, the CNN (4.2 M multiply-accumulates per header) the rest.")
+    a("about 4–6 % of the scoring time, the CNN (4.2 M multiply-accumulates per header) the rest.")
     a("")
     a("```")
     a("cmake -S . -B build-bench -DC2D_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release")
