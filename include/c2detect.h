@@ -8,10 +8,11 @@
 #include "c2detect/model.h"
 #include "c2detect/forest.h"
 #include "c2detect/ioc.h"
+#include "c2detect/cnn.h"
+#include "c2detect/http.h"
 #include "c2detect/geo.h"
 #include "c2detect/dga.h"
 #include "c2detect/dns.h"
 #include "c2detect/flow.h"
-#include "c2detect/cnn.h"
 
 #endif /* C2DETECT_H */

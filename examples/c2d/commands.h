@@ -10,6 +10,8 @@
  * returns the process exit status: 0 ok, 1 findings/errors in input, 2 usage. */
 int c2d_cmd_version(int argc, char **argv);
 int c2d_cmd_model(int argc, char **argv);
+int c2d_cmd_scan(int argc, char **argv);
+int c2d_cmd_http(int argc, char **argv);
 int c2d_cmd_geo(int argc, char **argv);
 int c2d_cmd_ioc(int argc, char **argv);
 int c2d_cmd_dga(int argc, char **argv);

@@ -10,10 +10,12 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"scan", c2d_cmd_scan, "scan [--feed F]... [--local CIDR]... [--all] CAPTURE   whole pipeline: hosts ranked by evidence (JSON)"},
     {"version", c2d_cmd_version, "version                      library and header versions, CPU features"},
     {"dga", c2d_cmd_dga, "dga [--json] [--threshold T] [--allow FILE] [NAME...]   score names (stdin if none)"},
     {"model", c2d_cmd_model, "model info FILE|--builtin NAME   describe a .c2dm model; model list"},
     {"ioc", c2d_cmd_ioc, "ioc load|match|ports|family ...  IOC feeds: counts, matches, port families, family model"},
+    {"http", c2d_cmd_http, "http [--model F] [--tokens] [FILE...]  score HTTP request headers (stdin: blank-line separated)"},
     {"sessions", c2d_cmd_sessions, "sessions FILE [--dns] [--local CIDR]...   one JSON line per session (and DNS answer)"},
     {"geo", c2d_cmd_geo, "geo info DB | lookup DB IP... | asn CSV IP...   MMDB and ASN table lookups"},
 };

@@ -77,6 +77,7 @@ typedef enum c2d_status {
     C2D_ERR_NAME_BAD_CHAR = -54,       /* a byte other than ASCII letter, digit, '-', '_', '.' */
 
     /* HTTP, -70..-89 */
+    C2D_ERR_HTTP_NOT_REQUEST = -70,  /* bytes do not start with an HTTP request line */
 
     /* capture, flow, DNS, -90..-109 */
     C2D_CAPTURE_END = -90,           /* not an error: the capture has no more frames */

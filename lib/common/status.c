@@ -26,6 +26,7 @@
     X(C2D_ERR_NAME_BAD_CHAR, "domain name has a byte that is not a letter, digit, - or _") \
                                                                                        \
     /* HTTP */                                                                         \
+    X(C2D_ERR_HTTP_NOT_REQUEST, "not an HTTP request line")                            \
                                                                                        \
     /* capture, flow, DNS */                                                           \
     X(C2D_CAPTURE_END, "end of capture")                                               \
