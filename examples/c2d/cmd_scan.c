@@ -9,7 +9,7 @@
 
 #include "commands.h"
 
-enum { MAX_HOSTS = 4096, MAX_DESTS = 8, MAX_EXAMPLES = 3, PREFIX_BYTES = 4096 };
+enum { MAX_HOSTS = 4096, MAX_DESTS = 8, MAX_EXAMPLES = 3, EXAMPLE_BYTES = 256, PREFIX_BYTES = 4096 };
 
 typedef struct dest_count {
     uint8_t addr[16];
@@ -24,7 +24,7 @@ typedef struct host {
     unsigned http_requests, http_c2;
     double http_max;
     unsigned dns_queries, nxdomain, dga_names;
-    char dga_examples[MAX_EXAMPLES][C2D_DNS_NAME_BUF];
+    char dga_examples[MAX_EXAMPLES][EXAMPLE_BYTES]; /* truncated if longer */
     unsigned ioc_hits;
     char ioc_example[160];
     dest_count dests[MAX_DESTS];
@@ -171,7 +171,8 @@ static void on_dns(void *user, const c2d_dns_event *ev) {
     if (c2d_dga_classify(s->dga, NULL, m->qname, m->qname_len, NAN, &score, &is_dga) == C2D_OK &&
         is_dga) {
         if (h->dga_names < MAX_EXAMPLES)
-            snprintf(h->dga_examples[h->dga_names], sizeof h->dga_examples[0], "%s", m->qname);
+            snprintf(h->dga_examples[h->dga_names], sizeof h->dga_examples[0], "%.*s",
+                     (int)sizeof h->dga_examples[0] - 1, m->qname);
         h->dga_names++;
     }
 }
