@@ -1,10 +1,13 @@
 /* libc2detect: DGA (domain generation algorithm) detection on DNS query names:
  * name normalisation, the public-suffix split, FANCI-style features
  * (schema "dga-fanci-v1"), the same plus letter n-gram language features
- * (schema "dga-fanci-v2"), both defined in docs/features.md, and forest scoring. */
+ * (schema "dga-fanci-v2"), both defined in docs/features.md, forest scoring,
+ * and character tokens (schema "dga-chars-v1", docs/dga.md) for int8 CNN
+ * scoring. */
 #ifndef C2DETECT_DGA_H
 #define C2DETECT_DGA_H
 
+#include "cnn.h"
 #include "forest.h"
 
 #ifdef __cplusplus
@@ -17,6 +20,21 @@ extern "C" {
 #define C2D_DGA_SCHEMA "dga-fanci-v1"
 #define C2D_DGA_SCHEMA_V1 "dga-fanci-v1"
 #define C2D_DGA_SCHEMA_V2 "dga-fanci-v2"
+/* Input schema id of character-level CNN DGA models (docs/dga.md): token ids
+ * of the normalised name, C2D_DGA_CHARS_SEQ_LEN per name. Since 0.1.0. */
+#define C2D_DGA_SCHEMA_CHARS "dga-chars-v1"
+/* dga-chars-v1 tokens: the sequence is START then one token per byte of the
+ * normalised name ('a'..'z' 2..27, '0'..'9' 28..37, '-' 38, '_' 39, '.' 40);
+ * its last C2D_DGA_CHARS_SEQ_LEN tokens are kept, left-padded with PAD.
+ * A model's vocabulary must hold at least C2D_DGA_CHARS_VOCAB ids. Fixed
+ * forever for this schema. Since 0.1.0. */
+#define C2D_DGA_CHARS_SEQ_LEN 64
+#define C2D_DGA_CHARS_VOCAB 41
+#define C2D_DGA_CHARS_PAD 0
+#define C2D_DGA_CHARS_START 1
+/* Largest CNN scratch (c2d_cnn_scratch_size) a dga-chars-v1 model may need:
+ * the DGA scoring calls keep a buffer of this size on the stack. Since 0.1.0. */
+#define C2D_DGA_CNN_SCRATCH_MAX 32768
 /* Longest accepted name in bytes (after one trailing dot is removed) and
  * longest label. Since 0.1.0. */
 #define C2D_DGA_MAX_NAME 253
@@ -126,30 +144,51 @@ C2D_API c2d_status c2d_dga_features_v2(const char *name, size_t len, float *feat
  * index >= C2D_DGA_V2_N_FEATURES. Thread-safe. Since 0.1.0. */
 C2D_API const char *c2d_dga_feature_name(size_t index);
 
+/* The dga-chars-v1 tokens of `name` into tokens[0..C2D_DGA_CHARS_SEQ_LEN)
+ * (`n_tokens` is the capacity, at least C2D_DGA_CHARS_SEQ_LEN): what a
+ * dga-chars-v1 CNN reads. The name is validated as by c2d_dga_normalize and
+ * upper case maps to the lower-case ids. Thread-safe, allocation-free,
+ * locale-independent; bytes past `len` are never read. Returns C2D_OK,
+ * C2D_ERR_INVALID_ARG (NULL tokens, capacity too small, NULL name with
+ * len > 0) or a C2D_ERR_NAME_* status (see c2d_dga_normalize; *tokens is then
+ * unspecified). Since 0.1.0. */
+C2D_API c2d_status c2d_dga_tokenize(const char *name, size_t len, uint16_t *tokens,
+                                    size_t n_tokens);
+
 /* Check that `model` can score names: a two-class forest over schema
- * dga-fanci-v1 (41 inputs) or dga-fanci-v2 (47 inputs); the scoring calls
- * compute the features of the model's schema. Returns C2D_OK,
- * C2D_ERR_INVALID_ARG (NULL), C2D_ERR_SCHEMA_MISMATCH (other schema, or an
- * input count or class count that does not match it), C2D_ERR_KIND_MISMATCH
- * (not a forest). Thread-safe. Since 0.1.0. */
+ * dga-fanci-v1 (41 inputs) or dga-fanci-v2 (47 inputs), or a binary CNN (one
+ * logit) over schema dga-chars-v1 (sequence length C2D_DGA_CHARS_SEQ_LEN,
+ * vocabulary of at least C2D_DGA_CHARS_VOCAB) whose scratch is at most
+ * C2D_DGA_CNN_SCRATCH_MAX bytes; the scoring calls compute the input of the
+ * model's schema. Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL),
+ * C2D_ERR_SCHEMA_MISMATCH (other schema, or an input count, class count,
+ * sequence length or vocabulary that does not match it),
+ * C2D_ERR_KIND_MISMATCH (a fanci schema on a model that is not a forest, or
+ * dga-chars-v1 on one that is not a CNN), C2D_ERR_LIMIT (a dga-chars-v1 CNN
+ * needing more than C2D_DGA_CNN_SCRATCH_MAX bytes of scratch). Thread-safe.
+ * Since 0.1.0. */
 C2D_API c2d_status c2d_dga_model_check(const c2d_model *model);
 
-/* DGA score of one name in [0, 1]: the forest's probability of class 1 (DGA).
+/* DGA score of one name in [0, 1]: the model's probability of class 1 (DGA).
  * `model` is e.g. c2d_model_builtin("dga"); it is only read (thread-safe on a
- * shared model). Allocation-free. Returns C2D_OK; C2D_ERR_INVALID_ARG (NULL
- * score, NULL name with len > 0, NULL model); C2D_ERR_SCHEMA_MISMATCH /
- * C2D_ERR_KIND_MISMATCH (see c2d_dga_model_check); a C2D_ERR_NAME_* status.
+ * shared model). Allocation-free: a forest uses about 1.5 KiB of stack, a CNN
+ * about 33 KiB (its scratch, C2D_DGA_CNN_SCRATCH_MAX, plus the tokens).
+ * Returns C2D_OK; C2D_ERR_INVALID_ARG (NULL score, NULL name with len > 0,
+ * NULL model); C2D_ERR_SCHEMA_MISMATCH / C2D_ERR_KIND_MISMATCH /
+ * C2D_ERR_LIMIT (see c2d_dga_model_check); a C2D_ERR_NAME_* status.
  * On error *score is left unchanged. Since 0.1.0. */
 C2D_API c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len,
                                  float *score);
 
 /* Scores of `n` names (names[i], lens[i]) into scores[i]; faster per name than
- * c2d_dga_score because rows go through the forest in blocks. A malformed name
- * gets score NaN and, when `statuses` is not NULL, its C2D_ERR_NAME_* status in
- * statuses[i] (C2D_OK for the others); the call still returns C2D_OK.
- * Allocation-free (uses about 7 KiB of stack); thread-safe on a shared model.
- * Returns C2D_OK (also for n == 0), C2D_ERR_INVALID_ARG (NULL arrays with
- * n > 0, NULL model), C2D_ERR_SCHEMA_MISMATCH, C2D_ERR_KIND_MISMATCH.
+ * c2d_dga_score because rows go through the forest in blocks (a CNN gets 16
+ * token sequences per engine call). A malformed name gets score NaN and, when
+ * `statuses` is not NULL, its C2D_ERR_NAME_* status in statuses[i] (C2D_OK for
+ * the others); the call still returns C2D_OK. Allocation-free (uses about
+ * 7 KiB of stack for a forest, about 35 KiB for a CNN); thread-safe on a
+ * shared model. Returns C2D_OK (also for n == 0), C2D_ERR_INVALID_ARG (NULL
+ * arrays with n > 0, NULL model), C2D_ERR_SCHEMA_MISMATCH,
+ * C2D_ERR_KIND_MISMATCH, C2D_ERR_LIMIT (see c2d_dga_model_check).
  * Since 0.1.0. */
 C2D_API c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
                                        const size_t *lens, size_t n, float *scores,
@@ -187,9 +226,9 @@ C2D_API size_t c2d_dga_allowlist_count(const c2d_dga_allowlist *allow);
  * means the model's own (metadata "threshold", tuned for the false-positive
  * rate in "threshold_fpr"). When `allow` (may be NULL) holds the name's
  * registrable domain, *score = 0 and *is_dga = 0 without running the model.
- * Allocation-free; thread-safe on a shared model and allow-list.
- * Returns C2D_OK; C2D_ERR_INVALID_ARG; C2D_ERR_SCHEMA_MISMATCH;
- * C2D_ERR_KIND_MISMATCH; C2D_ERR_NOT_FOUND (threshold NaN and the model has
+ * Allocation-free (stack as c2d_dga_score); thread-safe on a shared model and
+ * allow-list. Returns C2D_OK; C2D_ERR_INVALID_ARG; C2D_ERR_SCHEMA_MISMATCH;
+ * C2D_ERR_KIND_MISMATCH; C2D_ERR_LIMIT; C2D_ERR_NOT_FOUND (threshold NaN and the model has
  * none); a C2D_ERR_NAME_* status. Since 0.1.0. */
 C2D_API c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *allow,
                                     const char *name, size_t len, double threshold, float *score,

@@ -1,63 +1,149 @@
-/* DGA scoring: features + the model's forest, the decision threshold and the
- * allow-list of registrable domains that always score 0. */
+/* DGA scoring: features + the model's forest, or character tokens + the
+ * model's CNN; the decision threshold and the allow-list of registrable domains
+ * that always score 0. */
 #include <math.h>
 #include <string.h>
 
 #include "dga/dga_internal.h"
+#include "c2detect/cnn.h"
 #include "model/model_internal.h"
 
 #define BATCH_ROWS 32
+#define CNN_BATCH 16 /* sequences tokenised per c2d_cnn_predict call in the batch path */
 
-/* Accepts dga-fanci-v1 and dga-fanci-v2 forests; *n_features (may be NULL) gets
- * the row width of the model's schema. */
-static c2d_status check_model_n(const c2d_model *m, size_t *n_features) {
+/* What a DGA model takes as input. */
+enum dga_input { DGA_FANCI_V1, DGA_FANCI_V2, DGA_CHARS };
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DGA_NOINLINE __attribute__((noinline))
+#else
+#define DGA_NOINLINE
+#endif
+
+/* Accepts dga-fanci-v1 and dga-fanci-v2 forests and dga-chars-v1 binary CNNs
+ * whose scratch fits C2D_DGA_CNN_SCRATCH_MAX; *input (may be NULL) gets which. */
+static c2d_status check_model_input(const c2d_model *m, enum dga_input *input) {
     if (!m) return C2D_ERR_INVALID_ARG;
-    size_t want;
+    enum dga_input in;
     if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V1) == 0)
-        want = C2D_DGA_N_FEATURES;
+        in = DGA_FANCI_V1;
     else if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V2) == 0)
-        want = C2D_DGA_V2_N_FEATURES;
+        in = DGA_FANCI_V2;
+    else if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_CHARS) == 0)
+        in = DGA_CHARS;
     else
         return C2D_ERR_SCHEMA_MISMATCH;
-    if (m->kind != C2D_MODEL_FOREST) return C2D_ERR_KIND_MISMATCH;
-    if (m->forest.n_features != want || m->forest.n_classes != 2) return C2D_ERR_SCHEMA_MISMATCH;
-    if (n_features) *n_features = want;
+    if (in == DGA_CHARS) {
+        if (m->kind != C2D_MODEL_CNN) return C2D_ERR_KIND_MISMATCH;
+        c2d_cnn_shape_info sh;
+        sh.size = sizeof sh;
+        c2d_status st = c2d_cnn_shape(m, &sh);
+        if (st != C2D_OK) return st;
+        if (sh.seq_len != C2D_DGA_CHARS_SEQ_LEN || sh.vocab < C2D_DGA_CHARS_VOCAB ||
+            sh.n_logits != 1)
+            return C2D_ERR_SCHEMA_MISMATCH;
+        if (sh.scratch_bytes > C2D_DGA_CNN_SCRATCH_MAX) return C2D_ERR_LIMIT;
+    } else {
+        const size_t want = in == DGA_FANCI_V1 ? C2D_DGA_N_FEATURES : C2D_DGA_V2_N_FEATURES;
+        if (m->kind != C2D_MODEL_FOREST) return C2D_ERR_KIND_MISMATCH;
+        if (m->forest.n_features != want || m->forest.n_classes != 2)
+            return C2D_ERR_SCHEMA_MISMATCH;
+    }
+    if (input) *input = in;
     return C2D_OK;
 }
 
-static c2d_status check_model(const c2d_model *m) { return check_model_n(m, NULL); }
+c2d_status c2d_dga_model_check(const c2d_model *model) { return check_model_input(model, NULL); }
 
-c2d_status c2d_dga_model_check(const c2d_model *model) { return check_model(model); }
-
-/* The row of the model's schema (nf = 41 or 47 features). */
-static void row_of(const c2d__dname *d, size_t nf, float *row) {
-    c2d__dga_features_of(d, row);
-    if (nf == C2D_DGA_V2_N_FEATURES) c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
+/* The row of a forest's schema. */
+static size_t row_width(enum dga_input in) {
+    return in == DGA_FANCI_V1 ? C2D_DGA_N_FEATURES : C2D_DGA_V2_N_FEATURES;
 }
 
-c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len, float *score) {
-    if (!score || (!name && len)) return C2D_ERR_INVALID_ARG;
-    size_t nf = 0;
-    c2d_status st = check_model_n(model, &nf);
+static void row_of(const c2d__dname *d, enum dga_input in, float *row) {
+    c2d__dga_features_of(d, row);
+    if (in == DGA_FANCI_V2) c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
+}
+
+/* P(DGA) of n (<= CNN_BATCH) token sequences of a checked dga-chars-v1 CNN.
+ * The scratch lives only in this frame (C2D_DGA_CNN_SCRATCH_MAX bytes), so the
+ * forest paths do not pay for it. */
+static DGA_NOINLINE c2d_status cnn_run(const c2d_model *m, const uint16_t *tokens, size_t n,
+                                       float *p_dga) {
+    unsigned char scratch[C2D_DGA_CNN_SCRATCH_MAX];
+    float proba[CNN_BATCH * 2];
+    c2d_status st = c2d_cnn_predict(m, tokens, n, scratch, sizeof scratch, C2D_CNN_PROBA, proba,
+                                    n * 2);
     if (st != C2D_OK) return st;
-    c2d__dname d;
-    st = c2d__dname_parse(name, len, &d);
-    if (st != C2D_OK) return st;
+    for (size_t i = 0; i < n; i++) p_dga[i] = proba[2 * i + 1];
+    return C2D_OK;
+}
+
+/* Score of a parsed name (forest) or of the raw name (CNN). */
+static c2d_status score_one(const c2d_model *m, enum dga_input in, const char *name, size_t len,
+                            const c2d__dname *d, float *score) {
+    if (in == DGA_CHARS) {
+        uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
+        c2d_status st = d ? c2d__dga_chars_of(d->text, d->len, tok)
+                          : c2d__dga_chars_of(name, len, tok);
+        if (st != C2D_OK) return st;
+        return cnn_run(m, tok, 1, score);
+    }
     float row[C2D_DGA_V2_N_FEATURES], proba[2];
-    row_of(&d, nf, row);
-    st = c2d_forest_predict(model, row, nf, proba, 2);
+    row_of(d, in, row);
+    c2d_status st = c2d_forest_predict(m, row, row_width(in), proba, 2);
     if (st != C2D_OK) return st;
     *score = proba[1];
     return C2D_OK;
 }
 
-c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
-                               const size_t *lens, size_t n, float *scores,
-                               c2d_status *statuses) {
-    if (n && (!names || !lens || !scores)) return C2D_ERR_INVALID_ARG;
-    size_t nf = 0;
-    c2d_status st = check_model_n(model, &nf);
+c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len, float *score) {
+    if (!score || (!name && len)) return C2D_ERR_INVALID_ARG;
+    enum dga_input in = DGA_FANCI_V1;
+    c2d_status st = check_model_input(model, &in);
     if (st != C2D_OK) return st;
+    if (in == DGA_CHARS) return score_one(model, in, name, len, NULL, score);
+    c2d__dname d;
+    st = c2d__dname_parse(name, len, &d);
+    if (st != C2D_OK) return st;
+    return score_one(model, in, name, len, &d, score);
+}
+
+/* The batch path of a CNN: CNN_BATCH names tokenised at a time. */
+static DGA_NOINLINE c2d_status cnn_batch(const c2d_model *m, const char *const *names,
+                                         const size_t *lens, size_t n, float *scores,
+                                         c2d_status *statuses) {
+    uint16_t tok[CNN_BATCH * C2D_DGA_CHARS_SEQ_LEN];
+    float p[CNN_BATCH];
+    size_t idx[CNN_BATCH];
+    size_t i = 0;
+    while (i < n) {
+        size_t k = 0;
+        for (; i < n && k < CNN_BATCH; i++) {
+            c2d_status s = (!names[i] && lens[i])
+                               ? C2D_ERR_INVALID_ARG
+                               : c2d__dga_chars_of(names[i], lens[i], tok + k * C2D_DGA_CHARS_SEQ_LEN);
+            if (statuses) statuses[i] = s;
+            if (s != C2D_OK) {
+                scores[i] = NAN;
+                continue;
+            }
+            idx[k++] = i;
+        }
+        if (!k) continue;
+        c2d_status st = cnn_run(m, tok, k, p);
+        if (st != C2D_OK) return st;
+        for (size_t j = 0; j < k; j++) scores[idx[j]] = p[j];
+    }
+    return C2D_OK;
+}
+
+/* The batch path of a forest: rows of BATCH_ROWS names at a time (about 7 KiB
+ * of stack, kept out of the CNN path's frame). */
+static DGA_NOINLINE c2d_status forest_batch(const c2d_model *model, enum dga_input in,
+                                            const char *const *names, const size_t *lens,
+                                            size_t n, float *scores, c2d_status *statuses) {
+    const size_t nf = row_width(in);
     /* Rows packed nf floats apart (41 or 47). */
     float rows[BATCH_ROWS * C2D_DGA_V2_N_FEATURES];
     float proba[BATCH_ROWS][2];
@@ -74,15 +160,26 @@ c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
                 scores[i] = NAN;
                 continue;
             }
-            row_of(&d, nf, rows + k * nf);
+            row_of(&d, in, rows + k * nf);
             idx[k++] = i;
         }
         if (!k) continue;
-        st = c2d_forest_predict_batch(model, rows, k, nf, &proba[0][0], 2);
+        c2d_status st = c2d_forest_predict_batch(model, rows, k, nf, &proba[0][0], 2);
         if (st != C2D_OK) return st;
         for (size_t j = 0; j < k; j++) scores[idx[j]] = proba[j][1];
     }
     return C2D_OK;
+}
+
+c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
+                               const size_t *lens, size_t n, float *scores,
+                               c2d_status *statuses) {
+    if (n && (!names || !lens || !scores)) return C2D_ERR_INVALID_ARG;
+    enum dga_input in = DGA_FANCI_V1;
+    c2d_status st = check_model_input(model, &in);
+    if (st != C2D_OK) return st;
+    if (in == DGA_CHARS) return cnn_batch(model, names, lens, n, scores, statuses);
+    return forest_batch(model, in, names, lens, n, scores, statuses);
 }
 
 /* ------------------------------------------------------------ allow-list */
@@ -197,24 +294,28 @@ c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *all
                             const char *name, size_t len, double threshold, float *score,
                             int *is_dga) {
     if (!score || !is_dga || (!name && len)) return C2D_ERR_INVALID_ARG;
-    size_t nf = 0;
-    c2d_status st = check_model_n(model, &nf);
+    enum dga_input in = DGA_FANCI_V1;
+    c2d_status st = check_model_input(model, &in);
     if (st != C2D_OK) return st;
     if (isnan(threshold)) threshold = model->threshold;
     if (isnan(threshold)) return C2D_ERR_NOT_FOUND;
-    c2d__dname d;
-    st = c2d__dname_parse(name, len, &d);
-    if (st != C2D_OK) return st;
-    if (allow_has(allow, &d)) {
-        *score = 0.0f;
-        *is_dga = 0;
-        return C2D_OK;
+    float s;
+    if (in == DGA_CHARS && !(allow && allow->count)) {
+        /* No allow-list to consult: the CNN needs no public-suffix split. */
+        st = score_one(model, in, name, len, NULL, &s);
+    } else {
+        c2d__dname d;
+        st = c2d__dname_parse(name, len, &d);
+        if (st != C2D_OK) return st;
+        if (allow_has(allow, &d)) {
+            *score = 0.0f;
+            *is_dga = 0;
+            return C2D_OK;
+        }
+        st = score_one(model, in, name, len, &d, &s);
     }
-    float row[C2D_DGA_V2_N_FEATURES], proba[2];
-    row_of(&d, nf, row);
-    st = c2d_forest_predict(model, row, nf, proba, 2);
     if (st != C2D_OK) return st;
-    *score = proba[1];
-    *is_dga = (double)proba[1] >= threshold;
+    *score = s;
+    *is_dga = (double)s >= threshold;
     return C2D_OK;
 }
