@@ -1,5 +1,5 @@
 /* c2d dga: score query names with the DGA detector.
- *   c2d dga [--json] [--model FILE] [--threshold T] [--allow FILE] [NAME...]
+ *   c2d dga [--json] [--model NAME|FILE] [--threshold T] [--allow FILE] [NAME...]
  * Names come from the arguments, or from stdin one per line when there are none.
  * Output: name<TAB>score<TAB>verdict (dga|benign|invalid), or JSON lines. */
 #include <math.h>
@@ -94,7 +94,7 @@ int c2d_cmd_dga(int argc, char **argv) {
             break;
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             fprintf(stderr,
-                    "usage: c2d dga [--json] [--model FILE] [--threshold T] [--allow FILE] "
+                    "usage: c2d dga [--json] [--model NAME|FILE] [--threshold T] [--allow FILE] "
                     "[NAME...]\n");
             return 2;
         } else {
@@ -102,8 +102,9 @@ int c2d_cmd_dga(int argc, char **argv) {
         }
     }
     c2d_model *model = NULL;
-    c2d_status st = model_path ? c2d_model_load_file(model_path, NULL, &model)
-                               : c2d_model_builtin("dga", NULL, &model);
+    /* --model takes a built-in name ("dga-cnn", "dga-fanci", ...) or a file. */
+    c2d_status st = c2d_model_builtin(model_path ? model_path : "dga", NULL, &model);
+    if (st == C2D_ERR_NOT_FOUND && model_path) st = c2d_model_load_file(model_path, NULL, &model);
     if (st != C2D_OK) return c2d_cli_fail(model_path ? model_path : "built-in model dga", st);
     st = c2d_dga_model_check(model);
     if (st != C2D_OK) {

@@ -12,7 +12,7 @@ typedef struct command {
 static const command commands[] = {
     {"scan", c2d_cmd_scan, "scan [--feed F]... [--local CIDR]... [--all] CAPTURE   whole pipeline: hosts ranked by evidence (JSON)"},
     {"version", c2d_cmd_version, "version                      library and header versions, CPU features"},
-    {"dga", c2d_cmd_dga, "dga [--json] [--threshold T] [--allow FILE] [NAME...]   score names (stdin if none)"},
+    {"dga", c2d_cmd_dga, "dga [--json] [--model NAME|FILE] [--threshold T] [--allow FILE] [NAME...]   score names (stdin if none)"},
     {"model", c2d_cmd_model, "model info FILE|--builtin NAME   describe a .c2dm model; model list"},
     {"ioc", c2d_cmd_ioc, "ioc load|match|ports|family ...  IOC feeds: counts, matches, port families, family model"},
     {"http", c2d_cmd_http, "http [--model F] [--tokens] [FILE...]  score HTTP request headers (stdin: blank-line separated)"},
