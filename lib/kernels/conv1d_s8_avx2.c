@@ -82,9 +82,10 @@ static void widen_u8(int16_t *dst, const uint8_t *src, size_t n) {
 }
 
 /* ---- outer-product path (layers with many rows): lanes are 8 consecutive
- * output channels, so there are no horizontal sums. Weights are repacked per
- * call into wp[block][pair][channel][2] (int16, zero-padded to 8 channels and
- * an even window) and each row's input pair (x[2p], x[2p+1]) is broadcast:
+ * output channels, so there are no horizontal sums. Weights are repacked (at
+ * model load by c2d__pack_avx2, else per call into tmp16) into
+ * wp[block][pair][channel][2] (int16, zero-padded to 8 channels and an even
+ * window) and each row's input pair (x[2p], x[2p+1]) is broadcast:
  * acc[r][block] += vpmaddwd(broadcast(x pair), wp[block][pair]). */
 static inline void outer_emit(const c2d__conv_args *a, uint32_t r, uint32_t o0, __m256i v,
                               __m256i *vmax) {
@@ -151,20 +152,34 @@ static inline __attribute__((always_inline)) void outer_tile(
             outer_emit(a, r0 + (uint32_t)r, (b0 + (uint32_t)j) * 8, acc[r][j], &vmax[j]);
 }
 
-static void conv_outer(const c2d__conv_args *a) {
-    const uint32_t kdim = a->kdim, n_pairs = (kdim + 1) / 2, n_blocks = (a->n_out + 7) / 8;
-    const size_t span = (size_t)(a->n_rows - 1) * a->x_stride + kdim;
-    int16_t *x16 = a->tmp16, *wp = a->tmp16 + span + 2;
-    widen_u8(x16, a->x, span);
-    x16[span] = x16[span + 1] = 0; /* read (times a zero weight) by an odd last pair */
+size_t c2d__pack_len_avx2(uint32_t n_out, uint32_t kdim) {
+    return (((size_t)n_out + 7) / 8) * (((size_t)kdim + 1) / 2) * 16;
+}
+
+/* wp[block][pair][channel][2], int16, zero-padded to 8 channels and an even window. */
+void c2d__pack_avx2(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *wp) {
+    const uint32_t n_pairs = (kdim + 1) / 2, n_blocks = (n_out + 7) / 8;
     for (uint32_t b = 0; b < n_blocks; b++)
         for (uint32_t p = 0; p < n_pairs; p++)
             for (uint32_t j = 0; j < 8; j++)
                 for (uint32_t t = 0; t < 2; t++) {
                     const uint32_t o = b * 8 + j, k = 2 * p + t;
                     wp[(((size_t)b * n_pairs + p) * 8 + j) * 2 + t] =
-                        (int16_t)(o < a->n_out && k < kdim ? a->w[(size_t)o * kdim + k] : 0);
+                        (int16_t)(o < n_out && k < kdim ? w[(size_t)o * kdim + k] : 0);
                 }
+}
+
+static void conv_outer(const c2d__conv_args *a) {
+    const uint32_t kdim = a->kdim, n_pairs = (kdim + 1) / 2, n_blocks = (a->n_out + 7) / 8;
+    const size_t span = (size_t)(a->n_rows - 1) * a->x_stride + kdim;
+    int16_t *x16 = a->tmp16;
+    const int16_t *wp = a->wp;
+    widen_u8(x16, a->x, span);
+    x16[span] = x16[span + 1] = 0; /* read (times a zero weight) by an odd last pair */
+    if (!wp) {
+        c2d__pack_avx2(a->w, a->n_out, kdim, a->tmp16 + span + 2);
+        wp = a->tmp16 + span + 2;
+    }
     const uint32_t rows_main = a->n_rows & ~3u, blocks_main = n_blocks & ~1u;
     for (uint32_t b = 0; b < n_blocks; b += 2) {
         __m256i vmax[2] = {_mm256_set1_epi32(INT32_MIN), _mm256_set1_epi32(INT32_MIN)};
@@ -201,4 +216,56 @@ void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
     }
     for (uint32_t r = rows_main; r < a->n_rows; r++)
         for (uint32_t o = 0; o < a->n_out; o++) block_1x1(a, r, o);
+}
+
+/* ---- folded first convolution (kernels.h, c2d__fold_args): per output row,
+ * k table rows are added in blocks of 8 channels, up to 4 blocks at a time
+ * (nb is a compile-time constant after inlining). */
+static inline __attribute__((always_inline)) void fold_group(const c2d__fold_args *f,
+                                                             uint32_t o0, const int nb) {
+    const c2d__conv_args *a = &f->out;
+    __m256i bias[4], vmax[4];
+    for (int b = 0; b < nb; b++) {
+        bias[b] = outer_bias(a, o0 + 8 * (uint32_t)b);
+        vmax[b] = _mm256_set1_epi32(INT32_MIN);
+    }
+    const int32_t *rows[8];
+    for (uint32_t r = 0; r < a->n_rows; r++) {
+        c2d__fold_rows(f, r, rows);
+        __m256i acc[4];
+        for (int b = 0; b < nb; b++) acc[b] = bias[b];
+        for (uint32_t j = 0; j < f->k; j++)
+            for (int b = 0; b < nb; b++)
+                acc[b] = _mm256_add_epi32(
+                    acc[b], _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + o0 + 8 * b)));
+        for (int b = 0; b < nb; b++) outer_emit(a, r, o0 + 8 * (uint32_t)b, acc[b], &vmax[b]);
+    }
+    if (a->mode == C2D__CONV_MAX_I32)
+        for (int b = 0; b < nb; b++) {
+            __m256i *dst = (__m256i *)(void *)(a->y32 + o0 + 8 * b);
+            _mm256_storeu_si256(dst, _mm256_max_epi32(_mm256_loadu_si256(dst), vmax[b]));
+        }
+}
+
+void c2d__fold_s8_avx2(const c2d__fold_args *f) {
+    const c2d__conv_args *a = &f->out;
+    const uint32_t full = a->n_out / 8;
+    uint32_t b = 0;
+    for (; b + 4 <= full; b += 4) fold_group(f, b * 8, 4);
+    switch (full - b) {
+    case 3: fold_group(f, b * 8, 3); break;
+    case 2: fold_group(f, b * 8, 2); break;
+    case 1: fold_group(f, b * 8, 1); break;
+    default: break;
+    }
+    if (full * 8 == a->n_out) return;
+    const int32_t *rows[8]; /* channels past the last full block */
+    for (uint32_t r = 0; r < a->n_rows; r++) {
+        c2d__fold_rows(f, r, rows);
+        for (uint32_t o = full * 8; o < a->n_out; o++) {
+            int32_t acc = a->bias[o];
+            for (uint32_t j = 0; j < f->k; j++) acc += rows[j][o];
+            c2d__conv_emit(a, r, o, acc);
+        }
+    }
 }
