@@ -122,6 +122,54 @@ static inline __m256i outer_bias(const c2d__conv_args *a, uint32_t o0) {
     return _mm256_loadu_si256((const __m256i *)(const void *)t);
 }
 
+/* The full 4-row x 2-block tile's inner loop in assembly: gcc 12 keeps the
+ * eight accumulators of the C loop below in rotating registers and adds eight
+ * vmovdqa per pair, which fill the dispatch width this loop needs for its
+ * multiplies. Same arithmetic as the C loop: per pair p,
+ * acc[r][j] += vpmaddwd(broadcast(x_r[2p], x_r[2p+1]), w_j[p]). */
+static inline __attribute__((always_inline)) void tile_4x2_loop(
+    const int16_t *x0, size_t x_stride, const int16_t *w0, const int16_t *w1, uint32_t n_pairs,
+    __m256i acc[4][2]) {
+    __m256i a0 = acc[0][0], a1 = acc[0][1], a2 = acc[1][0], a3 = acc[1][1];
+    __m256i a4 = acc[2][0], a5 = acc[2][1], a6 = acc[3][0], a7 = acc[3][1];
+    const int16_t *x1 = x0 + x_stride, *x2 = x1 + x_stride, *x3 = x2 + x_stride;
+    size_t i = 0;                           /* byte offset into the x rows: 4 per pair */
+    const size_t end = (size_t)n_pairs * 4; /* n_pairs >= 1 */
+    __asm__("1:\n\t"
+            "vmovdqu (%[w0],%[i],8), %%ymm12\n\t"
+            "vmovdqu (%[w1],%[i],8), %%ymm13\n\t"
+            "vpbroadcastd (%[x0],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a0], %[a0]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a1], %[a1]\n\t"
+            "vpbroadcastd (%[x1],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a2], %[a2]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a3], %[a3]\n\t"
+            "vpbroadcastd (%[x2],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a4], %[a4]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a5], %[a5]\n\t"
+            "vpbroadcastd (%[x3],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a6], %[a6]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a7], %[a7]\n\t"
+            "add $4, %[i]\n\t"
+            "cmp %[end], %[i]\n\t"
+            "jb 1b\n\t"
+            : [a0] "+x"(a0), [a1] "+x"(a1), [a2] "+x"(a2), [a3] "+x"(a3), [a4] "+x"(a4),
+              [a5] "+x"(a5), [a6] "+x"(a6), [a7] "+x"(a7), [i] "+r"(i)
+            : [x0] "r"(x0), [x1] "r"(x1), [x2] "r"(x2), [x3] "r"(x3), [w0] "r"(w0),
+              [w1] "r"(w1), [end] "r"(end)
+            : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
+    acc[0][0] = a0, acc[0][1] = a1, acc[1][0] = a2, acc[1][1] = a3;
+    acc[2][0] = a4, acc[2][1] = a5, acc[3][0] = a6, acc[3][1] = a7;
+}
+
 /* Up to 4 rows x 2 channel blocks; nr, nb are compile-time constants after inlining. */
 static inline __attribute__((always_inline)) void outer_tile(
     const c2d__conv_args *a, const int16_t *x16, const int16_t *wp, uint32_t n_pairs,
@@ -135,6 +183,9 @@ static inline __attribute__((always_inline)) void outer_tile(
         for (int r = 0; r < nr; r++) acc[r][j] = bias;
     }
     for (int r = 0; r < nr; r++) x[r] = x16 + (size_t)(r0 + (uint32_t)r) * a->x_stride;
+    if (nr == 4 && nb == 2) {
+        tile_4x2_loop(x[0], a->x_stride, w[0], w[1], n_pairs, acc);
+    } else {
     for (uint32_t p = 0; p < n_pairs; p++) {
         __m256i wv[2];
         for (int j = 0; j < nb; j++)
@@ -146,6 +197,7 @@ static inline __attribute__((always_inline)) void outer_tile(
             for (int j = 0; j < nb; j++)
                 acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(xv, wv[j]));
         }
+    }
     }
     for (int j = 0; j < nb; j++)
         for (int r = 0; r < nr; r++)
