@@ -59,6 +59,7 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
     /* the optional workspace, given to most calls (kernels must work without it) */
     const size_t tmp_len = c2d__conv_tmp16_len(c->n_rows, c->cin, kdim, c->n_out);
     int16_t *tmp = malloc(tmp_len * sizeof *tmp);
+    int16_t *packed = NULL; /* the set's load-time weight layout, when it has one */
     for (size_t i = 0; i < xlen; i++)
         x[i] = c->extreme == 1 ? 255 : c->extreme == 2 ? 0 : c->extreme == 3 ? (rnd() & 1) * 255
                                                                                 : (uint8_t)rnd();
@@ -70,6 +71,10 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
         mult[o] = o % 3 == 0 ? INT32_MAX : rnd_range(0, INT32_MAX);
         shift[o] = o % 4 == 0 ? C2D__SHIFT_MAX : o % 4 == 1 ? C2D__SHIFT_MIN : rnd_range(32, 50);
     }
+    if (ks->pack) {
+        packed = malloc(ks->pack_len(c->n_out, kdim) * sizeof *packed);
+        ks->pack(w, c->n_out, kdim, packed);
+    }
     size_t diff = 0;
     for (int mode = 0; mode < 3; mode++) {
         c2d__conv_args a = {.x = x, .x_stride = c->cin, .n_rows = c->n_rows, .kdim = kdim,
@@ -80,6 +85,7 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
                             .tmp16 = (rnd() % 4) ? tmp : NULL, .tmp16_len = tmp_len};
         if (a.lo > a.zp_out && mode == 0) a.lo = 0;
         c2d__conv_args b = a;
+        b.wp = (rnd() % 2) ? packed : NULL;
         memset(y0, 0xAA, ylen);
         memset(y1, 0x55, ylen);
         for (size_t i = 0; i < ylen; i++) z0[i] = z1[i] = INT32_MIN;
@@ -106,6 +112,75 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
     free(z0);
     free(z1);
     free(tmp);
+    free(packed);
+    return diff;
+}
+
+typedef struct fold_case {
+    uint32_t seq_len, vocab, k, n_out;
+    int same;    /* 'same' padding (pad_l = (k-1)/2) or 'valid' */
+    int extreme; /* 0 random table, 1 all at the largest magnitude */
+} fold_case;
+
+/* Runs the set's fold kernel and the scalar one on one case in every mode;
+ * returns the number of differing outputs. */
+static size_t compare_fold_case(const c2d__kernel_set *ks, const fold_case *c) {
+    const size_t words = ((size_t)c->vocab + 1) * c->k * c->n_out;
+    int32_t *table = malloc(words * sizeof *table);
+    uint16_t *tok = malloc(c->seq_len * sizeof *tok);
+    /* |entry| <= 1024 * 127 * 255, the largest a real embedding can give */
+    const int32_t big = 1024 * 127 * 255;
+    for (size_t i = 0; i < words; i++)
+        table[i] = c->extreme ? ((rnd() & 1) ? big : -big) : rnd_range(-big, big);
+    for (uint32_t t = 0; t < c->seq_len; t++) tok[t] = (uint16_t)(rnd() % c->vocab);
+    const uint32_t pad_l = c->same ? (c->k - 1) / 2 : 0;
+    const uint32_t n_rows = c->same ? c->seq_len : c->seq_len - c->k + 1;
+    int32_t *bias = malloc(c->n_out * sizeof *bias), *mult = malloc(c->n_out * sizeof *mult);
+    int32_t *shift = malloc(c->n_out * sizeof *shift);
+    for (uint32_t o = 0; o < c->n_out; o++) {
+        bias[o] = c->extreme ? ((o & 1) ? (1 << 30) : -(1 << 30)) : rnd_range(-100000, 100000);
+        mult[o] = o % 3 == 0 ? INT32_MAX : rnd_range(0, INT32_MAX);
+        shift[o] = o % 4 == 0 ? C2D__SHIFT_MAX : o % 4 == 1 ? C2D__SHIFT_MIN : rnd_range(32, 50);
+    }
+    const size_t ylen = (size_t)n_rows * c->n_out;
+    uint8_t *y0 = malloc(ylen), *y1 = malloc(ylen);
+    int32_t *z0 = malloc(ylen * sizeof *z0), *z1 = malloc(ylen * sizeof *z1);
+    size_t diff = 0;
+    for (int mode = 0; mode < 3; mode++) {
+        c2d__fold_args a = {.table = table, .tok = tok, .seq_len = c->seq_len,
+                            .pad_row = c->vocab, .k = c->k, .pad_l = pad_l,
+                            .out = {.n_rows = n_rows, .n_out = c->n_out, .bias = bias,
+                                    .mult = mult, .shift = shift,
+                                    .zp_out = mode == 0 ? (int32_t)(rnd() % 256) : 0,
+                                    .lo = 0, .mode = (c2d__conv_mode)mode,
+                                    .y_stride = c->n_out}};
+        a.out.lo = (int32_t)(rnd() % 2) * a.out.zp_out; /* with and without ReLU */
+        c2d__fold_args b = a;
+        memset(y0, 0xAA, ylen);
+        memset(y1, 0x55, ylen);
+        for (size_t i = 0; i < ylen; i++) z0[i] = z1[i] = INT32_MIN;
+        a.out.y = y0;
+        a.out.y32 = z0;
+        b.out.y = y1;
+        b.out.y32 = z1;
+        c2d__fold_s8_scalar(&a);
+        ks->fold(&b);
+        if (mode == C2D__CONV_ROWS_U8) {
+            for (size_t i = 0; i < ylen; i++) diff += y0[i] != y1[i];
+        } else {
+            const size_t n = mode == C2D__CONV_MAX_I32 ? c->n_out : ylen;
+            for (size_t i = 0; i < n; i++) diff += z0[i] != z1[i];
+        }
+    }
+    free(table);
+    free(tok);
+    free(bias);
+    free(mult);
+    free(shift);
+    free(y0);
+    free(y1);
+    free(z0);
+    free(z1);
     return diff;
 }
 
@@ -123,6 +198,20 @@ static size_t cnn_check_kernel_set(const c2d__kernel_set *ks) {
         conv_case c = {(uint32_t)rnd_range(1, 40), (uint32_t)rnd_range(1, 7),
                        (uint32_t)rnd_range(1, 130), (uint32_t)rnd_range(1, 40), rnd_range(0, 3)};
         diff += compare_case(ks, &c);
+    }
+    /* the folded first convolution: reference shapes, channel tails, both paddings */
+    static const fold_case folds[] = {
+        {256, 256, 5, 64, 0, 0}, {256, 1024, 3, 64, 1, 0}, {256, 1024, 5, 64, 1, 0},
+        {7, 3, 7, 33, 1, 1},     {7, 3, 7, 5, 0, 1},       {1, 1, 1, 1, 1, 0},
+        {20, 50, 4, 39, 1, 1},
+    };
+    for (size_t i = 0; i < sizeof folds / sizeof folds[0]; i++)
+        diff += compare_fold_case(ks, &folds[i]);
+    for (int i = 0; i < 60; i++) {
+        fold_case c = {(uint32_t)rnd_range(7, 80), (uint32_t)rnd_range(1, 300),
+                       (uint32_t)rnd_range(1, 7), (uint32_t)rnd_range(1, 70),
+                       rnd_range(0, 1), rnd_range(0, 1)};
+        diff += compare_fold_case(ks, &c);
     }
     return diff;
 }

@@ -8,6 +8,7 @@
 
 #include "cnn_check.h"
 #include "common/internal.h"
+#include "model/model_internal.h"
 
 static void check_kernel_set(c2d_isa isa) {
     const c2d__kernel_set *ks = c2d__kernel_set_for(isa);
@@ -148,6 +149,96 @@ static void test_golden_every_isa(void **state) {
     for (int c = 0; c < 3; c++) assert_float_equal(out[c], e[c] / sum, 1e-6);
     free(scratch);
     c2d_model_free(m);
+    free_golden(g);
+}
+
+/* Predicts the golden batch with the model's current settings on every ISA
+ * this CPU runs; returns how many ISAs ran. */
+static int golden_every_isa(c2d_model *m, const golden *g) {
+    size_t scratch_len;
+    assert_int_equal(c2d_cnn_scratch_size(m, &scratch_len), C2D_OK);
+    uint8_t *scratch = malloc(scratch_len);
+    float out[64 * 8];
+    int ran = 0;
+    const int caps[] = {C2D_ISA_SCALAR, C2D_ISA_AVX2, C2D_ISA_AVX512VNNI, C2D_ISA_NEON};
+    for (size_t ci = 0; ci < sizeof caps / sizeof caps[0]; ci++) {
+        if (c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, caps[ci]) != C2D_OK) continue;
+        memset(out, 0, sizeof out);
+        assert_int_equal(c2d_cnn_predict(m, g->tokens, g->n_seqs, scratch, scratch_len,
+                                         C2D_CNN_LOGITS, out, 64 * 8),
+                         C2D_OK);
+        assert_memory_equal(out, g->logits, g->n_seqs * g->n_logits * sizeof(float));
+        ran++;
+    }
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, C2D_ISA_BEST), C2D_OK);
+    free(scratch);
+    return ran;
+}
+
+/* Folding the embedding-reading convolutions into lookup tables changes cost
+ * and memory, never a bit of output: golden logits with all, some and none of
+ * the branches folded, on every ISA. */
+static void test_fold_settings(void **state) {
+    (void)state;
+    golden *g = load_golden();
+    c2d_model *m = NULL;
+    assert_int_equal(c2d_model_load_memory(g->blob, g->len, NULL, &m), C2D_OK);
+    int v = -1;
+    assert_int_equal(c2d_model_get_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, &v), C2D_OK);
+    assert_int_equal(v, 8192);
+    const size_t all = c2d__cnn_fold_bytes(m);
+    /* golden (c2detect.cnn_golden): the first convs of the 3 branches fold,
+     * k 3 x 10, k 5 x 9, k 1 x 5 channels; tables (vocab 50 + pad row) x k x cout int32 */
+    assert_int_equal(all, 51u * 4 * (3 * 10 + 5 * 9 + 1 * 5));
+    size_t scratch_folded, scratch_plain;
+    assert_int_equal(c2d_cnn_scratch_size(m, &scratch_folded), C2D_OK);
+    assert_true(golden_every_isa(m, g) >= 1);
+
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, -1), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, C2D__FOLD_MAX_KIB + 1),
+                     C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_model_get_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, &v), C2D_OK);
+    assert_int_equal(v, 8192);
+    assert_int_equal(c2d__cnn_fold_bytes(m), all);
+
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, 0), C2D_OK);
+    assert_int_equal(c2d__cnn_fold_bytes(m), 0);
+    assert_int_equal(c2d_cnn_scratch_size(m, &scratch_plain), C2D_OK);
+    assert_true(scratch_plain > scratch_folded); /* embedding rows and int16 workspace */
+    assert_true(golden_every_isa(m, g) >= 1);
+
+    /* budgets that fold some branches only (in layer order, while they fit) */
+    int partial = 0;
+    for (int kib = 1; kib <= 20; kib++) {
+        assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, kib), C2D_OK);
+        const size_t b = c2d__cnn_fold_bytes(m);
+        assert_true(b <= (size_t)kib * 1024u && b <= all);
+        if (b > 0 && b < all) {
+            partial++;
+            assert_true(golden_every_isa(m, g) >= 1);
+        }
+    }
+    assert_true(partial > 0);
+    c2d_model_free(m);
+
+    /* out of memory while refolding: C2D_ERR_NOMEM, the model keeps working unfolded */
+    test_alloc ta;
+    test_alloc_init(&ta, 0);
+    assert_int_equal(c2d_model_load_memory(g->blob, g->len, &ta.api, &m), C2D_OK);
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, 0), C2D_OK);
+    ta.fail_at = ta.calls + 2; /* the second table fails */
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, 8192), C2D_ERR_NOMEM);
+    assert_int_equal(c2d__cnn_fold_bytes(m), 0);
+    ta.fail_at = 0;
+    assert_true(golden_every_isa(m, g) >= 1);
+    c2d_model_free(m);
+    assert_int_equal(ta.live, 0);
+
+    /* forests accept the setting and ignore it */
+    c2d_model *f = NULL;
+    assert_int_equal(c2d_model_builtin("test", NULL, &f), C2D_OK);
+    assert_int_equal(c2d_model_set_param(f, C2D_MODEL_PARAM_CNN_FOLD_KIB, 0), C2D_OK);
+    c2d_model_free(f);
     free_golden(g);
 }
 
@@ -372,7 +463,7 @@ static void test_load_oom(void **state) {
     (void)state;
     golden *g = load_golden();
     int ok = 0;
-    for (long k = 1; k < 20 && !ok; k++) {
+    for (long k = 1; k < 40 && !ok; k++) {
         test_alloc ta;
         test_alloc_init(&ta, k);
         c2d_model *m = NULL;
@@ -398,6 +489,7 @@ int main(void) {
         cmocka_unit_test(test_kernel_avx512vnni),
         cmocka_unit_test(test_kernel_neon),
         cmocka_unit_test(test_golden_every_isa),
+        cmocka_unit_test(test_fold_settings),
         cmocka_unit_test(test_shared_model_threads),
         cmocka_unit_test(test_api_errors),
         cmocka_unit_test(test_corrupt_models),

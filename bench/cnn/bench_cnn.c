@@ -48,7 +48,11 @@ int main(int argc, char **argv) {
     enum { BATCH = 256 };
     uint16_t *tok = malloc((size_t)BATCH * sh.seq_len * sizeof *tok);
     float *out = malloc((size_t)BATCH * sh.n_classes * sizeof *out);
-    void *scratch = malloc(sh.scratch_bytes);
+    /* the unfolded plan needs the most scratch */
+    c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, 0);
+    size_t scratch_bytes = 0;
+    c2d_cnn_scratch_size(m, &scratch_bytes);
+    void *scratch = malloc(scratch_bytes);
     srand(1);
     for (size_t i = 0; i < (size_t)BATCH * sh.seq_len; i++) tok[i] = (uint16_t)(rand() % (int)sh.vocab);
     printf("model_macs %llu MAC/seq\n", (unsigned long long)sh.macs);
@@ -59,13 +63,19 @@ int main(int argc, char **argv) {
             continue;
         }
         if (c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, ks->isa) != C2D_OK) continue;
-        const char *isa = c2d_isa_name(ks->isa);
+        /* first as the library runs by default (first convolution folded into
+         * lookup tables when it reads the embedding), then with folding off:
+         * every multiply-add through the convolution kernel */
+        for (int fold = 1; fold >= 0; fold--) {
+        c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, fold ? 8192 : 0);
+        char isa[64];
+        snprintf(isa, sizeof isa, "%s%s", c2d_isa_name(ks->isa), fold ? "" : "_nofold");
         const size_t batches[2] = {1, BATCH};
         for (int b = 0; b < 2; b++) {
             const size_t n = batches[b];
             /* warm up, then the best of 5 trials of `secs`/5 each: the
              * machine may be shared, and the fastest trial is the least disturbed */
-            c2d_cnn_predict(m, tok, n, scratch, sh.scratch_bytes, C2D_CNN_PROBA, out,
+            c2d_cnn_predict(m, tok, n, scratch, scratch_bytes, C2D_CNN_PROBA, out,
                             n * sh.n_classes);
             double best = 0;
             for (int trial = 0; trial < 5; trial++) {
@@ -74,7 +84,7 @@ int main(int argc, char **argv) {
                 double t;
                 do {
                     for (int i = 0; i < 4; i++)
-                        c2d_cnn_predict(m, tok, n, scratch, sh.scratch_bytes, C2D_CNN_PROBA,
+                        c2d_cnn_predict(m, tok, n, scratch, scratch_bytes, C2D_CNN_PROBA,
                                         out, n * sh.n_classes);
                     reps += 4;
                     t = now() - t0;
@@ -84,6 +94,7 @@ int main(int argc, char **argv) {
             const double seqs = best;
             printf("cnn_%s_b%zu_seq_per_s %.0f seq/s\n", isa, n, seqs);
             printf("cnn_%s_b%zu_gmac_per_s %.2f GMAC/s\n", isa, n, seqs * (double)sh.macs * 1e-9);
+        }
         }
     }
 #ifdef BENCH_X86

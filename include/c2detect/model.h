@@ -104,7 +104,18 @@ typedef enum c2d_model_param {
     /* Highest kernel ISA the model may use (a c2d_isa). Default C2D_ISA_BEST:
      * the best the CPU supports. A cap above what the CPU has is clamped to
      * the CPU. Setting it re-runs kernel dispatch. */
-    C2D_MODEL_PARAM_ISA_CAP = 1
+    C2D_MODEL_PARAM_ISA_CAP = 1,
+    /* CNN models: KiB of memory the model may spend on folding the first
+     * convolution of each branch, which reads the token embedding directly,
+     * into a lookup table of (vocab + 1) x kernel x channels int32 sums. A
+     * folded layer costs kernel x channels additions per position instead of
+     * kernel x embedding-dim x channels multiply-adds, with identical results
+     * (docs/kernels.md). Branches are folded in order while their tables fit.
+     * Default 8192 (8 MiB); 0 turns folding off; at most 1048576 (1 GiB).
+     * Setting it rebuilds the tables and changes c2d_cnn_scratch_size(): ask
+     * again afterwards. May return C2D_ERR_NOMEM (the model then stays usable,
+     * with no folded layer). No effect on forests. Since 0.1.0. */
+    C2D_MODEL_PARAM_CNN_FOLD_KIB = 2
 } c2d_model_param;
 
 /* Change a setting. Not thread-safe: call before sharing the model.

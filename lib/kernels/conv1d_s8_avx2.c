@@ -82,9 +82,10 @@ static void widen_u8(int16_t *dst, const uint8_t *src, size_t n) {
 }
 
 /* ---- outer-product path (layers with many rows): lanes are 8 consecutive
- * output channels, so there are no horizontal sums. Weights are repacked per
- * call into wp[block][pair][channel][2] (int16, zero-padded to 8 channels and
- * an even window) and each row's input pair (x[2p], x[2p+1]) is broadcast:
+ * output channels, so there are no horizontal sums. Weights are repacked (at
+ * model load by c2d__pack_avx2, else per call into tmp16) into
+ * wp[block][pair][channel][2] (int16, zero-padded to 8 channels and an even
+ * window) and each row's input pair (x[2p], x[2p+1]) is broadcast:
  * acc[r][block] += vpmaddwd(broadcast(x pair), wp[block][pair]). */
 static inline void outer_emit(const c2d__conv_args *a, uint32_t r, uint32_t o0, __m256i v,
                               __m256i *vmax) {
@@ -121,6 +122,54 @@ static inline __m256i outer_bias(const c2d__conv_args *a, uint32_t o0) {
     return _mm256_loadu_si256((const __m256i *)(const void *)t);
 }
 
+/* The full 4-row x 2-block tile's inner loop in assembly: gcc 12 keeps the
+ * eight accumulators of the C loop below in rotating registers and adds eight
+ * vmovdqa per pair, which fill the dispatch width this loop needs for its
+ * multiplies. Same arithmetic as the C loop: per pair p,
+ * acc[r][j] += vpmaddwd(broadcast(x_r[2p], x_r[2p+1]), w_j[p]). */
+static inline __attribute__((always_inline)) void tile_4x2_loop(
+    const int16_t *x0, size_t x_stride, const int16_t *w0, const int16_t *w1, uint32_t n_pairs,
+    __m256i acc[4][2]) {
+    __m256i a0 = acc[0][0], a1 = acc[0][1], a2 = acc[1][0], a3 = acc[1][1];
+    __m256i a4 = acc[2][0], a5 = acc[2][1], a6 = acc[3][0], a7 = acc[3][1];
+    const int16_t *x1 = x0 + x_stride, *x2 = x1 + x_stride, *x3 = x2 + x_stride;
+    size_t i = 0;                           /* byte offset into the x rows: 4 per pair */
+    const size_t end = (size_t)n_pairs * 4; /* n_pairs >= 1 */
+    __asm__("1:\n\t"
+            "vmovdqu (%[w0],%[i],8), %%ymm12\n\t"
+            "vmovdqu (%[w1],%[i],8), %%ymm13\n\t"
+            "vpbroadcastd (%[x0],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a0], %[a0]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a1], %[a1]\n\t"
+            "vpbroadcastd (%[x1],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a2], %[a2]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a3], %[a3]\n\t"
+            "vpbroadcastd (%[x2],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a4], %[a4]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a5], %[a5]\n\t"
+            "vpbroadcastd (%[x3],%[i]), %%ymm14\n\t"
+            "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"
+            "vpaddd %%ymm15, %[a6], %[a6]\n\t"
+            "vpmaddwd %%ymm13, %%ymm14, %%ymm14\n\t"
+            "vpaddd %%ymm14, %[a7], %[a7]\n\t"
+            "add $4, %[i]\n\t"
+            "cmp %[end], %[i]\n\t"
+            "jb 1b\n\t"
+            : [a0] "+x"(a0), [a1] "+x"(a1), [a2] "+x"(a2), [a3] "+x"(a3), [a4] "+x"(a4),
+              [a5] "+x"(a5), [a6] "+x"(a6), [a7] "+x"(a7), [i] "+r"(i)
+            : [x0] "r"(x0), [x1] "r"(x1), [x2] "r"(x2), [x3] "r"(x3), [w0] "r"(w0),
+              [w1] "r"(w1), [end] "r"(end)
+            : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
+    acc[0][0] = a0, acc[0][1] = a1, acc[1][0] = a2, acc[1][1] = a3;
+    acc[2][0] = a4, acc[2][1] = a5, acc[3][0] = a6, acc[3][1] = a7;
+}
+
 /* Up to 4 rows x 2 channel blocks; nr, nb are compile-time constants after inlining. */
 static inline __attribute__((always_inline)) void outer_tile(
     const c2d__conv_args *a, const int16_t *x16, const int16_t *wp, uint32_t n_pairs,
@@ -134,6 +183,9 @@ static inline __attribute__((always_inline)) void outer_tile(
         for (int r = 0; r < nr; r++) acc[r][j] = bias;
     }
     for (int r = 0; r < nr; r++) x[r] = x16 + (size_t)(r0 + (uint32_t)r) * a->x_stride;
+    if (nr == 4 && nb == 2) {
+        tile_4x2_loop(x[0], a->x_stride, w[0], w[1], n_pairs, acc);
+    } else {
     for (uint32_t p = 0; p < n_pairs; p++) {
         __m256i wv[2];
         for (int j = 0; j < nb; j++)
@@ -146,25 +198,40 @@ static inline __attribute__((always_inline)) void outer_tile(
                 acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(xv, wv[j]));
         }
     }
+    }
     for (int j = 0; j < nb; j++)
         for (int r = 0; r < nr; r++)
             outer_emit(a, r0 + (uint32_t)r, (b0 + (uint32_t)j) * 8, acc[r][j], &vmax[j]);
 }
 
-static void conv_outer(const c2d__conv_args *a) {
-    const uint32_t kdim = a->kdim, n_pairs = (kdim + 1) / 2, n_blocks = (a->n_out + 7) / 8;
-    const size_t span = (size_t)(a->n_rows - 1) * a->x_stride + kdim;
-    int16_t *x16 = a->tmp16, *wp = a->tmp16 + span + 2;
-    widen_u8(x16, a->x, span);
-    x16[span] = x16[span + 1] = 0; /* read (times a zero weight) by an odd last pair */
+size_t c2d__pack_len_avx2(uint32_t n_out, uint32_t kdim) {
+    return (((size_t)n_out + 7) / 8) * (((size_t)kdim + 1) / 2) * 16;
+}
+
+/* wp[block][pair][channel][2], int16, zero-padded to 8 channels and an even window. */
+void c2d__pack_avx2(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *wp) {
+    const uint32_t n_pairs = (kdim + 1) / 2, n_blocks = (n_out + 7) / 8;
     for (uint32_t b = 0; b < n_blocks; b++)
         for (uint32_t p = 0; p < n_pairs; p++)
             for (uint32_t j = 0; j < 8; j++)
                 for (uint32_t t = 0; t < 2; t++) {
                     const uint32_t o = b * 8 + j, k = 2 * p + t;
                     wp[(((size_t)b * n_pairs + p) * 8 + j) * 2 + t] =
-                        (int16_t)(o < a->n_out && k < kdim ? a->w[(size_t)o * kdim + k] : 0);
+                        (int16_t)(o < n_out && k < kdim ? w[(size_t)o * kdim + k] : 0);
                 }
+}
+
+static void conv_outer(const c2d__conv_args *a) {
+    const uint32_t kdim = a->kdim, n_pairs = (kdim + 1) / 2, n_blocks = (a->n_out + 7) / 8;
+    const size_t span = (size_t)(a->n_rows - 1) * a->x_stride + kdim;
+    int16_t *x16 = a->tmp16;
+    const int16_t *wp = a->wp;
+    widen_u8(x16, a->x, span);
+    x16[span] = x16[span + 1] = 0; /* read (times a zero weight) by an odd last pair */
+    if (!wp) {
+        c2d__pack_avx2(a->w, a->n_out, kdim, a->tmp16 + span + 2);
+        wp = a->tmp16 + span + 2;
+    }
     const uint32_t rows_main = a->n_rows & ~3u, blocks_main = n_blocks & ~1u;
     for (uint32_t b = 0; b < n_blocks; b += 2) {
         __m256i vmax[2] = {_mm256_set1_epi32(INT32_MIN), _mm256_set1_epi32(INT32_MIN)};
@@ -201,4 +268,56 @@ void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
     }
     for (uint32_t r = rows_main; r < a->n_rows; r++)
         for (uint32_t o = 0; o < a->n_out; o++) block_1x1(a, r, o);
+}
+
+/* ---- folded first convolution (kernels.h, c2d__fold_args): per output row,
+ * k table rows are added in blocks of 8 channels, up to 4 blocks at a time
+ * (nb is a compile-time constant after inlining). */
+static inline __attribute__((always_inline)) void fold_group(const c2d__fold_args *f,
+                                                             uint32_t o0, const int nb) {
+    const c2d__conv_args *a = &f->out;
+    __m256i bias[4], vmax[4];
+    for (int b = 0; b < nb; b++) {
+        bias[b] = outer_bias(a, o0 + 8 * (uint32_t)b);
+        vmax[b] = _mm256_set1_epi32(INT32_MIN);
+    }
+    const int32_t *rows[8];
+    for (uint32_t r = 0; r < a->n_rows; r++) {
+        c2d__fold_rows(f, r, rows);
+        __m256i acc[4];
+        for (int b = 0; b < nb; b++) acc[b] = bias[b];
+        for (uint32_t j = 0; j < f->k; j++)
+            for (int b = 0; b < nb; b++)
+                acc[b] = _mm256_add_epi32(
+                    acc[b], _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + o0 + 8 * b)));
+        for (int b = 0; b < nb; b++) outer_emit(a, r, o0 + 8 * (uint32_t)b, acc[b], &vmax[b]);
+    }
+    if (a->mode == C2D__CONV_MAX_I32)
+        for (int b = 0; b < nb; b++) {
+            __m256i *dst = (__m256i *)(void *)(a->y32 + o0 + 8 * b);
+            _mm256_storeu_si256(dst, _mm256_max_epi32(_mm256_loadu_si256(dst), vmax[b]));
+        }
+}
+
+void c2d__fold_s8_avx2(const c2d__fold_args *f) {
+    const c2d__conv_args *a = &f->out;
+    const uint32_t full = a->n_out / 8;
+    uint32_t b = 0;
+    for (; b + 4 <= full; b += 4) fold_group(f, b * 8, 4);
+    switch (full - b) {
+    case 3: fold_group(f, b * 8, 3); break;
+    case 2: fold_group(f, b * 8, 2); break;
+    case 1: fold_group(f, b * 8, 1); break;
+    default: break;
+    }
+    if (full * 8 == a->n_out) return;
+    const int32_t *rows[8]; /* channels past the last full block */
+    for (uint32_t r = 0; r < a->n_rows; r++) {
+        c2d__fold_rows(f, r, rows);
+        for (uint32_t o = full * 8; o < a->n_out; o++) {
+            int32_t acc = a->bias[o];
+            for (uint32_t j = 0; j < f->k; j++) acc += rows[j][o];
+            c2d__conv_emit(a, r, o, acc);
+        }
+    }
 }

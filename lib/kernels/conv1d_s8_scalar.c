@@ -13,3 +13,18 @@ void c2d__conv1d_s8_scalar(const c2d__conv_args *a) {
         }
     }
 }
+
+/* Scalar folded first convolution (kernels.h, c2d__fold_args): the oracle for
+ * the SIMD fold kernels; on aarch64 the compiler vectorises it for NEON. */
+void c2d__fold_s8_scalar(const c2d__fold_args *f) {
+    const c2d__conv_args *a = &f->out;
+    const int32_t *rows[8];
+    for (uint32_t r = 0; r < a->n_rows; r++) {
+        c2d__fold_rows(f, r, rows);
+        for (uint32_t o = 0; o < a->n_out; o++) {
+            int32_t acc = a->bias[o];
+            for (uint32_t j = 0; j < f->k; j++) acc += rows[j][o];
+            c2d__conv_emit(a, r, o, acc);
+        }
+    }
+}

@@ -67,6 +67,9 @@ typedef struct c2d__conv_args {
      * once per tile; kernels that do not need it ignore it; NULL is allowed. */
     int16_t *tmp16;
     size_t tmp16_len;
+    /* Optional weights already repacked at model load by the kernel set's
+     * `pack` (c2d__kernel_set), or NULL: the kernel then repacks per call. */
+    const int16_t *wp;
 } c2d__conv_args;
 
 /* int16 elements of workspace that let a kernel widen a whole layer: the
@@ -80,12 +83,48 @@ static inline size_t c2d__conv_tmp16_len(uint32_t n_rows, size_t x_stride, uint3
 
 typedef void (*c2d__conv_fn)(const c2d__conv_args *a);
 
+/* A Conv1d that reads the token embedding directly, folded at model load into
+ * a lookup table (lib/model/cnn.c, docs/kernels.md):
+ *   table[(v*k + j)*n_out + o] = sum_c w[o*kdim + j*D + c] * u(E[v][c])
+ * for every token v, and for v = pad_row (= vocab) the embedding zero point,
+ * which is what padding positions hold. Output row r is then
+ *   acc[r][o] = bias[o] + sum_{j < k} table[(tok(r + j - pad_l)*k + j)*n_out + o]
+ * with tok(p) = pad_row outside [0, seq_len): the same int32 accumulator as the
+ * convolution (integer sums are associative), for k*n_out additions per row
+ * instead of k*D*n_out multiply-adds. */
+typedef struct c2d__fold_args {
+    const int32_t *table;
+    const uint16_t *tok;  /* seq_len token ids, each < pad_row */
+    uint32_t seq_len, pad_row, k, pad_l;
+    c2d__conv_args out;   /* n_rows, n_out, bias, mode and the mode's outputs; x, w unused */
+} c2d__fold_args;
+
+typedef void (*c2d__fold_fn)(const c2d__fold_args *f);
+
+/* Weight repacking done once at model load for a kernel set's conv layers:
+ * pack_len gives the int16 elements, pack writes them (layout is the kernel's
+ * business). Both NULL for sets that read the int8 weights as they are. */
+typedef size_t (*c2d__pack_len_fn)(uint32_t n_out, uint32_t kdim);
+typedef void (*c2d__pack_fn)(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
+
+/* The k table rows output row r adds (rows[j] for window position j). */
+static inline void c2d__fold_rows(const c2d__fold_args *f, uint32_t r, const int32_t **rows) {
+    for (uint32_t j = 0; j < f->k; j++) {
+        const int64_t p = (int64_t)r + j - f->pad_l;
+        const uint32_t v = (p < 0 || p >= (int64_t)f->seq_len) ? f->pad_row : f->tok[p];
+        rows[j] = f->table + ((size_t)v * f->k + j) * f->out.n_out;
+    }
+}
+
 /* Registry entry: one kernel set per ISA. */
 typedef struct c2d__kernel_set {
     const char *name;       /* "conv1d_s8_avx2" */
     c2d_isa isa;
     unsigned cpu_features;  /* C2D_CPU_* bits the kernels need */
     c2d__conv_fn conv;
+    c2d__fold_fn fold;
+    c2d__pack_len_fn pack_len;
+    c2d__pack_fn pack;
 } c2d__kernel_set;
 
 /* Every kernel set compiled into this build, scalar first. */
@@ -97,8 +136,12 @@ extern const size_t c2d__kernel_set_count;
 const c2d__kernel_set *c2d__kernel_set_for(c2d_isa isa);
 
 void c2d__conv1d_s8_scalar(const c2d__conv_args *a);
+void c2d__fold_s8_scalar(const c2d__fold_args *f);
 #if defined(__x86_64__) || defined(_M_X64)
 void c2d__conv1d_s8_avx2(const c2d__conv_args *a);
+void c2d__fold_s8_avx2(const c2d__fold_args *f);
+size_t c2d__pack_len_avx2(uint32_t n_out, uint32_t kdim);
+void c2d__pack_avx2(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
 void c2d__conv1d_s8_avx512vnni(const c2d__conv_args *a);
 #endif
 #if defined(__aarch64__)

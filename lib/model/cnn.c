@@ -36,6 +36,9 @@ typedef struct cnn_layer {
     int32_t *bias, *mult, *shift;        /* owned (inside cnn_state.params) */
     float *scale;                        /* last dense layer only */
     size_t out_off;                      /* conv last in branch: offset in the concat vector */
+    int32_t *fold;                       /* first conv of a branch, folded: owned lookup
+                                            table (vocab + 1) x k x cout, else NULL */
+    int16_t *wpack;                      /* conv weights repacked for the kernel set, owned */
 } cnn_layer;
 
 typedef struct cnn_state {
@@ -47,6 +50,8 @@ typedef struct cnn_state {
     uint32_t emb_pad_l, emb_pad_r;
     size_t concat_len;
     uint64_t macs;
+    size_t fold_bytes;       /* all folded tables */
+    bool need_emb;           /* some branch starts with an unfolded conv */
     /* scratch plan: byte offsets from the aligned scratch start */
     size_t off_emb, off_ping, off_pong, off_i32, off_vec_a, off_vec_b, off_tmp16, tmp16_len;
     size_t scratch_bytes;
@@ -151,6 +156,106 @@ static c2d_status read_layer(const cnn_state *s, const uint8_t *p, uint32_t idx,
     return C2D_OK;
 }
 
+/* Scratch plan: byte offsets from the aligned scratch start. Folded layers
+ * need neither the embedding rows nor the kernels' int16 workspace. */
+static void plan_scratch(cnn_state *s) {
+    const uint32_t n_layers = s->n_conv + s->n_dense;
+    const size_t concat = s->concat_len;
+    uint32_t pl = 0, pr = 0;
+    size_t ping = 0, i32n = s->n_logits, vec = concat, tmp16 = 0;
+    for (uint32_t i = 0; i < s->n_conv; i++) {
+        const cnn_layer *L = &s->layers[i];
+        /* at most 4096 * 1024 + 1024 * 7168 int16 */
+        const size_t t16 = L->fold ? 0 : c2d__conv_tmp16_len(L->t_out, L->cin, L->kdim, L->cout);
+        if (t16 > tmp16) tmp16 = t16;
+        if (!L->fold && (i == 0 || s->layers[i - 1].branch != L->branch)) {
+            if (L->pad_l > pl) pl = L->pad_l;
+            if (L->pad_r > pr) pr = L->pad_r;
+        }
+        if (L->last_in_branch) {
+            if (L->cout > i32n) i32n = L->cout;
+        } else {
+            const cnn_layer *N = L + 1;
+            const size_t rows = (size_t)N->pad_l + L->t_out + N->pad_r;
+            if (rows * L->cout > ping) ping = rows * L->cout;
+        }
+    }
+    for (uint32_t i = s->n_conv; i < n_layers; i++)
+        if (s->layers[i].cout > vec) vec = s->layers[i].cout;
+    s->emb_pad_l = pl;
+    s->emb_pad_r = pr;
+    size_t off = 0;
+    s->need_emb = false;
+    for (uint32_t i = 0; i < s->n_conv; i++)
+        if ((i == 0 || s->layers[i - 1].branch != s->layers[i].branch) && !s->layers[i].fold)
+            s->need_emb = true;
+    s->off_emb = off;
+    if (s->need_emb) off += align_up(((size_t)pl + s->seq_len + pr) * s->dim);
+    s->off_ping = off;
+    off += align_up(ping);
+    s->off_pong = off;
+    off += align_up(ping);
+    s->off_i32 = off;
+    off += align_up(i32n * sizeof(int32_t));
+    s->off_vec_a = off;
+    off += align_up(vec);
+    s->off_vec_b = off;
+    off += align_up(vec);
+    s->off_tmp16 = off;
+    s->tmp16_len = tmp16;
+    off += align_up(tmp16 * sizeof(int16_t));
+    s->scratch_bytes = off + ALIGN; /* slack to align the caller's pointer */
+}
+
+static void free_packs(c2d_model *m);
+
+static void free_folds(c2d_model *m) {
+    cnn_state *s = m->cnn;
+    for (uint32_t i = 0; i < s->n_conv; i++) {
+        c2d__free(&m->alloc, s->layers[i].fold);
+        s->layers[i].fold = NULL;
+    }
+    s->fold_bytes = 0;
+}
+
+/* Folds the first conv of each branch into a lookup table (kernels.h,
+ * c2d__fold_args) while the tables fit in m->fold_kib KiB, in layer order. */
+static c2d_status build_folds(c2d_model *m) {
+    cnn_state *s = m->cnn;
+    free_folds(m);
+    /* fold_kib <= C2D__FOLD_MAX_KIB (1 GiB): fits size_t on 32-bit too */
+    const size_t budget = (size_t)m->fold_kib * 1024u;
+    const uint32_t D = s->dim;
+    for (uint32_t i = 0; i < s->n_conv; i++) {
+        cnn_layer *L = &s->layers[i];
+        if (i && s->layers[i - 1].branch == L->branch) continue;
+        /* <= 65537 * 7 * 1024 words: no overflow in uint64 */
+        const uint64_t words = ((uint64_t)s->vocab + 1) * L->k * L->cout;
+        if (words * 4 > (uint64_t)(budget - s->fold_bytes)) continue;
+        int32_t *t = c2d__calloc(&m->alloc, (size_t)words, sizeof *t);
+        if (!t) {
+            free_folds(m);
+            return C2D_ERR_NOMEM;
+        }
+        for (uint32_t v = 0; v <= s->vocab; v++) {
+            const int8_t *e = v < s->vocab ? s->embed + (size_t)v * D : NULL;
+            for (uint32_t j = 0; j < L->k; j++) {
+                int32_t *row = t + ((size_t)v * L->k + j) * L->cout;
+                for (uint32_t o = 0; o < L->cout; o++) {
+                    const int8_t *w = L->w + (size_t)o * L->kdim + (size_t)j * D;
+                    int32_t acc = 0; /* |acc| <= 1024 * 127 * 255 */
+                    for (uint32_t c = 0; c < D; c++)
+                        acc += (int32_t)w[c] * (e ? (int32_t)((uint8_t)e[c] ^ 0x80u) : s->embed_zp_u);
+                    row[o] = acc;
+                }
+            }
+        }
+        L->fold = t;
+        s->fold_bytes += (size_t)words * 4;
+    }
+    return C2D_OK;
+}
+
 c2d_status c2d__cnn_init(c2d_model *m) {
     cnn_state *s = c2d__calloc(&m->alloc, 1, sizeof *s);
     if (!s) return C2D_ERR_NOMEM;
@@ -237,65 +342,61 @@ c2d_status c2d__cnn_init(c2d_model *m) {
         s->macs += (uint64_t)L->t_out * L->cout * L->kdim;
     }
 
-    /* scratch plan */
-    uint32_t pl = 0, pr = 0;
-    size_t ping = 0, i32n = s->n_logits, vec = concat, tmp16 = 0;
-    for (uint32_t i = 0; i < s->n_conv; i++) {
-        const cnn_layer *L = &s->layers[i];
-        /* at most 4096 * 1024 + 1024 * 7168 int16 */
-        const size_t t16 = c2d__conv_tmp16_len(L->t_out, L->cin, L->kdim, L->cout);
-        if (t16 > tmp16) tmp16 = t16;
-        if (i == 0 || s->layers[i - 1].branch != L->branch) {
-            if (L->pad_l > pl) pl = L->pad_l;
-            if (L->pad_r > pr) pr = L->pad_r;
-        }
-        if (L->last_in_branch) {
-            if (L->cout > i32n) i32n = L->cout;
-        } else {
-            const cnn_layer *N = L + 1;
-            const size_t rows = (size_t)N->pad_l + L->t_out + N->pad_r;
-            if (rows * L->cout > ping) ping = rows * L->cout;
-        }
-    }
-    for (uint32_t i = s->n_conv; i < n_layers; i++)
-        if (s->layers[i].cout > vec) vec = s->layers[i].cout;
-    s->emb_pad_l = pl;
-    s->emb_pad_r = pr;
-    size_t off = 0;
-    s->off_emb = off;
-    off += align_up(((size_t)pl + s->seq_len + pr) * s->dim);
-    s->off_ping = off;
-    off += align_up(ping);
-    s->off_pong = off;
-    off += align_up(ping);
-    s->off_i32 = off;
-    off += align_up(i32n * sizeof(int32_t));
-    s->off_vec_a = off;
-    off += align_up(vec);
-    s->off_vec_b = off;
-    off += align_up(vec);
-    s->off_tmp16 = off;
-    s->tmp16_len = tmp16;
-    off += align_up(tmp16 * sizeof(int16_t));
-    s->scratch_bytes = off + ALIGN; /* slack to align the caller's pointer */
+    st = build_folds(m);
+    if (st != C2D_OK) return st;
+    plan_scratch(s);
     return C2D_OK;
 }
+
+c2d_status c2d__cnn_replan(c2d_model *m) {
+    const c2d_status st = build_folds(m);
+    plan_scratch(m->cnn);
+    return st;
+}
+
+size_t c2d__cnn_fold_bytes(const c2d_model *m) { return ((const cnn_state *)m->cnn)->fold_bytes; }
 
 void c2d__cnn_release(c2d_model *m) {
     cnn_state *s = m->cnn;
     if (!s) return;
+    if (s->layers) {
+        free_folds(m);
+        free_packs(m);
+    }
     c2d__free(&m->alloc, s->params);
     c2d__free(&m->alloc, s->layers);
     c2d__free(&m->alloc, s);
     m->cnn = NULL;
 }
 
+static void free_packs(c2d_model *m) {
+    cnn_state *s = m->cnn;
+    for (uint32_t i = 0; i < s->n_conv; i++) {
+        c2d__free(&m->alloc, s->layers[i].wpack);
+        s->layers[i].wpack = NULL;
+    }
+}
+
+/* Picks the kernel set and repacks the conv weights in its layout. On
+ * C2D_ERR_NOMEM the set is still chosen and kernels repack per call. */
 c2d_status c2d__cnn_dispatch(c2d_model *m) {
     cnn_state *s = m->cnn;
     const c2d__kernel_set *ks = c2d__kernel_set_for(m->isa);
     if (!ks || (c2d_cpu_features() & ks->cpu_features) != ks->cpu_features)
         return C2D_ERR_UNSUPPORTED;
+    free_packs(m);
     s->ks = ks;
+    if (!ks->pack) return C2D_OK;
+    for (uint32_t i = 0; i < s->n_conv; i++) {
+        cnn_layer *L = &s->layers[i];
+        int16_t *p = c2d__calloc(&m->alloc, ks->pack_len(L->cout, L->kdim), sizeof *p);
+        if (!p) {
+            free_packs(m);
+            return C2D_ERR_NOMEM;
+        }
+        ks->pack(L->w, L->cout, L->kdim, p);
+        L->wpack = p;
+    }
     return C2D_OK;
 }
 
@@ -333,12 +434,15 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
     const c2d__conv_fn conv = s->ks->conv;
     const uint32_t D = s->dim;
     uint8_t *emb = base + s->off_emb;
-    memset(emb, s->embed_zp_u, (size_t)s->emb_pad_l * D);
-    memset(emb + ((size_t)s->emb_pad_l + s->seq_len) * D, s->embed_zp_u, (size_t)s->emb_pad_r * D);
-    uint8_t *row = emb + (size_t)s->emb_pad_l * D;
-    for (uint32_t t = 0; t < s->seq_len; t++, row += D) {
-        const int8_t *src = s->embed + (size_t)tok[t] * D;
-        for (uint32_t c = 0; c < D; c++) row[c] = (uint8_t)((uint8_t)src[c] ^ 0x80u);
+    if (s->need_emb) {
+        memset(emb, s->embed_zp_u, (size_t)s->emb_pad_l * D);
+        memset(emb + ((size_t)s->emb_pad_l + s->seq_len) * D, s->embed_zp_u,
+               (size_t)s->emb_pad_r * D);
+        uint8_t *row = emb + (size_t)s->emb_pad_l * D;
+        for (uint32_t t = 0; t < s->seq_len; t++, row += D) {
+            const int8_t *src = s->embed + (size_t)tok[t] * D;
+            for (uint32_t c = 0; c < D; c++) row[c] = (uint8_t)((uint8_t)src[c] ^ 0x80u);
+        }
     }
     uint8_t *concat = base + s->off_vec_a;
     int32_t *i32 = (int32_t *)(void *)(base + s->off_i32);
@@ -353,18 +457,15 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
                             .shift = L->shift, .zp_out = L->zp_out_u,
                             .lo = L->relu ? L->zp_out_u : 0,
                             .tmp16 = (int16_t *)(void *)(base + s->off_tmp16),
-                            .tmp16_len = s->tmp16_len};
+                            .tmp16_len = s->tmp16_len, .wp = L->wpack};
+        uint8_t *buf = NULL;
+        const cnn_layer *N = L + 1;
         if (L->last_in_branch) {
             for (uint32_t o = 0; o < L->cout; o++) i32[o] = INT32_MIN;
             a.mode = C2D__CONV_MAX_I32;
             a.y32 = i32;
-            conv(&a);
-            for (uint32_t o = 0; o < L->cout; o++)
-                concat[L->out_off + o] =
-                    c2d__requant_u8(i32[o], L->mult[o], L->shift[o], a.zp_out, a.lo);
         } else {
-            const cnn_layer *N = L + 1;
-            uint8_t *buf = base + (flip ? s->off_pong : s->off_ping);
+            buf = base + (flip ? s->off_pong : s->off_ping);
             flip ^= 1;
             memset(buf, L->zp_out_u, (size_t)N->pad_l * L->cout);
             memset(buf + ((size_t)N->pad_l + L->t_out) * L->cout, L->zp_out_u,
@@ -372,7 +473,20 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
             a.mode = C2D__CONV_ROWS_U8;
             a.y = buf + (size_t)N->pad_l * L->cout;
             a.y_stride = L->cout;
+        }
+        if (L->fold) {
+            const c2d__fold_args f = {.table = L->fold, .tok = tok, .seq_len = s->seq_len,
+                                      .pad_row = s->vocab, .k = L->k, .pad_l = L->pad_l,
+                                      .out = a};
+            s->ks->fold(&f);
+        } else {
             conv(&a);
+        }
+        if (L->last_in_branch) {
+            for (uint32_t o = 0; o < L->cout; o++)
+                concat[L->out_off + o] =
+                    c2d__requant_u8(i32[o], L->mult[o], L->shift[o], a.zp_out, a.lo);
+        } else {
             in = buf;
         }
     }

@@ -216,6 +216,7 @@ static c2d_status model_new(const void *data, size_t len, const c2d_allocator *a
     m->len = len;
     m->file_block = file_block;
     m->isa_cap = C2D_ISA_BEST;
+    m->fold_kib = C2D__FOLD_DEFAULT_KIB;
     st = parse_container(m);
     if (st == C2D_OK) st = m->kind == C2D_MODEL_FOREST ? c2d__forest_init(m) : c2d__cnn_init(m);
     if (st == C2D_OK) st = dispatch(m);
@@ -344,6 +345,10 @@ c2d_status c2d_model_set_param(c2d_model *m, c2d_model_param param, int value) {
         }
         return st;
     }
+    case C2D_MODEL_PARAM_CNN_FOLD_KIB:
+        if (value < 0 || value > C2D__FOLD_MAX_KIB) return C2D_ERR_INVALID_ARG;
+        m->fold_kib = value;
+        return m->kind == C2D_MODEL_CNN ? c2d__cnn_replan(m) : C2D_OK;
     }
     return C2D_ERR_INVALID_ARG;
 }
@@ -353,6 +358,9 @@ c2d_status c2d_model_get_param(const c2d_model *m, c2d_model_param param, int *v
     switch (param) {
     case C2D_MODEL_PARAM_ISA_CAP:
         *value = m->isa_cap;
+        return C2D_OK;
+    case C2D_MODEL_PARAM_CNN_FOLD_KIB:
+        *value = m->fold_kib;
         return C2D_OK;
     }
     return C2D_ERR_INVALID_ARG;

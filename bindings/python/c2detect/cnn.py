@@ -57,6 +57,13 @@ class CnnModel:
     def set_isa_cap(self, isa: str):
         self._check(self._lib.c2d_model_set_param(self._h, 1, ISA[isa]))
 
+    def set_fold_kib(self, kib: int):
+        """C2D_MODEL_PARAM_CNN_FOLD_KIB: memory for folding embedding-reading
+        convolutions into lookup tables (0 = off). Same outputs either way."""
+        self._check(self._lib.c2d_model_set_param(self._h, 2, kib))
+        self._check(self._lib.c2d_cnn_shape(self._h, ctypes.byref(self.shape)))
+        self._scratch = ctypes.create_string_buffer(self.shape.scratch_bytes)
+
     def _run(self, tokens, what, per):
         tok = np.ascontiguousarray(tokens, dtype=np.uint16)
         if tok.ndim != 2 or tok.shape[1] != self.shape.seq_len:

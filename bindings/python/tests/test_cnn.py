@@ -78,15 +78,18 @@ def test_export_matches_reference_and_float(tmp_path, n_classes, branches, hidde
     c = CnnModel(blob)
     assert c.shape.seq_len == 24 and c.shape.vocab == 40
     ran = 0
-    for isa in _isas():
-        try:
-            c.set_isa_cap(isa)
-        except RuntimeError:
-            continue  # not compiled in for this architecture
-        ran += 1
-        got = c.logits(eval_x)
-        np.testing.assert_array_equal(got, ref)  # bit-exact
-    assert ran >= 2
+    for fold_kib in (8192, 0):  # embedding convolutions folded (default) and not
+        c.set_fold_kib(fold_kib)
+        for isa in _isas():
+            try:
+                c.set_isa_cap(isa)
+            except RuntimeError:
+                continue  # not compiled in for this architecture
+            ran += 1
+            got = c.logits(eval_x)
+            np.testing.assert_array_equal(got, ref)  # bit-exact
+    assert ran >= 4
+    c.set_isa_cap("best")
     with torch.no_grad():
         flog = model(torch.as_tensor(eval_x)).double().numpy()
     fp = torch_export._proba(flog)
