@@ -33,7 +33,11 @@ extern "C" {
 #define C2D_DGA_CHARS_PAD 0
 #define C2D_DGA_CHARS_START 1
 /* Largest CNN scratch (c2d_cnn_scratch_size) a dga-chars-v1 model may need:
- * the DGA scoring calls keep a buffer of this size on the stack. Since 0.1.0. */
+ * the DGA scoring calls keep the scratch on the stack, in a 4 KiB buffer when
+ * the model's scratch fits it (the built-in "dga-cnn" with the engine's default
+ * embedding folding needs under 1 KiB), else in one of this size (e.g. the
+ * built-in with folding turned off, C2D_MODEL_PARAM_CNN_FOLD_KIB = 0: about
+ * 27 KiB). Since 0.1.0. */
 #define C2D_DGA_CNN_SCRATCH_MAX 32768
 /* Longest accepted name in bytes (after one trailing dot is removed) and
  * longest label. Since 0.1.0. */
@@ -171,8 +175,9 @@ C2D_API c2d_status c2d_dga_model_check(const c2d_model *model);
 
 /* DGA score of one name in [0, 1]: the model's probability of class 1 (DGA).
  * `model` is e.g. c2d_model_builtin("dga"); it is only read (thread-safe on a
- * shared model). Allocation-free: a forest uses about 1.5 KiB of stack, a CNN
- * about 33 KiB (its scratch, C2D_DGA_CNN_SCRATCH_MAX, plus the tokens).
+ * shared model). Allocation-free. Stack: about 1 KiB for a forest; for a CNN
+ * about 6 KiB when its scratch fits 4 KiB (the built-in), else about 34 KiB
+ * (C2D_DGA_CNN_SCRATCH_MAX plus the tokens).
  * Returns C2D_OK; C2D_ERR_INVALID_ARG (NULL score, NULL name with len > 0,
  * NULL model); C2D_ERR_SCHEMA_MISMATCH / C2D_ERR_KIND_MISMATCH /
  * C2D_ERR_LIMIT (see c2d_dga_model_check); a C2D_ERR_NAME_* status.
@@ -184,9 +189,9 @@ C2D_API c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_
  * c2d_dga_score because rows go through the forest in blocks (a CNN gets 16
  * token sequences per engine call). A malformed name gets score NaN and, when
  * `statuses` is not NULL, its C2D_ERR_NAME_* status in statuses[i] (C2D_OK for
- * the others); the call still returns C2D_OK. Allocation-free (uses about
- * 7 KiB of stack for a forest, about 35 KiB for a CNN); thread-safe on a
- * shared model. Returns C2D_OK (also for n == 0), C2D_ERR_INVALID_ARG (NULL
+ * the others); the call still returns C2D_OK. Allocation-free (stack: about
+ * 7 KiB for a forest; for a CNN about 8 KiB when its scratch fits 4 KiB, else
+ * about 36 KiB); thread-safe on a shared model. Returns C2D_OK (also for n == 0), C2D_ERR_INVALID_ARG (NULL
  * arrays with n > 0, NULL model), C2D_ERR_SCHEMA_MISMATCH,
  * C2D_ERR_KIND_MISMATCH, C2D_ERR_LIMIT (see c2d_dga_model_check).
  * Since 0.1.0. */

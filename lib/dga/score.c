@@ -10,6 +10,10 @@
 
 #define BATCH_ROWS 32
 #define CNN_BATCH 16 /* sequences tokenised per c2d_cnn_predict call in the batch path */
+/* CNN scratch on the stack: a small buffer when the model's scratch fits (the
+ * built-in with the engine's embedding folding needs under 1 KiB), else the
+ * documented bound C2D_DGA_CNN_SCRATCH_MAX (e.g. with folding turned off). */
+#define CNN_SCRATCH_SMALL 4096
 
 /* What a DGA model takes as input. */
 enum dga_input { DGA_FANCI_V1, DGA_FANCI_V2, DGA_CHARS };
@@ -21,8 +25,10 @@ enum dga_input { DGA_FANCI_V1, DGA_FANCI_V2, DGA_CHARS };
 #endif
 
 /* Accepts dga-fanci-v1 and dga-fanci-v2 forests and dga-chars-v1 binary CNNs
- * whose scratch fits C2D_DGA_CNN_SCRATCH_MAX; *input (may be NULL) gets which. */
-static c2d_status check_model_input(const c2d_model *m, enum dga_input *input) {
+ * whose scratch fits C2D_DGA_CNN_SCRATCH_MAX; *input (may be NULL) gets which,
+ * *scratch (may be NULL) a CNN's scratch bytes (0 for a forest). */
+static c2d_status check_model_input(const c2d_model *m, enum dga_input *input, size_t *scratch) {
+    size_t need = 0;
     if (!m) return C2D_ERR_INVALID_ARG;
     enum dga_input in;
     if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V1) == 0)
@@ -43,6 +49,7 @@ static c2d_status check_model_input(const c2d_model *m, enum dga_input *input) {
             sh.n_logits != 1)
             return C2D_ERR_SCHEMA_MISMATCH;
         if (sh.scratch_bytes > C2D_DGA_CNN_SCRATCH_MAX) return C2D_ERR_LIMIT;
+        need = sh.scratch_bytes;
     } else {
         const size_t want = in == DGA_FANCI_V1 ? C2D_DGA_N_FEATURES : C2D_DGA_V2_N_FEATURES;
         if (m->kind != C2D_MODEL_FOREST) return C2D_ERR_KIND_MISMATCH;
@@ -50,10 +57,13 @@ static c2d_status check_model_input(const c2d_model *m, enum dga_input *input) {
             return C2D_ERR_SCHEMA_MISMATCH;
     }
     if (input) *input = in;
+    if (scratch) *scratch = need;
     return C2D_OK;
 }
 
-c2d_status c2d_dga_model_check(const c2d_model *model) { return check_model_input(model, NULL); }
+c2d_status c2d_dga_model_check(const c2d_model *model) {
+    return check_model_input(model, NULL, NULL);
+}
 
 /* The row of a forest's schema. */
 static size_t row_width(enum dga_input in) {
@@ -65,29 +75,46 @@ static void row_of(const c2d__dname *d, enum dga_input in, float *row) {
     if (in == DGA_FANCI_V2) c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
 }
 
-/* P(DGA) of n (<= CNN_BATCH) token sequences of a checked dga-chars-v1 CNN.
- * The scratch lives only in this frame (C2D_DGA_CNN_SCRATCH_MAX bytes), so the
- * forest paths do not pay for it. */
-static DGA_NOINLINE c2d_status cnn_run(const c2d_model *m, const uint16_t *tokens, size_t n,
-                                       float *p_dga) {
-    unsigned char scratch[C2D_DGA_CNN_SCRATCH_MAX];
+/* P(DGA) of n (<= CNN_BATCH) token sequences of a checked dga-chars-v1 CNN,
+ * with `scratch_n` bytes of stack scratch. Each size lives only in its own
+ * frame, so the forest paths and small-scratch models do not pay for the bound. */
+static c2d_status cnn_run_with(const c2d_model *m, const uint16_t *tokens, size_t n,
+                               float *p_dga, void *scratch, size_t scratch_n) {
     float proba[CNN_BATCH * 2];
-    c2d_status st = c2d_cnn_predict(m, tokens, n, scratch, sizeof scratch, C2D_CNN_PROBA, proba,
-                                    n * 2);
+    c2d_status st =
+        c2d_cnn_predict(m, tokens, n, scratch, scratch_n, C2D_CNN_PROBA, proba, n * 2);
     if (st != C2D_OK) return st;
     for (size_t i = 0; i < n; i++) p_dga[i] = proba[2 * i + 1];
     return C2D_OK;
 }
 
+static DGA_NOINLINE c2d_status cnn_run_small(const c2d_model *m, const uint16_t *tokens, size_t n,
+                                             float *p_dga) {
+    unsigned char scratch[CNN_SCRATCH_SMALL];
+    return cnn_run_with(m, tokens, n, p_dga, scratch, sizeof scratch);
+}
+
+static DGA_NOINLINE c2d_status cnn_run_large(const c2d_model *m, const uint16_t *tokens, size_t n,
+                                             float *p_dga) {
+    unsigned char scratch[C2D_DGA_CNN_SCRATCH_MAX];
+    return cnn_run_with(m, tokens, n, p_dga, scratch, sizeof scratch);
+}
+
+static c2d_status cnn_run(const c2d_model *m, size_t scratch_need, const uint16_t *tokens,
+                          size_t n, float *p_dga) {
+    return scratch_need <= CNN_SCRATCH_SMALL ? cnn_run_small(m, tokens, n, p_dga)
+                                             : cnn_run_large(m, tokens, n, p_dga);
+}
+
 /* Score of a parsed name (forest) or of the raw name (CNN). */
-static c2d_status score_one(const c2d_model *m, enum dga_input in, const char *name, size_t len,
-                            const c2d__dname *d, float *score) {
+static c2d_status score_one(const c2d_model *m, enum dga_input in, size_t scratch_need,
+                            const char *name, size_t len, const c2d__dname *d, float *score) {
     if (in == DGA_CHARS) {
         uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
         c2d_status st = d ? c2d__dga_chars_of(d->text, d->len, tok)
                           : c2d__dga_chars_of(name, len, tok);
         if (st != C2D_OK) return st;
-        return cnn_run(m, tok, 1, score);
+        return cnn_run(m, scratch_need, tok, 1, score);
     }
     float row[C2D_DGA_V2_N_FEATURES], proba[2];
     row_of(d, in, row);
@@ -100,19 +127,20 @@ static c2d_status score_one(const c2d_model *m, enum dga_input in, const char *n
 c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len, float *score) {
     if (!score || (!name && len)) return C2D_ERR_INVALID_ARG;
     enum dga_input in = DGA_FANCI_V1;
-    c2d_status st = check_model_input(model, &in);
+    size_t need = 0;
+    c2d_status st = check_model_input(model, &in, &need);
     if (st != C2D_OK) return st;
-    if (in == DGA_CHARS) return score_one(model, in, name, len, NULL, score);
+    if (in == DGA_CHARS) return score_one(model, in, need, name, len, NULL, score);
     c2d__dname d;
     st = c2d__dname_parse(name, len, &d);
     if (st != C2D_OK) return st;
-    return score_one(model, in, name, len, &d, score);
+    return score_one(model, in, need, name, len, &d, score);
 }
 
 /* The batch path of a CNN: CNN_BATCH names tokenised at a time. */
-static DGA_NOINLINE c2d_status cnn_batch(const c2d_model *m, const char *const *names,
-                                         const size_t *lens, size_t n, float *scores,
-                                         c2d_status *statuses) {
+static DGA_NOINLINE c2d_status cnn_batch(const c2d_model *m, size_t scratch_need,
+                                         const char *const *names, const size_t *lens, size_t n,
+                                         float *scores, c2d_status *statuses) {
     uint16_t tok[CNN_BATCH * C2D_DGA_CHARS_SEQ_LEN];
     float p[CNN_BATCH];
     size_t idx[CNN_BATCH];
@@ -131,7 +159,7 @@ static DGA_NOINLINE c2d_status cnn_batch(const c2d_model *m, const char *const *
             idx[k++] = i;
         }
         if (!k) continue;
-        c2d_status st = cnn_run(m, tok, k, p);
+        c2d_status st = cnn_run(m, scratch_need, tok, k, p);
         if (st != C2D_OK) return st;
         for (size_t j = 0; j < k; j++) scores[idx[j]] = p[j];
     }
@@ -176,9 +204,10 @@ c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
                                c2d_status *statuses) {
     if (n && (!names || !lens || !scores)) return C2D_ERR_INVALID_ARG;
     enum dga_input in = DGA_FANCI_V1;
-    c2d_status st = check_model_input(model, &in);
+    size_t need = 0;
+    c2d_status st = check_model_input(model, &in, &need);
     if (st != C2D_OK) return st;
-    if (in == DGA_CHARS) return cnn_batch(model, names, lens, n, scores, statuses);
+    if (in == DGA_CHARS) return cnn_batch(model, need, names, lens, n, scores, statuses);
     return forest_batch(model, in, names, lens, n, scores, statuses);
 }
 
@@ -295,14 +324,15 @@ c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *all
                             int *is_dga) {
     if (!score || !is_dga || (!name && len)) return C2D_ERR_INVALID_ARG;
     enum dga_input in = DGA_FANCI_V1;
-    c2d_status st = check_model_input(model, &in);
+    size_t need = 0;
+    c2d_status st = check_model_input(model, &in, &need);
     if (st != C2D_OK) return st;
     if (isnan(threshold)) threshold = model->threshold;
     if (isnan(threshold)) return C2D_ERR_NOT_FOUND;
     float s;
     if (in == DGA_CHARS && !(allow && allow->count)) {
         /* No allow-list to consult: the CNN needs no public-suffix split. */
-        st = score_one(model, in, name, len, NULL, &s);
+        st = score_one(model, in, need, name, len, NULL, &s);
     } else {
         c2d__dname d;
         st = c2d__dname_parse(name, len, &d);
@@ -312,7 +342,7 @@ c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *all
             *is_dga = 0;
             return C2D_OK;
         }
-        st = score_one(model, in, name, len, &d, &s);
+        st = score_one(model, in, need, name, len, &d, &s);
     }
     if (st != C2D_OK) return st;
     *score = s;
