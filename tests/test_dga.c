@@ -1,6 +1,8 @@
 /* DGA module: name validation statuses, public-suffix split (wildcards and
  * exceptions), exact feature values on hand-worked names, scoring API, schema
- * refusal, allow-list (with OOM at every allocation) and built-in verdicts. */
+ * refusal, allow-list (with OOM at every allocation), built-in verdicts of the
+ * forest and the CNN, dga-chars-v1 tokens on hand-worked names, CNN scores
+ * equal to the integer reference, and what c2d_dga_model_check refuses. */
 #include <math.h>
 
 #include "helpers.h"
@@ -357,16 +359,19 @@ static void test_schema_and_args(void **state) {
     assert_int_equal(c2d_dga_model_check(NULL), C2D_ERR_INVALID_ARG);
 }
 
-static c2d_model *dga_model(void) {
+/* The built-in named by the test's prestate ("dga" when none): the verdict,
+ * batch and allow-list tests run on the default and on both named models. */
+static const char *model_name(void **state) { return *state ? (const char *)*state : "dga"; }
+
+static c2d_model *dga_model_named(const char *name) {
     c2d_model *m = NULL;
-    assert_int_equal(c2d_model_builtin("dga", NULL, &m), C2D_OK);
+    assert_int_equal(c2d_model_builtin(name, NULL, &m), C2D_OK);
     assert_int_equal(c2d_dga_model_check(m), C2D_OK);
     return m;
 }
 
 static void test_builtin_verdicts(void **state) {
-    (void)state;
-    c2d_model *m = dga_model();
+    c2d_model *m = dga_model_named(model_name(state));
     double thr = NAN, fpr = NAN;
     assert_int_equal(c2d_model_meta_number(m, "threshold", &thr), C2D_OK);
     assert_int_equal(c2d_model_meta_number(m, "threshold_fpr", &fpr), C2D_OK);
@@ -399,8 +404,7 @@ static void test_builtin_verdicts(void **state) {
 }
 
 static void test_batch_equals_single(void **state) {
-    (void)state;
-    c2d_model *m = dga_model();
+    c2d_model *m = dga_model_named(model_name(state));
     enum { N = 70 };
     char buf[N][32];
     const char *names[N];
@@ -436,8 +440,7 @@ static void test_batch_equals_single(void **state) {
 }
 
 static void test_allowlist(void **state) {
-    (void)state;
-    c2d_model *m = dga_model();
+    c2d_model *m = dga_model_named(model_name(state));
     c2d_dga_allowlist *al = NULL;
     assert_int_equal(c2d_dga_allowlist_new(NULL, &al), C2D_OK);
     const char *dg = "krihpqnrgqls.com";
@@ -511,6 +514,225 @@ static void test_allowlist_oom(void **state) {
     }
 }
 
+
+/* ------------------------------------------------ dga-chars-v1 tokens and CNN */
+static void tokens_of(const char *name, uint16_t *tok) {
+    assert_int_equal(c2d_dga_tokenize(name, strlen(name), tok, C2D_DGA_CHARS_SEQ_LEN), C2D_OK);
+}
+
+/* want[] is the unpadded tail; everything before it must be PAD. */
+static void assert_tokens(const uint16_t *tok, const uint16_t *want, size_t n) {
+    const size_t pad = C2D_DGA_CHARS_SEQ_LEN - n;
+    for (size_t j = 0; j < pad; j++) assert_int_equal(tok[j], C2D_DGA_CHARS_PAD);
+    for (size_t j = 0; j < n; j++) assert_int_equal(tok[pad + j], want[j]);
+}
+
+static void test_tokenize_hand_worked(void **state) {
+    (void)state;
+    uint16_t tok[C2D_DGA_CHARS_SEQ_LEN], tok2[C2D_DGA_CHARS_SEQ_LEN];
+    assert_int_equal(C2D_DGA_CHARS_SEQ_LEN, 64);
+    assert_int_equal(C2D_DGA_CHARS_VOCAB, 41);
+    /* a=2 .=40 b=3 after START=1; 60 PADs. */
+    tokens_of("a.b", tok);
+    assert_tokens(tok, (const uint16_t[]){1, 2, 40, 3}, 4);
+    /* Trailing dot dropped, upper case folded: "Ex-1_.COM." is "ex-1_.com". */
+    tokens_of("Ex-1_.COM.", tok);
+    assert_tokens(tok, (const uint16_t[]){1, 6, 25, 38, 29, 39, 40, 4, 16, 14}, 10);
+    /* Punycode: x n - - b c h e r - k v a . d e */
+    tokens_of("xn--bcher-kva.de", tok);
+    assert_tokens(tok, (const uint16_t[]){1, 25, 15, 38, 38, 3, 4, 9, 6, 19, 38, 12, 23, 2, 40, 5, 6},
+                  17);
+    /* Service labels: _ 39, digits 0=28 9=37. */
+    tokens_of("_sip._tcp.a09.com", tok);
+    assert_tokens(tok, (const uint16_t[]){1, 39, 20, 10, 17, 40, 39, 21, 4, 17, 40, 2, 28, 37, 40, 4,
+                                          16, 14},
+                  18);
+    /* 63 bytes: START plus the 63 bytes fill the window exactly. */
+    char name[256];
+    memset(name, 'q', 59);
+    memcpy(name + 59, ".com", 4);
+    assert_int_equal(c2d_dga_tokenize(name, 63, tok, 64), C2D_OK);
+    assert_int_equal(tok[0], C2D_DGA_CHARS_START);
+    for (int j = 1; j < 60; j++) assert_int_equal(tok[j], 18); /* q */
+    assert_int_equal(tok[60], 40);
+    assert_int_equal(tok[63], 14);
+    /* 64 bytes: START falls out, the window is the 64 bytes. */
+    memset(name, 'q', 60);
+    memcpy(name + 60, ".com", 4);
+    assert_int_equal(c2d_dga_tokenize(name, 64, tok, 64), C2D_OK);
+    for (int j = 0; j < 60; j++) assert_int_equal(tok[j], 18);
+    assert_int_equal(tok[60], 40);
+    /* 85 bytes, a{40}.b{40}.com: the last 64 bytes are a{19} . b{40} . c o m. */
+    memset(name, 'a', 40);
+    name[40] = '.';
+    memset(name + 41, 'b', 40);
+    memcpy(name + 81, ".com", 4);
+    assert_int_equal(c2d_dga_tokenize(name, 85, tok, 64), C2D_OK);
+    for (int j = 0; j < 19; j++) assert_int_equal(tok[j], 2);
+    assert_int_equal(tok[19], 40);
+    for (int j = 20; j < 60; j++) assert_int_equal(tok[j], 3);
+    assert_int_equal(tok[60], 40);
+    assert_int_equal(tok[61], 4);
+    assert_int_equal(tok[62], 16);
+    assert_int_equal(tok[63], 14);
+    /* ... and the same with a trailing dot (86 bytes in). */
+    name[85] = '.';
+    assert_int_equal(c2d_dga_tokenize(name, 86, tok2, 64), C2D_OK);
+    assert_memory_equal(tok, tok2, sizeof tok);
+    /* Bytes past len are never read: a longer buffer gives the same tokens. */
+    assert_int_equal(c2d_dga_tokenize("a.bXYZ", 3, tok2, 64), C2D_OK);
+    tokens_of("a.b", tok);
+    assert_memory_equal(tok, tok2, sizeof tok);
+    /* Statuses: as c2d_dga_normalize, and the argument checks. */
+    assert_int_equal(c2d_dga_tokenize("", 0, tok, 64), C2D_ERR_NAME_EMPTY);
+    assert_int_equal(c2d_dga_tokenize(".", 1, tok, 64), C2D_ERR_NAME_EMPTY);
+    assert_int_equal(c2d_dga_tokenize("a..b", 4, tok, 64), C2D_ERR_NAME_EMPTY_LABEL);
+    assert_int_equal(c2d_dga_tokenize("a.b..", 5, tok, 64), C2D_ERR_NAME_EMPTY_LABEL);
+    assert_int_equal(c2d_dga_tokenize("ex!.com", 7, tok, 64), C2D_ERR_NAME_BAD_CHAR);
+    assert_int_equal(c2d_dga_tokenize("a\0b.com", 7, tok, 64), C2D_ERR_NAME_BAD_CHAR);
+    memset(name, 'a', 64);
+    memcpy(name + 64, ".com", 4);
+    assert_int_equal(c2d_dga_tokenize(name, 68, tok, 64), C2D_ERR_NAME_LABEL_TOO_LONG);
+    memset(name, 'a', 254);
+    for (int j = 50; j < 254; j += 50) name[j] = '.';
+    assert_int_equal(c2d_dga_tokenize(name, 254, tok, 64), C2D_ERR_NAME_TOO_LONG);
+    assert_int_equal(c2d_dga_tokenize(name, 253, tok, 64), C2D_OK);
+    assert_int_equal(c2d_dga_tokenize("a.b", 3, tok, 63), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_tokenize("a.b", 3, NULL, 64), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_tokenize(NULL, 3, tok, 64), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_tokenize(NULL, 0, tok, 64), C2D_ERR_NAME_EMPTY);
+}
+
+/* Every name of tests/golden/dga_cnn_scores.txt (written by c2detect.train_dga_cnn
+ * with the numpy integer reference of the shipped dga-cnn model): the C engine's
+ * logit must have the same float32 bits, and c2d_dga_score must be its sigmoid. */
+static void test_cnn_scores_equal_reference(void **state) {
+    (void)state;
+    c2d_model *m = dga_model_named("dga-cnn");
+    size_t scratch_n = 0;
+    assert_int_equal(c2d_cnn_scratch_size(m, &scratch_n), C2D_OK);
+    assert_true(scratch_n <= C2D_DGA_CNN_SCRATCH_MAX);
+    void *scratch = malloc(scratch_n);
+    FILE *f = fopen(test_path("golden/dga_cnn_scores.txt"), "r");
+    assert_non_null(f);
+    char line[512];
+    int n = 0;
+    enum { MAXN = 400 };
+    static char names[MAXN][256];
+    static const char *ptrs[MAXN];
+    static size_t lens[MAXN];
+    static float want_score[MAXN];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#') continue;
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        unsigned bits = 0;
+        assert_int_equal(sscanf(tab + 1, "%x", &bits), 1);
+        float want;
+        uint32_t b32 = bits;
+        memcpy(&want, &b32, sizeof want);
+        uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
+        tokens_of(line, tok);
+        float logit = NAN;
+        assert_int_equal(c2d_cnn_predict(m, tok, 1, scratch, scratch_n, C2D_CNN_LOGITS, &logit, 1),
+                         C2D_OK);
+        assert_memory_equal(&logit, &want, sizeof want);
+        float s = -1;
+        assert_int_equal(c2d_dga_score(m, line, strlen(line), &s), C2D_OK);
+        assert_true(s == 1.0f / (1.0f + expf(-want)));
+        assert_true(n < MAXN);
+        strcpy(names[n], line);
+        ptrs[n] = names[n];
+        lens[n] = strlen(line);
+        want_score[n] = s;
+        n++;
+    }
+    fclose(f);
+    assert_true(n >= 300);
+    /* The batch path (16 sequences per engine call) gives the same floats. */
+    static float got[MAXN];
+    assert_int_equal(c2d_dga_score_batch(m, ptrs, lens, (size_t)n, got, NULL), C2D_OK);
+    assert_memory_equal(got, want_score, (size_t)n * sizeof(float));
+    free(scratch);
+    c2d_model_free(m);
+    /* With the engine's embedding folding off the scratch is far larger (the
+     * scoring calls then use their C2D_DGA_CNN_SCRATCH_MAX stack buffer instead
+     * of the small one); the model still fits and scores bit for bit the same. */
+    m = dga_model_named("dga-cnn");
+    size_t folded = scratch_n;
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_CNN_FOLD_KIB, 0), C2D_OK);
+    assert_int_equal(c2d_cnn_scratch_size(m, &scratch_n), C2D_OK);
+    assert_true(scratch_n > 4096 && scratch_n > folded);
+    assert_true(scratch_n <= C2D_DGA_CNN_SCRATCH_MAX);
+    assert_int_equal(c2d_dga_model_check(m), C2D_OK);
+    for (int i = 0; i < n; i++) {
+        float s = -1;
+        assert_int_equal(c2d_dga_score(m, ptrs[i], lens[i], &s), C2D_OK);
+        assert_true(s == want_score[i]);
+    }
+    memset(got, 0, sizeof got);
+    assert_int_equal(c2d_dga_score_batch(m, ptrs, lens, (size_t)n, got, NULL), C2D_OK);
+    assert_memory_equal(got, want_score, (size_t)n * sizeof(float));
+    c2d_model_free(m);
+}
+
+static c2d_model *load_golden_model(const char *rel) {
+    c2d_model *m = NULL;
+    assert_int_equal(c2d_model_load_file(test_path(rel), NULL, &m), C2D_OK);
+    return m;
+}
+
+/* Models written by c2detect.dga_cnn_testmodels: each refused for its reason by
+ * every entry point, and nothing written. */
+static void test_cnn_model_check(void **state) {
+    (void)state;
+    static const struct {
+        const char *file;
+        c2d_status want;
+    } cases[] = {
+        {"golden/dga_chars_seq32.c2dm", C2D_ERR_SCHEMA_MISMATCH},
+        {"golden/dga_chars_2logits.c2dm", C2D_ERR_SCHEMA_MISMATCH},
+        {"golden/dga_chars_vocab40.c2dm", C2D_ERR_SCHEMA_MISMATCH},
+        {"golden/dga_chars_bigscratch.c2dm", C2D_ERR_LIMIT},
+        {"golden/dga_chars_forest.c2dm", C2D_ERR_KIND_MISMATCH},
+        {"golden/cnn_golden.c2dm", C2D_ERR_SCHEMA_MISMATCH},
+        {"golden/dga_chars_ok.c2dm", C2D_OK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        c2d_model *m = load_golden_model(cases[i].file);
+        assert_int_equal(c2d_dga_model_check(m), cases[i].want);
+        float s = -1.0f;
+        int v = -1;
+        const char *nm[1] = {"a.com"};
+        size_t ln[1] = {5};
+        if (cases[i].want == C2D_ERR_LIMIT) {
+            size_t need = 0;
+            assert_int_equal(c2d_cnn_scratch_size(m, &need), C2D_OK);
+            assert_true(need > C2D_DGA_CNN_SCRATCH_MAX);
+        }
+        if (cases[i].want == C2D_OK) {
+            /* A valid dga-chars-v1 CNN scores; it has no threshold. */
+            assert_int_equal(c2d_dga_score(m, "a.com", 5, &s), C2D_OK);
+            assert_true(s >= 0.0f && s <= 1.0f);
+            assert_int_equal(c2d_dga_classify(m, NULL, "a.com", 5, NAN, &s, &v), C2D_ERR_NOT_FOUND);
+            assert_int_equal(c2d_dga_classify(m, NULL, "a.com", 5, 2.0, &s, &v), C2D_OK);
+            assert_int_equal(v, 0);
+            assert_int_equal(c2d_dga_score(m, "a..com", 6, &s), C2D_ERR_NAME_EMPTY_LABEL);
+        } else {
+            assert_int_equal(c2d_dga_score(m, "a.com", 5, &s), cases[i].want);
+            assert_int_equal(c2d_dga_classify(m, NULL, "a.com", 5, 0.5, &s, &v), cases[i].want);
+            assert_int_equal(c2d_dga_score_batch(m, nm, ln, 1, &s, NULL), cases[i].want);
+            assert_true(s == -1.0f);
+            assert_int_equal(v, -1);
+        }
+        c2d_model_free(m);
+    }
+    /* The built-ins pass; the CNN's scratch fits the documented bound. */
+    static const char *const builtins[] = {"dga", "dga-fanci", "dga-cnn"};
+    for (size_t i = 0; i < 3; i++) c2d_model_free(dga_model_named(builtins[i]));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_feature_names),
@@ -524,8 +746,15 @@ int main(void) {
         cmocka_unit_test(test_features_v2_language),
         cmocka_unit_test(test_schema_and_args),
         cmocka_unit_test(test_builtin_verdicts),
+        cmocka_unit_test_prestate(test_builtin_verdicts, (void *)"dga-fanci"),
+        cmocka_unit_test_prestate(test_builtin_verdicts, (void *)"dga-cnn"),
         cmocka_unit_test(test_batch_equals_single),
+        cmocka_unit_test_prestate(test_batch_equals_single, (void *)"dga-cnn"),
         cmocka_unit_test(test_allowlist),
+        cmocka_unit_test_prestate(test_allowlist, (void *)"dga-cnn"),
+        cmocka_unit_test(test_tokenize_hand_worked),
+        cmocka_unit_test(test_cnn_scores_equal_reference),
+        cmocka_unit_test(test_cnn_model_check),
         cmocka_unit_test(test_allowlist_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

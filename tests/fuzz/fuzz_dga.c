@@ -1,8 +1,10 @@
 /* libFuzzer harness for the DGA name parser, public-suffix split, feature
- * extractors (dga-fanci-v1 and v2) and scorer (the built-in model, v2): any
- * bytes give a status, never a crash or a read past the input. A name the
- * parser accepts must give finite non-negative features, a v2 row starting with
- * the v1 row, a score in [0, 1], and the same result through the batch call. */
+ * extractors (dga-fanci-v1 and v2), character tokens (dga-chars-v1) and scorer
+ * (both built-in models: the v2 forest and the character CNN): any bytes give
+ * a status, never a crash or a read past the input. A name the parser accepts
+ * must give finite non-negative features, a v2 row starting with the v1 row,
+ * token ids below the vocabulary, scores in [0, 1], and the same result through
+ * the batch call. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,10 +14,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static c2d_model *model(void) {
-    static c2d_model *m;
-    if (!m && c2d_model_builtin("dga", NULL, &m) != C2D_OK) abort();
-    return m;
+static c2d_model *model(int i) {
+    static c2d_model *m[2];
+    static const char *const names[2] = {"dga-fanci", "dga-cnn"};
+    if (!m[i] && c2d_model_builtin(names[i], NULL, &m[i]) != C2D_OK) abort();
+    return m[i];
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -32,6 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char norm[C2D_DGA_MAX_NAME + 1];
     size_t nlen = 0;
     c2d_status st3 = c2d_dga_normalize(name, size, norm, sizeof norm, &nlen);
+    uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
+    if (c2d_dga_tokenize(name, size, tok, C2D_DGA_CHARS_SEQ_LEN) != st) abort();
     if (st != st2 || st != st3) abort();
     if (st == C2D_OK) {
         for (int i = 0; i < C2D_DGA_N_FEATURES; i++)
@@ -42,14 +47,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (parts.suffix_off + parts.suffix_len != parts.name_len || nlen != parts.name_len)
             abort();
         if (parts.registrable_len && parts.registrable_off + parts.registrable_len != nlen) abort();
-        float s = -1.0f, sb = -1.0f;
-        c2d_status bs = C2D_OK;
-        if (c2d_dga_score(model(), name, size, &s) != C2D_OK || !(s >= 0.0f && s <= 1.0f)) abort();
-        const char *names[1] = {name};
-        size_t lens[1] = {size};
-        if (c2d_dga_score_batch(model(), names, lens, 1, &sb, &bs) != C2D_OK || bs != C2D_OK ||
-            sb != s)
-            abort();
+        for (int i = 0; i < C2D_DGA_CHARS_SEQ_LEN; i++)
+            if (tok[i] >= C2D_DGA_CHARS_VOCAB) abort();
+        for (int k = 0; k < 2; k++) {
+            float s = -1.0f, sb = -1.0f;
+            c2d_status bs = C2D_OK;
+            if (c2d_dga_score(model(k), name, size, &s) != C2D_OK || !(s >= 0.0f && s <= 1.0f))
+                abort();
+            const char *names[1] = {name};
+            size_t lens[1] = {size};
+            if (c2d_dga_score_batch(model(k), names, lens, 1, &sb, &bs) != C2D_OK ||
+                bs != C2D_OK || sb != s)
+                abort();
+        }
     } else if (st > C2D_ERR_NAME_EMPTY || st < C2D_ERR_NAME_BAD_CHAR) {
         abort();
     }
