@@ -1,7 +1,8 @@
 /* bench/dga: single-thread ns per name for the DGA features alone, features +
- * forest (one call per name and the batch call), and nDPI 4.2's
- * ndpi_check_dga_name on the same names in the same run; then both tools'
- * detection rates on the same labelled names. Run (see README.md):
+ * forest (built-in "dga-fanci"; one call per name and the batch call), tokens +
+ * int8 CNN (built-in "dga-cnn"; same two calls), and nDPI 4.2's
+ * ndpi_check_dga_name on the same names in the same run; then the detection
+ * rates of both models and nDPI on the same labelled names. Run (see README.md):
  *   PYTHONPATH=bindings/python /usr/bin/python3 -m c2detect.train_dga \
  *       --data ../shared/data/dga --dump-test /tmp/dga_test.tsv
  *   build/bench/dga/bench_dga /tmp/dga_test.tsv 7
@@ -81,6 +82,42 @@ static int cmp_desc(const void *a, const void *b) {
         if (ns_ < (best)) (best) = ns_;                            \
     } while (0)
 
+/* Detection rates of one model's scores: at its stored threshold and, with nDPI,
+ * at the threshold that flags no more benign names than nDPI does. */
+static int report(const char *tag, const item *v, size_t n, const float *scores, double thr,
+                  const size_t *hit_n_benign) {
+    size_t cnt[3] = {0, 0, 0}, hit[3] = {0, 0, 0}, invalid = 0;
+    for (size_t i = 0; i < n; i++) {
+        cnt[v[i].group]++;
+        hit[v[i].group] += scores[i] >= thr; /* NaN (malformed name) counts as benign */
+        invalid += isnan(scores[i]);
+    }
+    printf("%s_malformed_names %zu count\n", tag, invalid);
+    static const char *const gname[3] = {"benign_fpr", "seen_tpr", "unseen_tpr"};
+    for (int g = 0; g < 3; g++)
+        if (cnt[g])
+            printf("%s_%s %.4f fraction (%zu/%zu)\n", tag, gname[g],
+                   (double)hit[g] / (double)cnt[g], hit[g], cnt[g]);
+    if (hit_n_benign && cnt[0] && *hit_n_benign) {
+        float *bs = malloc(cnt[0] * sizeof *bs);
+        if (!bs) return -1;
+        size_t nb = 0;
+        for (size_t i = 0; i < n; i++)
+            if (v[i].group == 0 && !isnan(scores[i])) bs[nb++] = scores[i];
+        qsort(bs, nb, sizeof *bs, cmp_desc);
+        /* names scoring above t: at most as many as nDPI flags */
+        float t = *hit_n_benign < nb ? bs[*hit_n_benign] : -1.0f;
+        size_t h[3] = {0, 0, 0};
+        for (size_t i = 0; i < n; i++) h[v[i].group] += scores[i] > t;
+        for (int g = 0; g < 3; g++)
+            if (cnt[g])
+                printf("%s_at_ndpi_fpr_%s %.4f fraction\n", tag, gname[g],
+                       (double)h[g] / (double)cnt[g]);
+        free(bs);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_dga TEST.tsv [rounds]\n");
@@ -94,19 +131,30 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_dga: cannot read %s\n", argv[1]);
         return 1;
     }
-    c2d_model *m = NULL;
-    if (c2d_model_builtin("dga", NULL, &m) != C2D_OK) return 1;
-    double thr = NAN;
+    c2d_model *m = NULL, *cnn = NULL;
+    if (c2d_model_builtin("dga-fanci", NULL, &m) != C2D_OK) return 1;
+    if (c2d_model_builtin("dga-cnn", NULL, &cnn) != C2D_OK) return 1;
+    const char *dflt = NULL;
+    c2d_model *d = NULL;
+    if (c2d_model_builtin("dga", NULL, &d) == C2D_OK) c2d_model_meta_text(d, "name", &dflt);
+    double thr = NAN, thr_cnn = NAN;
     c2d_model_meta_number(m, "threshold", &thr);
+    c2d_model_meta_number(cnn, "threshold", &thr_cnn);
     c2d_model_summary info = {.size = sizeof info};
     c2d_model_info(m, &info);
+    c2d_cnn_shape_info shape = {.size = sizeof shape};
+    c2d_cnn_shape(cnn, &shape);
     printf("names %zu count\nforest_trees %u count\nforest_nodes %llu count\nthreshold %.6f score\n",
            n, info.n_trees, (unsigned long long)info.n_nodes, thr);
+    printf("cnn_macs %llu count\ncnn_scratch %zu bytes\ncnn_threshold %.6f score\n",
+           (unsigned long long)shape.macs, shape.scratch_bytes, thr_cnn);
+    printf("default_dga_model %s name\n", dflt ? dflt : "?");
+    c2d_model_free(d);
 
-    float *scores = malloc(n * sizeof *scores);
+    float *scores = malloc(n * sizeof *scores), *scores_cnn = malloc(n * sizeof *scores_cnn);
     const char **names = malloc(n * sizeof *names);
     size_t *lens = malloc(n * sizeof *lens);
-    if (!scores || !names || !lens) return 1;
+    if (!scores || !scores_cnn || !names || !lens) return 1;
     for (size_t i = 0; i < n; i++) {
         names[i] = v[i].name;
         lens[i] = v[i].len;
@@ -122,8 +170,10 @@ int main(int argc, char **argv) {
     if (!nres) return 1;
 #endif
     double ns_feat = INFINITY, ns_feat2 = INFINITY, ns_single = INFINITY, ns_batch = INFINITY,
+           ns_tok = INFINITY, ns_cnn_single = INFINITY, ns_cnn_batch = INFINITY,
            ns_ndpi = INFINITY;
     float feat[C2D_DGA_V2_N_FEATURES];
+    uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
     enum { CHUNK = 256 };
     /* Rounds interleave the tools: each round runs every method once over all names. */
     for (int round = 0; round < rounds; round++) {
@@ -144,6 +194,19 @@ int main(int argc, char **argv) {
             size_t k = n - i < CHUNK ? n - i : CHUNK;
             c2d_dga_score_batch(m, names + i, lens + i, k, scores + i, NULL);
         });
+        TIMED_PASS(ns_tok, n, for (size_t i = 0; i < n; i++) {
+            c2d_dga_tokenize(v[i].name, v[i].len, tok, C2D_DGA_CHARS_SEQ_LEN);
+            sink_i = tok[C2D_DGA_CHARS_SEQ_LEN - 1];
+        });
+        TIMED_PASS(ns_cnn_single, n, for (size_t i = 0; i < n; i++) {
+            float s = 0;
+            c2d_dga_score(cnn, v[i].name, v[i].len, &s);
+            sink_f = s;
+        });
+        TIMED_PASS(ns_cnn_batch, n, for (size_t i = 0; i < n; i += CHUNK) {
+            size_t k = n - i < CHUNK ? n - i : CHUNK;
+            c2d_dga_score_batch(cnn, names + i, lens + i, k, scores_cnn + i, NULL);
+        });
 #ifdef C2D_BENCH_HAVE_NDPI
         TIMED_PASS(ns_ndpi, n, for (size_t i = 0; i < n; i++) {
             nres[i] = ndpi_check_dga_name(nd, NULL, v[i].name, 1);
@@ -154,63 +217,46 @@ int main(int argc, char **argv) {
     printf("c2d_features_v2 %.1f ns/name\n", ns_feat2);
     printf("c2d_score_single %.1f ns/name\n", ns_single);
     printf("c2d_score_batch %.1f ns/name\n", ns_batch);
-
-    /* Accuracy of libc2detect at the model's threshold. */
-    size_t cnt[3] = {0, 0, 0}, hit_c[3] = {0, 0, 0}, hit_n[3] = {0, 0, 0};
-    size_t invalid = 0;
-    for (size_t i = 0; i < n; i++) {
-        cnt[v[i].group]++;
-        hit_c[v[i].group] += scores[i] >= thr; /* NaN (malformed name) counts as benign */
-        invalid += isnan(scores[i]);
-    }
-    printf("c2d_malformed_names %zu count\n", invalid);
-
+    printf("c2d_cnn_tokenize %.1f ns/name\n", ns_tok);
+    printf("c2d_cnn_score_single %.1f ns/name\n", ns_cnn_single);
+    printf("c2d_cnn_score_batch %.1f ns/name\n", ns_cnn_batch);
+    printf("ratio_cnn_vs_forest_single %.3f x\n", ns_cnn_single / ns_single);
+    printf("ratio_cnn_vs_forest_batch %.3f x\n", ns_cnn_batch / ns_batch);
+    const size_t *hit_n_benign = NULL;
 #ifdef C2D_BENCH_HAVE_NDPI
     printf("ndpi_check_dga_name %.1f ns/name\n", ns_ndpi);
-    for (size_t i = 0; i < n; i++) hit_n[v[i].group] += nres[i] != 0;
     printf("ratio_features_vs_ndpi %.3f x\n", ns_feat / ns_ndpi);
     printf("ratio_features_v2_vs_ndpi %.3f x\n", ns_feat2 / ns_ndpi);
     printf("ratio_score_single_vs_ndpi %.3f x\n", ns_single / ns_ndpi);
     printf("ratio_score_batch_vs_ndpi %.3f x\n", ns_batch / ns_ndpi);
-    /* libc2detect at nDPI's false-positive rate on these benign names: the
-     * threshold is the lowest score that flags no more benign names than nDPI. */
-    if (cnt[0] && hit_n[0]) {
-        float *bs = malloc(cnt[0] * sizeof *bs);
-        if (!bs) return 1;
-        size_t nb = 0;
-        for (size_t i = 0; i < n; i++)
-            if (v[i].group == 0 && !isnan(scores[i])) bs[nb++] = scores[i];
-        qsort(bs, nb, sizeof *bs, cmp_desc);
-        /* names scoring above t: at most hit_n[0] */
-        float t = hit_n[0] < nb ? bs[hit_n[0]] : -1.0f;
-        size_t h[3] = {0, 0, 0};
-        for (size_t i = 0; i < n; i++) h[v[i].group] += scores[i] > t;
-        printf("c2d_at_ndpi_fpr_benign_fpr %.4f fraction\n", (double)h[0] / (double)cnt[0]);
-        if (cnt[1]) printf("c2d_at_ndpi_fpr_seen_tpr %.4f fraction\n", (double)h[1] / (double)cnt[1]);
-        if (cnt[2])
-            printf("c2d_at_ndpi_fpr_unseen_tpr %.4f fraction\n", (double)h[2] / (double)cnt[2]);
-        free(bs);
+    printf("ratio_cnn_score_single_vs_ndpi %.3f x\n", ns_cnn_single / ns_ndpi);
+    printf("ratio_cnn_score_batch_vs_ndpi %.3f x\n", ns_cnn_batch / ns_ndpi);
+    size_t cnt_n[3] = {0, 0, 0}, hit_n[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        cnt_n[v[i].group]++;
+        hit_n[v[i].group] += nres[i] != 0;
     }
+    static const char *const gname[3] = {"benign_fpr", "seen_tpr", "unseen_tpr"};
+    for (int g = 0; g < 3; g++)
+        if (cnt_n[g])
+            printf("ndpi_%s %.4f fraction (%zu/%zu)\n", gname[g],
+                   (double)hit_n[g] / (double)cnt_n[g], hit_n[g], cnt_n[g]);
+    hit_n_benign = &hit_n[0];
+#endif
+    /* "c2d" is the forest (the names of earlier runs), "c2d_cnn" the CNN. */
+    if (report("c2d", v, n, scores, thr, hit_n_benign) != 0) return 1;
+    if (report("c2d_cnn", v, n, scores_cnn, thr_cnn, hit_n_benign) != 0) return 1;
+#ifdef C2D_BENCH_HAVE_NDPI
     free(nres);
     ndpi_exit_detection_module(nd);
 #endif
-    static const char *const gname[3] = {"benign_fpr", "seen_tpr", "unseen_tpr"};
-    for (int g = 0; g < 3; g++) {
-        if (!cnt[g]) continue;
-        printf("c2d_%s %.4f fraction (%zu/%zu)\n", gname[g], (double)hit_c[g] / (double)cnt[g],
-               hit_c[g], cnt[g]);
-#ifdef C2D_BENCH_HAVE_NDPI
-        printf("ndpi_%s %.4f fraction (%zu/%zu)\n", gname[g], (double)hit_n[g] / (double)cnt[g],
-               hit_n[g], cnt[g]);
-#endif
-    }
-    (void)hit_n;
     free(scores);
+    free(scores_cnn);
     free(names);
     free(lens);
     for (size_t i = 0; i < n; i++) free(v[i].name);
     free(v);
     c2d_model_free(m);
-    (void)sink_i;
+    c2d_model_free(cnn);
     return 0;
 }
