@@ -5,7 +5,8 @@
  * rates of both models and nDPI on the same labelled names. Run (see README.md):
  *   PYTHONPATH=bindings/python /usr/bin/python3 -m c2detect.train_dga \
  *       --data ../shared/data/dga --dump-test /tmp/dga_test.tsv
- *   build/bench/dga/bench_dga /tmp/dga_test.tsv 7
+ *   build/bench/dga/bench_dga /tmp/dga_test.tsv 7 [CNN.c2dm]
+ * (CNN.c2dm: time and score that dga-chars-v1 model instead of the built-in dga-cnn.)
  * Output: `name value unit` lines; times are the fastest of the rounds. */
 #define _DEFAULT_SOURCE 1 /* u_char etc. in nDPI headers; clock_gettime */
 #include <math.h>
@@ -120,7 +121,7 @@ static int report(const char *tag, const item *v, size_t n, const float *scores,
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_dga TEST.tsv [rounds]\n");
+        fprintf(stderr, "usage: bench_dga TEST.tsv [rounds [CNN.c2dm]]\n");
         return 2;
     }
     int rounds = argc > 2 ? atoi(argv[2]) : 7;
@@ -133,7 +134,12 @@ int main(int argc, char **argv) {
     }
     c2d_model *m = NULL, *cnn = NULL;
     if (c2d_model_builtin("dga-fanci", NULL, &m) != C2D_OK) return 1;
-    if (c2d_model_builtin("dga-cnn", NULL, &cnn) != C2D_OK) return 1;
+    if (argc > 3 ? c2d_model_load_file(argv[3], NULL, &cnn) != C2D_OK ||
+                       c2d_dga_model_check(cnn) != C2D_OK
+                 : c2d_model_builtin("dga-cnn", NULL, &cnn) != C2D_OK) {
+        fprintf(stderr, "bench_dga: cannot load the CNN model\n");
+        return 1;
+    }
     const char *dflt = NULL;
     c2d_model *d = NULL;
     if (c2d_model_builtin("dga", NULL, &d) == C2D_OK) c2d_model_meta_text(d, "name", &dflt);

@@ -237,11 +237,14 @@ def main(argv=None):
     ap.add_argument("--fpr", type=float, default=0.001)
     ap.add_argument("--calib", type=int, default=4000, help="training names used to calibrate")
     ap.add_argument("--name", default="dga-cnn", help="metadata name of the model")
+    ap.add_argument("--filters", type=int, default=ARCH["filters"],
+                    help="Conv1d filters per branch (speed/accuracy trade-off)")
     ap.add_argument("--save-float", default=None, metavar="PT",
                     help="also save the trained float model (torch state_dict)")
     ap.add_argument("--from-float", default=None, metavar="PT",
                     help="skip training: export and evaluate this saved float model")
     args = ap.parse_args(argv)
+    ARCH["filters"] = args.filters
     import torch
     from .torch_export import from_torch
 
@@ -353,7 +356,8 @@ def write_card(args, rc, rfl, rf, res, sets, seen, unseen, dropped, nbytes, sha,
       "    /usr/bin/python3 -m c2detect.train_dga_cnn --data ../shared/data/dga \\\n"
       f"    --out {args.out} --forest {args.forest} \\\n"
       f"    --card {args.card} --golden tests/golden/dga_cnn_scores.txt --epochs {args.epochs}"
-      f" --decay {args.decay}" + (f" \\\n    --tried '{args.tried}'" if args.tried else "") + "\n```\n")
+      f" --decay {args.decay}" + (f" --filters {args.filters}" if args.filters != 64 else "")
+      + (f" \\\n    --tried '{args.tried}'" if args.tried else "") + "\n```\n")
     w(f"(One CPU thread; {secs / 60:.0f} min on the build machine. PyTorch CPU training is "
       "seeded but not guaranteed bit-identical across PyTorch versions or CPUs.)\n")
     w("## What it is\n")
