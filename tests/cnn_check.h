@@ -120,6 +120,7 @@ typedef struct fold_case {
     uint32_t seq_len, vocab, k, n_out;
     int same;    /* 'same' padding (pad_l = (k-1)/2) or 'valid' */
     int extreme; /* 0 random table, 1 all at the largest magnitude */
+    int runs;    /* 1: the first 3/4 of the tokens are one token (left padding) */
 } fold_case;
 
 /* Runs the set's fold kernel and the scalar one on one case in every mode;
@@ -132,7 +133,8 @@ static size_t compare_fold_case(const c2d__kernel_set *ks, const fold_case *c) {
     const int32_t big = 1024 * 127 * 255;
     for (size_t i = 0; i < words; i++)
         table[i] = c->extreme ? ((rnd() & 1) ? big : -big) : rnd_range(-big, big);
-    for (uint32_t t = 0; t < c->seq_len; t++) tok[t] = (uint16_t)(rnd() % c->vocab);
+    for (uint32_t t = 0; t < c->seq_len; t++)
+        tok[t] = (uint16_t)(c->runs && t < c->seq_len * 3 / 4 ? c->vocab - 1 : rnd() % c->vocab);
     const uint32_t pad_l = c->same ? (c->k - 1) / 2 : 0;
     const uint32_t n_rows = c->same ? c->seq_len : c->seq_len - c->k + 1;
     int32_t *bias = malloc(c->n_out * sizeof *bias), *mult = malloc(c->n_out * sizeof *mult);
@@ -201,16 +203,17 @@ static size_t cnn_check_kernel_set(const c2d__kernel_set *ks) {
     }
     /* the folded first convolution: reference shapes, channel tails, both paddings */
     static const fold_case folds[] = {
-        {256, 256, 5, 64, 0, 0}, {256, 1024, 3, 64, 1, 0}, {256, 1024, 5, 64, 1, 0},
-        {7, 3, 7, 33, 1, 1},     {7, 3, 7, 5, 0, 1},       {1, 1, 1, 1, 1, 0},
-        {20, 50, 4, 39, 1, 1},
+        {256, 256, 5, 64, 0, 0, 0}, {256, 1024, 3, 64, 1, 0, 0}, {256, 1024, 5, 64, 1, 0, 0},
+        {7, 3, 7, 33, 1, 1, 0},     {7, 3, 7, 5, 0, 1, 0},       {1, 1, 1, 1, 1, 0, 0},
+        {20, 50, 4, 39, 1, 1, 0},   {64, 41, 2, 64, 0, 0, 1},    {64, 41, 5, 64, 0, 0, 1},
+        {64, 41, 3, 64, 1, 0, 1},   {64, 2, 4, 70, 1, 1, 1},     {9, 1, 3, 17, 1, 0, 0},
     };
     for (size_t i = 0; i < sizeof folds / sizeof folds[0]; i++)
         diff += compare_fold_case(ks, &folds[i]);
     for (int i = 0; i < 60; i++) {
         fold_case c = {(uint32_t)rnd_range(7, 80), (uint32_t)rnd_range(1, 300),
                        (uint32_t)rnd_range(1, 7), (uint32_t)rnd_range(1, 70),
-                       rnd_range(0, 1), rnd_range(0, 1)};
+                       rnd_range(0, 1), rnd_range(0, 1), rnd_range(0, 1)};
         diff += compare_fold_case(ks, &c);
     }
     return diff;

@@ -20,3 +20,17 @@ add_test(NAME cli_model_info_cnn
   COMMAND c2d model info "${CMAKE_CURRENT_SOURCE_DIR}/golden/cnn_golden.c2dm")
 set_tests_properties(cli_model_info_cnn PROPERTIES
   PASS_REGULAR_EXPRESSION "kind +cnn.*inputs +20\nclasses +3\n")
+
+# The AVX-512 VNNI kernel's logic on any AVX2 CPU, with its two AVX-512
+# intrinsics replaced by C models (tests/cnn_vnni_emu/vnni_emu.c). Kernel code
+# the compiler emits for real VNNI still needs a VNNI CPU (test_cnn).
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64|amd64")
+  add_executable(test_cnn_vnni_emulated cnn_vnni_emu/vnni_emu.c)
+  target_link_libraries(test_cnn_vnni_emulated PRIVATE c2detect_static m)
+  target_include_directories(test_cnn_vnni_emulated PRIVATE
+    "${PROJECT_SOURCE_DIR}/lib" "${CMAKE_CURRENT_SOURCE_DIR}")
+  target_compile_options(test_cnn_vnni_emulated PRIVATE ${C2D_WARNINGS}
+    -Wno-missing-prototypes -Wno-unused-function -mavx2 -mfma)
+  add_test(NAME test_cnn_vnni_emulated COMMAND test_cnn_vnni_emulated)
+  set_tests_properties(test_cnn_vnni_emulated PROPERTIES SKIP_RETURN_CODE 77)
+endif()

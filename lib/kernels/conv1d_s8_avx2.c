@@ -87,7 +87,7 @@ static void widen_u8(int16_t *dst, const uint8_t *src, size_t n) {
  * wp[block][pair][channel][2] (int16, zero-padded to 8 channels and an even
  * window) and each row's input pair (x[2p], x[2p+1]) is broadcast:
  * acc[r][block] += vpmaddwd(broadcast(x pair), wp[block][pair]). */
-static inline void outer_emit(const c2d__conv_args *a, uint32_t r, uint32_t o0, __m256i v,
+static inline __attribute__((always_inline)) void outer_emit(const c2d__conv_args *a, uint32_t r, uint32_t o0, __m256i v,
                               __m256i *vmax) {
     if (o0 + 8 > a->n_out) { /* channel tail: lane by lane */
         int32_t t[8];
@@ -271,44 +271,70 @@ void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
 }
 
 /* ---- folded first convolution (kernels.h, c2d__fold_args): per output row,
- * k table rows are added in blocks of 8 channels, up to 4 blocks at a time
- * (nb is a compile-time constant after inlining). */
+ * k table rows are added in blocks of 8 channels, up to 4 blocks at a time.
+ * nb and mode are compile-time constants after inlining, so accumulators and
+ * running maxima stay in registers. A row whose k table rows are the same as
+ * the previous row's (a run of one token, e.g. the padding of a short input)
+ * has the same accumulators: they are not summed again, and under the max
+ * pool the row adds nothing. */
 static inline __attribute__((always_inline)) void fold_group(const c2d__fold_args *f,
-                                                             uint32_t o0, const int nb) {
-    const c2d__conv_args *a = &f->out;
-    __m256i bias[4], vmax[4];
+                                                             uint32_t o0, const int nb,
+                                                             const c2d__conv_mode mode) {
+    c2d__conv_args a = f->out;
+    a.mode = mode;
+    __m256i bias[4], vmax[4], acc[4];
     for (int b = 0; b < nb; b++) {
-        bias[b] = outer_bias(a, o0 + 8 * (uint32_t)b);
+        bias[b] = outer_bias(&a, o0 + 8 * (uint32_t)b);
         vmax[b] = _mm256_set1_epi32(INT32_MIN);
+        acc[b] = bias[b];
     }
-    const int32_t *rows[8];
-    for (uint32_t r = 0; r < a->n_rows; r++) {
+    const int32_t *rows[8], *prev[8] = {NULL};
+    for (uint32_t r = 0; r < a.n_rows; r++) {
         c2d__fold_rows(f, r, rows);
-        __m256i acc[4];
-        for (int b = 0; b < nb; b++) acc[b] = bias[b];
-        for (uint32_t j = 0; j < f->k; j++)
-            for (int b = 0; b < nb; b++)
-                acc[b] = _mm256_add_epi32(
-                    acc[b], _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + o0 + 8 * b)));
-        for (int b = 0; b < nb; b++) outer_emit(a, r, o0 + 8 * (uint32_t)b, acc[b], &vmax[b]);
+        int same = r > 0;
+        for (uint32_t j = 0; j < f->k; j++) {
+            same = same && rows[j] == prev[j];
+            prev[j] = rows[j];
+        }
+        if (same) {
+            if (mode == C2D__CONV_MAX_I32) continue;
+        } else {
+            for (int b = 0; b < nb; b++) acc[b] = bias[b];
+            for (uint32_t j = 0; j < f->k; j++)
+                for (int b = 0; b < nb; b++)
+                    acc[b] = _mm256_add_epi32(
+                        acc[b],
+                        _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + o0 + 8 * b)));
+        }
+        for (int b = 0; b < nb; b++) outer_emit(&a, r, o0 + 8 * (uint32_t)b, acc[b], &vmax[b]);
     }
-    if (a->mode == C2D__CONV_MAX_I32)
+    if (mode == C2D__CONV_MAX_I32)
         for (int b = 0; b < nb; b++) {
-            __m256i *dst = (__m256i *)(void *)(a->y32 + o0 + 8 * b);
+            __m256i *dst = (__m256i *)(void *)(a.y32 + o0 + 8 * b);
             _mm256_storeu_si256(dst, _mm256_max_epi32(_mm256_loadu_si256(dst), vmax[b]));
         }
+}
+
+static inline __attribute__((always_inline)) void fold_blocks(const c2d__fold_args *f,
+                                                              uint32_t full,
+                                                              const c2d__conv_mode mode) {
+    uint32_t b = 0;
+    for (; b + 4 <= full; b += 4) fold_group(f, b * 8, 4, mode);
+    switch (full - b) {
+    case 3: fold_group(f, b * 8, 3, mode); break;
+    case 2: fold_group(f, b * 8, 2, mode); break;
+    case 1: fold_group(f, b * 8, 1, mode); break;
+    default: break;
+    }
 }
 
 void c2d__fold_s8_avx2(const c2d__fold_args *f) {
     const c2d__conv_args *a = &f->out;
     const uint32_t full = a->n_out / 8;
-    uint32_t b = 0;
-    for (; b + 4 <= full; b += 4) fold_group(f, b * 8, 4);
-    switch (full - b) {
-    case 3: fold_group(f, b * 8, 3); break;
-    case 2: fold_group(f, b * 8, 2); break;
-    case 1: fold_group(f, b * 8, 1); break;
-    default: break;
+    switch (a->mode) {
+    case C2D__CONV_MAX_I32: fold_blocks(f, full, C2D__CONV_MAX_I32); break;
+    case C2D__CONV_ROWS_U8: fold_blocks(f, full, C2D__CONV_ROWS_U8); break;
+    case C2D__CONV_ROWS_I32: fold_blocks(f, full, C2D__CONV_ROWS_I32); break;
     }
     if (full * 8 == a->n_out) return;
     const int32_t *rows[8]; /* channels past the last full block */
