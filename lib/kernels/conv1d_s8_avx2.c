@@ -254,7 +254,9 @@ static void conv_outer(const c2d__conv_args *a) {
 }
 
 void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
-    if (a->tmp16 && a->n_rows >= 16 &&
+    /* outer products for layers with many rows, and for any layer (dense
+     * ones too) whose weights were packed at load */
+    if (a->tmp16 && (a->n_rows >= 16 || a->wp) &&
         a->tmp16_len >= c2d__conv_tmp16_len(a->n_rows, a->x_stride, a->kdim, a->n_out)) {
         conv_outer(a);
         return;
@@ -273,10 +275,10 @@ void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
 /* ---- folded first convolution (kernels.h, c2d__fold_args): per output row,
  * k table rows are added in blocks of 8 channels, up to 4 blocks at a time.
  * nb and mode are compile-time constants after inlining, so accumulators and
- * running maxima stay in registers. A row whose k table rows are the same as
- * the previous row's (a run of one token, e.g. the padding of a short input)
- * has the same accumulators: they are not summed again, and under the max
- * pool the row adds nothing. */
+ * running maxima stay in registers. A row whose window lies in a run of one
+ * token that also covers the previous row's window (e.g. the padding of a
+ * short input) has the previous row's accumulators: they are not summed
+ * again, and under the max pool the row adds nothing. */
 static inline __attribute__((always_inline)) void fold_group(const c2d__fold_args *f,
                                                              uint32_t o0, const int nb,
                                                              const c2d__conv_mode mode) {
@@ -288,17 +290,24 @@ static inline __attribute__((always_inline)) void fold_group(const c2d__fold_arg
         vmax[b] = _mm256_set1_epi32(INT32_MIN);
         acc[b] = bias[b];
     }
-    const int32_t *rows[8], *prev[8] = {NULL};
-    for (uint32_t r = 0; r < a.n_rows; r++) {
-        c2d__fold_rows(f, r, rows);
-        int same = r > 0;
-        for (uint32_t j = 0; j < f->k; j++) {
-            same = same && rows[j] == prev[j];
-            prev[j] = rows[j];
+    /* run = how many positions up to the window's last one hold the same
+     * token; a row repeats the previous one when run > k */
+    const int64_t k = f->k;
+    int64_t q = k - 1 - (int64_t)f->pad_l; /* last window position of row 0 */
+    uint32_t v_last = c2d__fold_token(f, q);
+    int64_t run = 1;
+    while (run < k && c2d__fold_token(f, q - run) == v_last) run++;
+    const int32_t *rows[8];
+    for (uint32_t r = 0; r < a.n_rows; r++, q++) {
+        if (r > 0) {
+            const uint32_t v = c2d__fold_token(f, q);
+            run = v == v_last ? run + 1 : 1;
+            v_last = v;
         }
-        if (same) {
+        if (r > 0 && run > k) {
             if (mode == C2D__CONV_MAX_I32) continue;
         } else {
+            c2d__fold_rows(f, r, rows);
             for (int b = 0; b < nb; b++) acc[b] = bias[b];
             for (uint32_t j = 0; j < f->k; j++)
                 for (int b = 0; b < nb; b++)

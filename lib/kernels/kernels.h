@@ -107,11 +107,15 @@ typedef void (*c2d__fold_fn)(const c2d__fold_args *f);
 typedef size_t (*c2d__pack_len_fn)(uint32_t n_out, uint32_t kdim);
 typedef void (*c2d__pack_fn)(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
 
+/* The table row index of sequence position p (pad_row outside the sequence). */
+static inline uint32_t c2d__fold_token(const c2d__fold_args *f, int64_t p) {
+    return (p < 0 || p >= (int64_t)f->seq_len) ? f->pad_row : f->tok[p];
+}
+
 /* The k table rows output row r adds (rows[j] for window position j). */
 static inline void c2d__fold_rows(const c2d__fold_args *f, uint32_t r, const int32_t **rows) {
     for (uint32_t j = 0; j < f->k; j++) {
-        const int64_t p = (int64_t)r + j - f->pad_l;
-        const uint32_t v = (p < 0 || p >= (int64_t)f->seq_len) ? f->pad_row : f->tok[p];
+        const uint32_t v = c2d__fold_token(f, (int64_t)r + j - f->pad_l);
         rows[j] = f->table + ((size_t)v * f->k + j) * f->out.n_out;
     }
 }
