@@ -256,8 +256,10 @@ static void conv_outer(const c2d__conv_args *a) {
 void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
     /* outer products for layers with many rows, and for any layer (dense
      * ones too) whose weights were packed at load */
-    if (a->tmp16 && (a->n_rows >= 16 || a->wp) &&
-        a->tmp16_len >= c2d__conv_tmp16_len(a->n_rows, a->x_stride, a->kdim, a->n_out)) {
+    if (a->tmp16 &&
+        ((a->wp && a->tmp16_len >= c2d__conv_tmp16_x_len(a->n_rows, a->x_stride, a->kdim)) ||
+         (a->n_rows >= 16 &&
+          a->tmp16_len >= c2d__conv_tmp16_len(a->n_rows, a->x_stride, a->kdim, a->n_out)))) {
         conv_outer(a);
         return;
     }

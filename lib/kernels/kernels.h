@@ -81,6 +81,12 @@ static inline size_t c2d__conv_tmp16_len(uint32_t n_rows, size_t x_stride, uint3
                                                            ((size_t)kdim + 1) + 16;
 }
 
+/* The part of that workspace that holds the widened input span alone: enough
+ * when the weights come packed (c2d__conv_args.wp). */
+static inline size_t c2d__conv_tmp16_x_len(uint32_t n_rows, size_t x_stride, uint32_t kdim) {
+    return (size_t)(n_rows - 1) * x_stride + kdim + 2 + 16;
+}
+
 typedef void (*c2d__conv_fn)(const c2d__conv_args *a);
 
 /* A Conv1d that reads the token embedding directly, folded at model load into

@@ -183,7 +183,8 @@ static void plan_scratch(cnn_state *s) {
     for (uint32_t i = s->n_conv; i < n_layers; i++) {
         const cnn_layer *L = &s->layers[i];
         if (L->cout > vec) vec = L->cout;
-        const size_t t16 = c2d__conv_tmp16_len(1, L->cin, L->kdim, L->cout);
+        /* packed weights only (else the kernel takes its dot-product path) */
+        const size_t t16 = c2d__conv_tmp16_x_len(1, L->cin, L->kdim);
         if (t16 > tmp16) tmp16 = t16;
     }
     s->emb_pad_l = pl;
