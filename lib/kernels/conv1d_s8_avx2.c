@@ -339,8 +339,74 @@ static inline __attribute__((always_inline)) void fold_blocks(const c2d__fold_ar
     }
 }
 
+/* Max-pool mode, the usual case (a branch of one convolution): per kept row,
+ * the sums of two channel blocks at a time go straight into the running maxima
+ * in y32. Rows are skipped by token run as in fold_group. */
+static void fold_max(const c2d__fold_args *f) {
+    const c2d__conv_args *a = &f->out;
+    const uint32_t n = a->n_out, full = n / 8;
+    const int64_t k = f->k;
+    int64_t q = k - 1 - (int64_t)f->pad_l;
+    uint32_t v_last = c2d__fold_token(f, q);
+    int64_t run = 1;
+    while (run < k && c2d__fold_token(f, q - run) == v_last) run++;
+    const int32_t *rows[8];
+    for (uint32_t r = 0; r < a->n_rows; r++, q++) {
+        if (r > 0) {
+            const uint32_t v = c2d__fold_token(f, q);
+            run = v == v_last ? run + 1 : 1;
+            v_last = v;
+            if (run > k) continue;
+        }
+        c2d__fold_rows(f, r, rows);
+        uint32_t b = 0;
+        for (; b + 2 <= full; b += 2) {
+            __m256i s0 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b));
+            __m256i s1 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b + 8));
+            for (uint32_t j = 0; j < f->k; j++) {
+                s0 = _mm256_add_epi32(s0, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b)));
+                s1 = _mm256_add_epi32(s1, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b + 8)));
+            }
+            __m256i *d = (__m256i *)(void *)(a->y32 + 8 * b);
+            _mm256_storeu_si256(d, _mm256_max_epi32(_mm256_loadu_si256(d), s0));
+            _mm256_storeu_si256(d + 1, _mm256_max_epi32(_mm256_loadu_si256(d + 1), s1));
+        }
+        if (b < full) {
+            __m256i s0 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b));
+            for (uint32_t j = 0; j < f->k; j++)
+                s0 = _mm256_add_epi32(s0, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b)));
+            __m256i *d = (__m256i *)(void *)(a->y32 + 8 * b);
+            _mm256_storeu_si256(d, _mm256_max_epi32(_mm256_loadu_si256(d), s0));
+        }
+        for (uint32_t o = full * 8; o < n; o++) {
+            int32_t acc = a->bias[o];
+            for (uint32_t j = 0; j < f->k; j++) acc += rows[j][o];
+            if (acc > a->y32[o]) a->y32[o] = acc;
+        }
+    }
+}
+
+void c2d__requant_s8_avx2(const int32_t *acc, uint32_t n, const int32_t *mult,
+                          const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y) {
+    uint32_t o = 0;
+    const __m256i zp = _mm256_set1_epi32(zp_out), lov = _mm256_set1_epi32(lo);
+    for (; o + 8 <= n; o += 8) {
+        const __m256i q = c2d__requant8(
+            _mm256_loadu_si256((const __m256i *)(const void *)(acc + o)),
+            _mm256_loadu_si256((const __m256i *)(const void *)(mult + o)),
+            _mm256_loadu_si256((const __m256i *)(const void *)(shift + o)), zp, lov);
+        const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        _mm_storel_epi64((__m128i *)(void *)(y + o), _mm_packus_epi16(w16, w16));
+    }
+    for (; o < n; o++) y[o] = c2d__requant_u8(acc[o], mult[o], shift[o], zp_out, lo);
+}
+
 void c2d__fold_s8_avx2(const c2d__fold_args *f) {
     const c2d__conv_args *a = &f->out;
+    if (a->mode == C2D__CONV_MAX_I32) {
+        fold_max(f);
+        return;
+    }
     const uint32_t full = a->n_out / 8;
     switch (a->mode) {
     case C2D__CONV_MAX_I32: fold_blocks(f, full, C2D__CONV_MAX_I32); break;

@@ -107,6 +107,11 @@ typedef struct c2d__fold_args {
 
 typedef void (*c2d__fold_fn)(const c2d__fold_args *f);
 
+/* Requantisation of a pooled vector: y[o] = c2d__requant_u8(acc[o], mult[o],
+ * shift[o], zp_out, lo) for o < n. */
+typedef void (*c2d__requant_fn)(const int32_t *acc, uint32_t n, const int32_t *mult,
+                                const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y);
+
 /* Weight repacking done once at model load for a kernel set's conv layers:
  * pack_len gives the int16 elements, pack writes them (layout is the kernel's
  * business). Both NULL for sets that read the int8 weights as they are. */
@@ -135,6 +140,7 @@ typedef struct c2d__kernel_set {
     c2d__fold_fn fold;
     c2d__pack_len_fn pack_len;
     c2d__pack_fn pack;
+    c2d__requant_fn requant;
 } c2d__kernel_set;
 
 /* Every kernel set compiled into this build, scalar first. */
@@ -147,9 +153,13 @@ const c2d__kernel_set *c2d__kernel_set_for(c2d_isa isa);
 
 void c2d__conv1d_s8_scalar(const c2d__conv_args *a);
 void c2d__fold_s8_scalar(const c2d__fold_args *f);
+void c2d__requant_s8_scalar(const int32_t *acc, uint32_t n, const int32_t *mult,
+                            const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y);
 #if defined(__x86_64__) || defined(_M_X64)
 void c2d__conv1d_s8_avx2(const c2d__conv_args *a);
 void c2d__fold_s8_avx2(const c2d__fold_args *f);
+void c2d__requant_s8_avx2(const int32_t *acc, uint32_t n, const int32_t *mult,
+                          const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y);
 size_t c2d__pack_len_avx2(uint32_t n_out, uint32_t kdim);
 void c2d__pack_avx2(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
 void c2d__conv1d_s8_avx512vnni(const c2d__conv_args *a);

@@ -488,9 +488,7 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
             conv(&a);
         }
         if (L->last_in_branch) {
-            for (uint32_t o = 0; o < L->cout; o++)
-                concat[L->out_off + o] =
-                    c2d__requant_u8(i32[o], L->mult[o], L->shift[o], a.zp_out, a.lo);
+            s->ks->requant(i32, L->cout, L->mult, L->shift, a.zp_out, a.lo, concat + L->out_off);
         } else {
             in = buf;
         }
