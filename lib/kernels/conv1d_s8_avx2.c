@@ -341,29 +341,31 @@ static inline __attribute__((always_inline)) void fold_blocks(const c2d__fold_ar
 
 /* Max-pool mode, the usual case (a branch of one convolution): per kept row,
  * the sums of two channel blocks at a time go straight into the running maxima
- * in y32. Rows are skipped by token run as in fold_group. */
-static void fold_max(const c2d__fold_args *f) {
+ * in y32. Rows are skipped by token run as in fold_group. K is a compile-time
+ * constant after inlining (fold_max dispatches on it), so the window loop
+ * unrolls and the table row pointers stay in registers. */
+static inline __attribute__((always_inline)) void fold_max_k(const c2d__fold_args *f,
+                                                             const int K) {
     const c2d__conv_args *a = &f->out;
     const uint32_t n = a->n_out, full = n / 8;
-    const int64_t k = f->k;
-    int64_t q = k - 1 - (int64_t)f->pad_l;
+    int64_t q = K - 1 - (int64_t)f->pad_l;
     uint32_t v_last = c2d__fold_token(f, q);
     int64_t run = 1;
-    while (run < k && c2d__fold_token(f, q - run) == v_last) run++;
+    while (run < K && c2d__fold_token(f, q - run) == v_last) run++;
     const int32_t *rows[8];
     for (uint32_t r = 0; r < a->n_rows; r++, q++) {
         if (r > 0) {
             const uint32_t v = c2d__fold_token(f, q);
             run = v == v_last ? run + 1 : 1;
             v_last = v;
-            if (run > k) continue;
+            if (run > K) continue;
         }
         c2d__fold_rows(f, r, rows);
         uint32_t b = 0;
         for (; b + 2 <= full; b += 2) {
             __m256i s0 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b));
             __m256i s1 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b + 8));
-            for (uint32_t j = 0; j < f->k; j++) {
+            for (int j = 0; j < K; j++) {
                 s0 = _mm256_add_epi32(s0, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b)));
                 s1 = _mm256_add_epi32(s1, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b + 8)));
             }
@@ -373,16 +375,28 @@ static void fold_max(const c2d__fold_args *f) {
         }
         if (b < full) {
             __m256i s0 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b));
-            for (uint32_t j = 0; j < f->k; j++)
+            for (int j = 0; j < K; j++)
                 s0 = _mm256_add_epi32(s0, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b)));
             __m256i *d = (__m256i *)(void *)(a->y32 + 8 * b);
             _mm256_storeu_si256(d, _mm256_max_epi32(_mm256_loadu_si256(d), s0));
         }
         for (uint32_t o = full * 8; o < n; o++) {
             int32_t acc = a->bias[o];
-            for (uint32_t j = 0; j < f->k; j++) acc += rows[j][o];
+            for (int j = 0; j < K; j++) acc += rows[j][o];
             if (acc > a->y32[o]) a->y32[o] = acc;
         }
+    }
+}
+
+static void fold_max(const c2d__fold_args *f) {
+    switch (f->k) {
+    case 1: fold_max_k(f, 1); break;
+    case 2: fold_max_k(f, 2); break;
+    case 3: fold_max_k(f, 3); break;
+    case 4: fold_max_k(f, 4); break;
+    case 5: fold_max_k(f, 5); break;
+    case 6: fold_max_k(f, 6); break;
+    default: fold_max_k(f, 7); break; /* k <= 7 (MAX_KERNEL) */
     }
 }
 
