@@ -86,6 +86,8 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
         if (a.lo > a.zp_out && mode == 0) a.lo = 0;
         c2d__conv_args b = a;
         b.wp = (rnd() % 2) ? packed : NULL;
+        if (b.wp && b.tmp16 && rnd() % 2) /* with packed weights the input span is enough */
+            b.tmp16_len = c2d__conv_tmp16_x_len(c->n_rows, c->cin, kdim);
         memset(y0, 0xAA, ylen);
         memset(y1, 0x55, ylen);
         for (size_t i = 0; i < ylen; i++) z0[i] = z1[i] = INT32_MIN;
@@ -208,6 +210,21 @@ static size_t cnn_check_kernel_set(const c2d__kernel_set *ks) {
         {20, 50, 4, 39, 1, 1, 0},   {64, 41, 2, 64, 0, 0, 1},    {64, 41, 5, 64, 0, 0, 1},
         {64, 41, 3, 64, 1, 0, 1},   {64, 2, 4, 70, 1, 1, 1},     {9, 1, 3, 17, 1, 0, 0},
     };
+    /* requantisation of pooled vectors at the parameter limits */
+    for (int i = 0; i < 40; i++) {
+        const uint32_t n = (uint32_t)rnd_range(1, 70);
+        int32_t acc[70], mult[70], shift[70];
+        uint8_t y0[70], y1[70];
+        for (uint32_t o = 0; o < n; o++) {
+            acc[o] = (i & 1) ? ((rnd() & 1) ? INT32_MAX : INT32_MIN) : (int32_t)rnd();
+            mult[o] = o % 3 == 0 ? INT32_MAX : rnd_range(0, INT32_MAX);
+            shift[o] = o % 4 == 0 ? C2D__SHIFT_MAX : o % 4 == 1 ? C2D__SHIFT_MIN : rnd_range(32, 50);
+        }
+        const int32_t zp = (int32_t)(rnd() % 256), lo = (rnd() & 1) ? zp : 0;
+        c2d__requant_s8_scalar(acc, n, mult, shift, zp, lo, y0);
+        ks->requant(acc, n, mult, shift, zp, lo, y1);
+        for (uint32_t o = 0; o < n; o++) diff += y0[o] != y1[o];
+    }
     for (size_t i = 0; i < sizeof folds / sizeof folds[0]; i++)
         diff += compare_fold_case(ks, &folds[i]);
     for (int i = 0; i < 60; i++) {

@@ -254,8 +254,12 @@ static void conv_outer(const c2d__conv_args *a) {
 }
 
 void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
-    if (a->tmp16 && a->n_rows >= 16 &&
-        a->tmp16_len >= c2d__conv_tmp16_len(a->n_rows, a->x_stride, a->kdim, a->n_out)) {
+    /* outer products for layers with many rows, and for any layer (dense
+     * ones too) whose weights were packed at load */
+    if (a->tmp16 &&
+        ((a->wp && a->tmp16_len >= c2d__conv_tmp16_x_len(a->n_rows, a->x_stride, a->kdim)) ||
+         (a->n_rows >= 16 &&
+          a->tmp16_len >= c2d__conv_tmp16_len(a->n_rows, a->x_stride, a->kdim, a->n_out)))) {
         conv_outer(a);
         return;
     }
@@ -273,10 +277,10 @@ void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
 /* ---- folded first convolution (kernels.h, c2d__fold_args): per output row,
  * k table rows are added in blocks of 8 channels, up to 4 blocks at a time.
  * nb and mode are compile-time constants after inlining, so accumulators and
- * running maxima stay in registers. A row whose k table rows are the same as
- * the previous row's (a run of one token, e.g. the padding of a short input)
- * has the same accumulators: they are not summed again, and under the max
- * pool the row adds nothing. */
+ * running maxima stay in registers. A row whose window lies in a run of one
+ * token that also covers the previous row's window (e.g. the padding of a
+ * short input) has the previous row's accumulators: they are not summed
+ * again, and under the max pool the row adds nothing. */
 static inline __attribute__((always_inline)) void fold_group(const c2d__fold_args *f,
                                                              uint32_t o0, const int nb,
                                                              const c2d__conv_mode mode) {
@@ -288,17 +292,24 @@ static inline __attribute__((always_inline)) void fold_group(const c2d__fold_arg
         vmax[b] = _mm256_set1_epi32(INT32_MIN);
         acc[b] = bias[b];
     }
-    const int32_t *rows[8], *prev[8] = {NULL};
-    for (uint32_t r = 0; r < a.n_rows; r++) {
-        c2d__fold_rows(f, r, rows);
-        int same = r > 0;
-        for (uint32_t j = 0; j < f->k; j++) {
-            same = same && rows[j] == prev[j];
-            prev[j] = rows[j];
+    /* run = how many positions up to the window's last one hold the same
+     * token; a row repeats the previous one when run > k */
+    const int64_t k = f->k;
+    int64_t q = k - 1 - (int64_t)f->pad_l; /* last window position of row 0 */
+    uint32_t v_last = c2d__fold_token(f, q);
+    int64_t run = 1;
+    while (run < k && c2d__fold_token(f, q - run) == v_last) run++;
+    const int32_t *rows[8];
+    for (uint32_t r = 0; r < a.n_rows; r++, q++) {
+        if (r > 0) {
+            const uint32_t v = c2d__fold_token(f, q);
+            run = v == v_last ? run + 1 : 1;
+            v_last = v;
         }
-        if (same) {
+        if (r > 0 && run > k) {
             if (mode == C2D__CONV_MAX_I32) continue;
         } else {
+            c2d__fold_rows(f, r, rows);
             for (int b = 0; b < nb; b++) acc[b] = bias[b];
             for (uint32_t j = 0; j < f->k; j++)
                 for (int b = 0; b < nb; b++)
@@ -328,8 +339,88 @@ static inline __attribute__((always_inline)) void fold_blocks(const c2d__fold_ar
     }
 }
 
+/* Max-pool mode, the usual case (a branch of one convolution): per kept row,
+ * the sums of two channel blocks at a time go straight into the running maxima
+ * in y32. Rows are skipped by token run as in fold_group. K is a compile-time
+ * constant after inlining (fold_max dispatches on it), so the window loop
+ * unrolls and the table row pointers stay in registers. */
+static inline __attribute__((always_inline)) void fold_max_k(const c2d__fold_args *f,
+                                                             const int K) {
+    const c2d__conv_args *a = &f->out;
+    const uint32_t n = a->n_out, full = n / 8;
+    int64_t q = K - 1 - (int64_t)f->pad_l;
+    uint32_t v_last = c2d__fold_token(f, q);
+    int64_t run = 1;
+    while (run < K && c2d__fold_token(f, q - run) == v_last) run++;
+    const int32_t *rows[8];
+    for (uint32_t r = 0; r < a->n_rows; r++, q++) {
+        if (r > 0) {
+            const uint32_t v = c2d__fold_token(f, q);
+            run = v == v_last ? run + 1 : 1;
+            v_last = v;
+            if (run > K) continue;
+        }
+        c2d__fold_rows(f, r, rows);
+        uint32_t b = 0;
+        for (; b + 2 <= full; b += 2) {
+            __m256i s0 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b));
+            __m256i s1 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b + 8));
+            for (int j = 0; j < K; j++) {
+                s0 = _mm256_add_epi32(s0, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b)));
+                s1 = _mm256_add_epi32(s1, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b + 8)));
+            }
+            __m256i *d = (__m256i *)(void *)(a->y32 + 8 * b);
+            _mm256_storeu_si256(d, _mm256_max_epi32(_mm256_loadu_si256(d), s0));
+            _mm256_storeu_si256(d + 1, _mm256_max_epi32(_mm256_loadu_si256(d + 1), s1));
+        }
+        if (b < full) {
+            __m256i s0 = _mm256_loadu_si256((const __m256i *)(const void *)(a->bias + 8 * b));
+            for (int j = 0; j < K; j++)
+                s0 = _mm256_add_epi32(s0, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b)));
+            __m256i *d = (__m256i *)(void *)(a->y32 + 8 * b);
+            _mm256_storeu_si256(d, _mm256_max_epi32(_mm256_loadu_si256(d), s0));
+        }
+        for (uint32_t o = full * 8; o < n; o++) {
+            int32_t acc = a->bias[o];
+            for (int j = 0; j < K; j++) acc += rows[j][o];
+            if (acc > a->y32[o]) a->y32[o] = acc;
+        }
+    }
+}
+
+static void fold_max(const c2d__fold_args *f) {
+    switch (f->k) {
+    case 1: fold_max_k(f, 1); break;
+    case 2: fold_max_k(f, 2); break;
+    case 3: fold_max_k(f, 3); break;
+    case 4: fold_max_k(f, 4); break;
+    case 5: fold_max_k(f, 5); break;
+    case 6: fold_max_k(f, 6); break;
+    default: fold_max_k(f, 7); break; /* k <= 7 (MAX_KERNEL) */
+    }
+}
+
+void c2d__requant_s8_avx2(const int32_t *acc, uint32_t n, const int32_t *mult,
+                          const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y) {
+    uint32_t o = 0;
+    const __m256i zp = _mm256_set1_epi32(zp_out), lov = _mm256_set1_epi32(lo);
+    for (; o + 8 <= n; o += 8) {
+        const __m256i q = c2d__requant8(
+            _mm256_loadu_si256((const __m256i *)(const void *)(acc + o)),
+            _mm256_loadu_si256((const __m256i *)(const void *)(mult + o)),
+            _mm256_loadu_si256((const __m256i *)(const void *)(shift + o)), zp, lov);
+        const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        _mm_storel_epi64((__m128i *)(void *)(y + o), _mm_packus_epi16(w16, w16));
+    }
+    for (; o < n; o++) y[o] = c2d__requant_u8(acc[o], mult[o], shift[o], zp_out, lo);
+}
+
 void c2d__fold_s8_avx2(const c2d__fold_args *f) {
     const c2d__conv_args *a = &f->out;
+    if (a->mode == C2D__CONV_MAX_I32) {
+        fold_max(f);
+        return;
+    }
     const uint32_t full = a->n_out / 8;
     switch (a->mode) {
     case C2D__CONV_MAX_I32: fold_blocks(f, full, C2D__CONV_MAX_I32); break;

@@ -28,3 +28,8 @@ void c2d__fold_s8_scalar(const c2d__fold_args *f) {
         }
     }
 }
+
+void c2d__requant_s8_scalar(const int32_t *acc, uint32_t n, const int32_t *mult,
+                            const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y) {
+    for (uint32_t o = 0; o < n; o++) y[o] = c2d__requant_u8(acc[o], mult[o], shift[o], zp_out, lo);
+}

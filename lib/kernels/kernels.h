@@ -81,6 +81,12 @@ static inline size_t c2d__conv_tmp16_len(uint32_t n_rows, size_t x_stride, uint3
                                                            ((size_t)kdim + 1) + 16;
 }
 
+/* The part of that workspace that holds the widened input span alone: enough
+ * when the weights come packed (c2d__conv_args.wp). */
+static inline size_t c2d__conv_tmp16_x_len(uint32_t n_rows, size_t x_stride, uint32_t kdim) {
+    return (size_t)(n_rows - 1) * x_stride + kdim + 2 + 16;
+}
+
 typedef void (*c2d__conv_fn)(const c2d__conv_args *a);
 
 /* A Conv1d that reads the token embedding directly, folded at model load into
@@ -101,17 +107,26 @@ typedef struct c2d__fold_args {
 
 typedef void (*c2d__fold_fn)(const c2d__fold_args *f);
 
+/* Requantisation of a pooled vector: y[o] = c2d__requant_u8(acc[o], mult[o],
+ * shift[o], zp_out, lo) for o < n. */
+typedef void (*c2d__requant_fn)(const int32_t *acc, uint32_t n, const int32_t *mult,
+                                const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y);
+
 /* Weight repacking done once at model load for a kernel set's conv layers:
  * pack_len gives the int16 elements, pack writes them (layout is the kernel's
  * business). Both NULL for sets that read the int8 weights as they are. */
 typedef size_t (*c2d__pack_len_fn)(uint32_t n_out, uint32_t kdim);
 typedef void (*c2d__pack_fn)(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
 
+/* The table row index of sequence position p (pad_row outside the sequence). */
+static inline uint32_t c2d__fold_token(const c2d__fold_args *f, int64_t p) {
+    return (p < 0 || p >= (int64_t)f->seq_len) ? f->pad_row : f->tok[p];
+}
+
 /* The k table rows output row r adds (rows[j] for window position j). */
 static inline void c2d__fold_rows(const c2d__fold_args *f, uint32_t r, const int32_t **rows) {
     for (uint32_t j = 0; j < f->k; j++) {
-        const int64_t p = (int64_t)r + j - f->pad_l;
-        const uint32_t v = (p < 0 || p >= (int64_t)f->seq_len) ? f->pad_row : f->tok[p];
+        const uint32_t v = c2d__fold_token(f, (int64_t)r + j - f->pad_l);
         rows[j] = f->table + ((size_t)v * f->k + j) * f->out.n_out;
     }
 }
@@ -125,6 +140,7 @@ typedef struct c2d__kernel_set {
     c2d__fold_fn fold;
     c2d__pack_len_fn pack_len;
     c2d__pack_fn pack;
+    c2d__requant_fn requant;
 } c2d__kernel_set;
 
 /* Every kernel set compiled into this build, scalar first. */
@@ -137,9 +153,13 @@ const c2d__kernel_set *c2d__kernel_set_for(c2d_isa isa);
 
 void c2d__conv1d_s8_scalar(const c2d__conv_args *a);
 void c2d__fold_s8_scalar(const c2d__fold_args *f);
+void c2d__requant_s8_scalar(const int32_t *acc, uint32_t n, const int32_t *mult,
+                            const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y);
 #if defined(__x86_64__) || defined(_M_X64)
 void c2d__conv1d_s8_avx2(const c2d__conv_args *a);
 void c2d__fold_s8_avx2(const c2d__fold_args *f);
+void c2d__requant_s8_avx2(const int32_t *acc, uint32_t n, const int32_t *mult,
+                          const int32_t *shift, int32_t zp_out, int32_t lo, uint8_t *y);
 size_t c2d__pack_len_avx2(uint32_t n_out, uint32_t kdim);
 void c2d__pack_avx2(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
 void c2d__conv1d_s8_avx512vnni(const c2d__conv_args *a);

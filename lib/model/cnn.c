@@ -38,7 +38,7 @@ typedef struct cnn_layer {
     size_t out_off;                      /* conv last in branch: offset in the concat vector */
     int32_t *fold;                       /* first conv of a branch, folded: owned lookup
                                             table (vocab + 1) x k x cout, else NULL */
-    int16_t *wpack;                      /* conv weights repacked for the kernel set, owned */
+    int16_t *wpack;                      /* weights repacked for the kernel set, owned */
 } cnn_layer;
 
 typedef struct cnn_state {
@@ -180,8 +180,13 @@ static void plan_scratch(cnn_state *s) {
             if (rows * L->cout > ping) ping = rows * L->cout;
         }
     }
-    for (uint32_t i = s->n_conv; i < n_layers; i++)
-        if (s->layers[i].cout > vec) vec = s->layers[i].cout;
+    for (uint32_t i = s->n_conv; i < n_layers; i++) {
+        const cnn_layer *L = &s->layers[i];
+        if (L->cout > vec) vec = L->cout;
+        /* packed weights only (else the kernel takes its dot-product path) */
+        const size_t t16 = c2d__conv_tmp16_x_len(1, L->cin, L->kdim);
+        if (t16 > tmp16) tmp16 = t16;
+    }
     s->emb_pad_l = pl;
     s->emb_pad_r = pr;
     size_t off = 0;
@@ -371,7 +376,7 @@ void c2d__cnn_release(c2d_model *m) {
 
 static void free_packs(c2d_model *m) {
     cnn_state *s = m->cnn;
-    for (uint32_t i = 0; i < s->n_conv; i++) {
+    for (uint32_t i = 0; i < s->n_conv + s->n_dense; i++) {
         c2d__free(&m->alloc, s->layers[i].wpack);
         s->layers[i].wpack = NULL;
     }
@@ -387,7 +392,7 @@ c2d_status c2d__cnn_dispatch(c2d_model *m) {
     free_packs(m);
     s->ks = ks;
     if (!ks->pack) return C2D_OK;
-    for (uint32_t i = 0; i < s->n_conv; i++) {
+    for (uint32_t i = 0; i < s->n_conv + s->n_dense; i++) {
         cnn_layer *L = &s->layers[i];
         int16_t *p = c2d__calloc(&m->alloc, ks->pack_len(L->cout, L->kdim), sizeof *p);
         if (!p) {
@@ -483,9 +488,7 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
             conv(&a);
         }
         if (L->last_in_branch) {
-            for (uint32_t o = 0; o < L->cout; o++)
-                concat[L->out_off + o] =
-                    c2d__requant_u8(i32[o], L->mult[o], L->shift[o], a.zp_out, a.lo);
+            s->ks->requant(i32, L->cout, L->mult, L->shift, a.zp_out, a.lo, concat + L->out_off);
         } else {
             in = buf;
         }
@@ -498,7 +501,9 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
         c2d__conv_args a = {.x = vin, .x_stride = L->cin, .n_rows = 1, .kdim = L->kdim,
                             .n_out = L->cout, .w = L->w, .bias = L->bias, .mult = L->mult,
                             .shift = L->shift, .zp_out = L->zp_out_u,
-                            .lo = L->relu ? L->zp_out_u : 0};
+                            .lo = L->relu ? L->zp_out_u : 0,
+                            .tmp16 = (int16_t *)(void *)(base + s->off_tmp16),
+                            .tmp16_len = s->tmp16_len, .wp = L->wpack};
         if (last) {
             a.mode = C2D__CONV_ROWS_I32;
             a.y32 = logits;

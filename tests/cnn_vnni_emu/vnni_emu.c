@@ -54,7 +54,7 @@ int main(void) {
     }
     const c2d__kernel_set ks = {"conv1d_s8_avx512vnni (emulated intrinsics)",
                                 C2D_ISA_AVX512VNNI, 0, c2d__conv1d_s8_vnni_emulated,
-                                c2d__fold_s8_avx2, NULL, NULL};
+                                c2d__fold_s8_avx2, NULL, NULL, c2d__requant_s8_avx2};
     const size_t diff = cnn_check_kernel_set(&ks);
     printf("%s vs scalar: %zu differing outputs\n", ks.name, diff);
     return diff != 0;
