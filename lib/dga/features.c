@@ -101,10 +101,12 @@ static const double log2_int[C2D_DGA_MAX_NAME + 1] = {
 #define CL_CONS 8u
 #define CL_HEX 16u
 #define CL_UNDER 32u
+#define CL_DASH 64u
 #define D_ (CL_DIGIT | CL_HEX)
 #define V_ (CL_LETTER | CL_VOWEL)
 #define C_ (CL_LETTER | CL_CONS)
 static const uint8_t char_class[128] = {
+    ['-'] = CL_DASH,
     ['0'] = D_, ['1'] = D_, ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
     ['7'] = D_, ['8'] = D_, ['9'] = D_, ['_'] = CL_UNDER,
     ['a'] = V_ | CL_HEX, ['b'] = C_ | CL_HEX, ['c'] = C_ | CL_HEX, ['d'] = C_ | CL_HEX,
@@ -115,7 +117,42 @@ static const uint8_t char_class[128] = {
 #undef D_
 #undef V_
 #undef C_
-static inline unsigned cls(char c) { return char_class[(uint8_t)c & 127u]; }
+
+/* Per-byte increments of four 16-bit counters packed in one word (digits,
+ * letters, vowels, underscores; each stays <= 253): one add per byte. */
+#define TALLY_DIGIT 0
+#define TALLY_LETTER 16
+#define TALLY_VOWEL 32
+#define TALLY_UNDER 48
+#define D_ (1ull << TALLY_DIGIT)
+#define V_ ((1ull << TALLY_LETTER) | (1ull << TALLY_VOWEL))
+#define C_ (1ull << TALLY_LETTER)
+static const uint64_t class_tally[128] = {
+    ['0'] = D_, ['1'] = D_, ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
+    ['7'] = D_, ['8'] = D_, ['9'] = D_, ['_'] = 1ull << TALLY_UNDER,
+    ['a'] = V_, ['b'] = C_, ['c'] = C_, ['d'] = C_, ['e'] = V_, ['f'] = C_, ['g'] = C_,
+    ['h'] = C_, ['i'] = V_, ['j'] = C_, ['k'] = C_, ['l'] = C_, ['m'] = C_, ['n'] = C_,
+    ['o'] = V_, ['p'] = C_, ['q'] = C_, ['r'] = C_, ['s'] = C_, ['t'] = C_, ['u'] = V_,
+    ['v'] = C_, ['w'] = C_, ['x'] = C_, ['y'] = C_, ['z'] = C_};
+#undef D_
+#undef V_
+#undef C_
+#define TALLY(word, field) ((size_t)(((word) >> (field)) & 0xFFFFu))
+
+/* Sets of the 38 name symbols (c2d__sym_index order = ascending byte order) as
+ * 64-bit masks. */
+#if defined(__GNUC__) || defined(__clang__)
+static inline unsigned popcount64(uint64_t x) { return (unsigned)__builtin_popcountll(x); }
+static inline unsigned lowest_bit(uint64_t x) { return (unsigned)__builtin_ctzll(x); }
+#else
+static inline unsigned popcount64(uint64_t x) {
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+static inline unsigned lowest_bit(uint64_t x) { return popcount64((x & (~x + 1u)) - 1u); }
+#endif
 
 static inline int is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -165,14 +202,29 @@ static double quantile(const uint16_t *hist, size_t cmax, size_t m, double p) {
     return a + (b - a) * frac;
 }
 
+/* All counts 1 (every n-gram distinct): mean T/T = 1, deviation 0, every
+ * quantile 1 + 0 * frac = 1, the exact values count_stats computes. */
+static void distinct_stats(float *out) {
+    static const float ones[7] = {1.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f};
+    memcpy(out, ones, sizeof ones);
+}
+
 static void count_stats(const uint16_t *hist, size_t cmax, size_t m, size_t total, float *out) {
+    if (cmax == 1) {
+        distinct_stats(out);
+        return;
+    }
     double mean = (double)total / (double)m;
     double ss = 0.0;
     size_t cmin = 0;
     for (size_t c = 1; c <= cmax; c++) {
-        if (hist[c] && !cmin) cmin = c;
+        if (!hist[c]) continue;
+        if (!cmin) cmin = c;
         double dlt = (double)c - mean;
-        for (size_t j = 0; j < hist[c]; j++) ss += dlt * dlt;
+        /* Adding +0.0 (c == mean) leaves ss as it is: skip it. */
+        if (dlt == 0.0) continue;
+        double sq = dlt * dlt;
+        for (size_t j = 0; j < hist[c]; j++) ss += sq;
     }
     out[0] = (float)mean;
     out[1] = (float)sqrt(ss / (double)m);
@@ -185,12 +237,13 @@ static void count_stats(const uint16_t *hist, size_t cmax, size_t m, size_t tota
 
 #define GRAM_SLOTS 512u /* > 2 * C2D_DGA_MAX_NAME: load factor below one half */
 
-/* Count distribution of the n-grams (n = 3 here) of s, via a small open-addressing
- * table on the stack: O(len) instead of sorting. */
-static void ngram_stats(const char *s, size_t len, size_t n, float *out) {
+/* Count distribution of the n-grams (n = 2 or 3) of s, via a small open-addressing
+ * table on the stack sized to the name: O(len), no sort and no large table to
+ * clear. Returns the largest count (0 when len < n). */
+static inline size_t ngram_stats(const char *s, size_t len, size_t n, float *out) {
     if (len < n) {
         for (int i = 0; i < 7; i++) out[i] = 0.0f;
-        return;
+        return 0;
     }
     uint32_t keys[GRAM_SLOTS];
     uint8_t cnt[GRAM_SLOTS]; /* 0 = empty slot; a count never exceeds 253 */
@@ -198,64 +251,34 @@ static void ngram_stats(const char *s, size_t len, size_t n, float *out) {
     uint16_t hist[C2D_DGA_MAX_NAME + 1];
     size_t total = len - n + 1, m = 0, cmax = 0;
     /* Table size: a power of two >= 2 * total, so only that much is cleared. */
-    uint32_t slots = 32;
-    while (slots < 2 * total) slots <<= 1;
+    uint32_t slots = 32, shift = 27;
+    while (slots < 2 * total) {
+        slots <<= 1;
+        shift--;
+    }
     memset(cnt, 0, slots);
-    uint32_t shift = 32;
-    for (uint32_t t = slots; t > 1; t >>= 1) shift--;
+    uint32_t code = 0;
+    for (size_t j = 0; j + 1 < n; j++) code = code << 8 | (uint8_t)s[j];
     for (size_t i = 0; i < total; i++) {
-        uint32_t code = 0;
-        for (size_t j = 0; j < n; j++) code = code << 8 | (uint8_t)s[i + j];
+        code = code << 8 | (uint8_t)s[i + n - 1];
+        if (n == 2) code &= 0xFFFFu;
+        else code &= 0xFFFFFFu;
         uint32_t h = (code * 2654435761u) >> shift;
         while (cnt[h] && keys[h] != code) h = (h + 1) & (slots - 1);
         if (!cnt[h]) {
             keys[h] = code;
             slot_of[m++] = (uint16_t)h;
         }
-        cnt[h]++;
-        if (cnt[h] > cmax) cmax = cnt[h];
+        size_t c = ++cnt[h];
+        cmax = c > cmax ? c : cmax;
     }
     memset(hist, 0, (cmax + 1) * sizeof hist[0]);
     for (size_t i = 0; i < m; i++) hist[cnt[slot_of[i]]]++;
     count_stats(hist, cmax, m, total, out);
-}
-
-/* Stats of `total` n-grams that are all distinct (every count is 1). */
-static void distinct_stats(size_t total, float *out) {
-    uint16_t hist[2] = {0, (uint16_t)total};
-    count_stats(hist, 1, total, total, out);
-}
-
-/* 2-gram count distribution through a direct 38 x 38 table: no hashing.
- * Returns the largest count (0 when there is no 2-gram). */
-static size_t bigram_stats(const char *s, size_t len, float *out) {
-    if (len < 2) {
-        for (int i = 0; i < 7; i++) out[i] = 0.0f;
-        return 0;
-    }
-    uint8_t cnt[38 * 38];
-    uint16_t hist[C2D_DGA_MAX_NAME + 1];
-    memset(cnt, 0, sizeof cnt);
-    size_t total = len - 1, m = 0, cmax = 0;
-    for (size_t i = 0; i < total; i++) {
-        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
-        size_t c = ++cnt[k];
-        m += c == 1;
-        if (c > cmax) cmax = c;
-    }
-    memset(hist, 0, (cmax + 1) * sizeof hist[0]);
-    for (size_t i = 0; i < total; i++) {
-        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
-        if (cnt[k]) {
-            hist[cnt[k]]++;
-            cnt[k] = 0;
-        }
-    }
-    count_stats(hist, cmax, m, total, out);
     return cmax;
 }
 
-/* Length of the shortest period p of s when s is k >= 2 copies of s[0..p), else 0. */
+/* 1 when s is k >= 2 copies of a shorter string s[0..p), else 0. */
 static int is_prefix_repetition(const char *s, size_t n) {
     uint8_t pi[C2D_DGA_MAX_NAME];
     if (n < 2) return 0;
@@ -274,23 +297,46 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     const char *t = d->text;
     size_t n_sub = d->n_labels - d->n_suffix_labels;
 
-    /* D: the labels left of the public suffix, concatenated without dots. */
+    /* One pass over the bytes of S: D (the labels concatenated without dots),
+     * the per-label classes, the class tallies, consonant/digit runs and the
+     * byte counts. Runs cross label boundaries, as D does. */
     char dn[C2D_DGA_MAX_NAME];
-    size_t dl = 0;
-    size_t single = 0, digit_only = 0, hex_only = 0, tld_sub = 0, sub_total = 0;
+    uint8_t label_has_dash[C2D_DGA_MAX_NAME / 2 + 1];
+    uint8_t sym_count[38];
+    memset(sym_count, 0, sizeof sym_count);
+    uint64_t tally = 0, seen = 0, repeated_set = 0;
+    size_t dl = 0, cmax1 = 0, cons_run = 0, digit_run = 0, crun = 0, drun = 0;
+    size_t single = 0, digit_only = 0, hex_only = 0, tld_sub = 0;
     for (size_t i = 0; i < n_sub; i++) {
         const char *l = t + d->label_off[i];
         size_t n = d->label_len[i];
-        memcpy(dn + dl, l, n);
-        dl += n;
-        sub_total += n;
+        unsigned all = CL_DIGIT | CL_HEX, any = 0;
+        for (size_t j = 0; j < n; j++) {
+            unsigned char c = (unsigned char)l[j] & 127u; /* validated: < 128 */
+            unsigned k = char_class[c];
+            all &= k;
+            any |= k;
+            dn[dl++] = (char)c;
+            tally += class_tally[c];
+            unsigned sym = c2d__sym_index[c];
+            uint64_t bit = (uint64_t)1 << sym;
+            repeated_set |= seen & bit;
+            seen |= bit;
+            size_t cnt = ++sym_count[sym];
+            cmax1 = cnt > cmax1 ? cnt : cmax1;
+            /* A consonant (digit) run adds 2 when it reaches length 2, then 1 per byte. */
+            crun = (k & CL_CONS) ? crun + 1 : 0;
+            drun = (k & CL_DIGIT) ? drun + 1 : 0;
+            cons_run += (size_t)(crun == 2) * 2 + (crun > 2);
+            digit_run += (size_t)(drun == 2) * 2 + (drun > 2);
+        }
+        label_has_dash[i] = (any & CL_DASH) != 0;
         if (n == 1) single = 1;
-        unsigned all = CL_DIGIT | CL_HEX;
-        for (size_t j = 0; j < n; j++) all &= cls(l[j]);
         digit_only += (all & CL_DIGIT) != 0;
         hex_only += (all & CL_HEX) != 0;
-        if (c2d__psl_is_tld(l, n)) tld_sub = 1;
+        if (!tld_sub && c2d__psl_is_tld(l, n)) tld_sub = 1;
     }
+    size_t sub_total = dl;
 
     int has_ip = 0;
     {
@@ -299,7 +345,25 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
             const char *l = t + d->label_off[i];
             size_t n = d->label_len[i];
             run = is_octet(l, n) ? run + 1 : 0;
-            if (run >= 4 || has_quad(l, n, '-')) has_ip = 1;
+            /* A dashed quad needs a '-' and at least 7 bytes ("0-0-0-0"). */
+            int may_quad = n >= 7 && (i >= n_sub || label_has_dash[i]);
+            if (run >= 4 || (may_quad && has_quad(l, n, '-'))) has_ip = 1;
+        }
+    }
+
+    /* Byte statistics from the symbol sets. Counts 0 and 1 add exactly +0.0
+     * to the entropy sum (c * log2 c), so only repeated bytes are summed, in
+     * ascending byte order as before. */
+    size_t alphabet = popcount64(seen), repeated = popcount64(repeated_set);
+    uint16_t hist1[C2D_DGA_MAX_NAME + 1];
+    double clog = 0.0;
+    if (dl) {
+        memset(hist1, 0, (cmax1 + 1) * sizeof hist1[0]);
+        hist1[1] = (uint16_t)(alphabet - repeated);
+        for (uint64_t s = repeated_set; s; s &= s - 1) {
+            size_t c = sym_count[lowest_bit(s)];
+            hist1[c]++;
+            clog += (double)c * log2_int[c];
         }
     }
 
@@ -310,7 +374,9 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
         (d->label_len[0] == 3 && memcmp(t, "www", 3) == 0 && d->n_labels > 1) ? 1.0f : 0.0f;
     f[C2D_DGA_F_VALID_TLD] = d->suffix_listed ? 1.0f : 0.0f;
     f[C2D_DGA_F_HAS_SINGLE_CHAR_SUBDOMAIN] = (float)single;
-    f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION] = (float)is_prefix_repetition(dn, dl);
+    /* k >= 2 copies of one string repeat every byte: a byte seen once rules it out. */
+    f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION] =
+        (repeated == alphabet) ? (float)is_prefix_repetition(dn, dl) : 0.0f;
     f[C2D_DGA_F_HAS_TLD_AS_SUBDOMAIN] = (float)tld_sub;
     f[C2D_DGA_F_DIGIT_SUBDOMAIN_RATIO] =
         n_sub ? (float)((double)digit_only / (double)n_sub) : 0.0f;
@@ -318,42 +384,8 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     f[C2D_DGA_F_HAS_IP] = (float)has_ip;
 
     /* Linguistic features on D. */
-    size_t digits = 0, letters = 0, vowels = 0, underscores = 0, cons_run = 0, digit_run = 0;
-    /* Bytes of D are validated: one of these 38, listed in ascending byte order
-     * (the entropy sum runs in that order). */
-    static const char symbols[38] = {'-', '0', '1', '2', '3', '4', '5', '6', '7', '8',
-                                     '9', '_', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
-                                     'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
-                                     's', 't', 'u', 'v', 'w', 'x', 'y', 'z'};
-    uint8_t counts[128]; /* a byte occurs at most 253 times */
-    memset(counts, 0, sizeof counts);
-    /* Runs: a consonant (digit) run adds 2 when it reaches length 2, then 1 per byte. */
-    size_t crun = 0, drun = 0;
-    for (size_t i = 0; i < dl; i++) {
-        char c = dn[i];
-        unsigned k = cls(c);
-        counts[(uint8_t)c & 127u]++;
-        digits += k & CL_DIGIT;
-        letters += (k >> 1) & 1u;
-        vowels += (k >> 2) & 1u;
-        underscores += (k >> 5) & 1u;
-        crun = (k & CL_CONS) ? crun + 1 : 0;
-        drun = (k & CL_DIGIT) ? drun + 1 : 0;
-        cons_run += (size_t)(crun == 2) * 2 + (crun > 2);
-        digit_run += (size_t)(drun == 2) * 2 + (drun > 2);
-    }
-    size_t alphabet = 0, repeated = 0, cmax1 = 0;
-    uint16_t hist1[C2D_DGA_MAX_NAME + 1];
-    double clog = 0.0; /* sum of c * log2(c) over the bytes in ascending order (0 adds 0) */
-    for (size_t k = 0; k < sizeof symbols; k++) {
-        size_t c = counts[(uint8_t)symbols[k]];
-        alphabet += c > 0;
-        repeated += c > 1;
-        cmax1 = c > cmax1 ? c : cmax1;
-        clog += (double)c * log2_int[c];
-    }
-    memset(hist1, 0, (cmax1 + 1) * sizeof hist1[0]);
-    for (size_t k = 0; k < sizeof symbols; k++) hist1[counts[(uint8_t)symbols[k]]]++;
+    size_t digits = TALLY(tally, TALLY_DIGIT), letters = TALLY(tally, TALLY_LETTER);
+    size_t vowels = TALLY(tally, TALLY_VOWEL), underscores = TALLY(tally, TALLY_UNDER);
     /* Shannon entropy -sum p log2 p with p = c/|D|, written as
      * log2|D| - (sum c log2 c)/|D|; clamped at 0 against rounding. */
     double entropy = dl ? log2_int[dl] - clog / (double)dl : 0.0;
@@ -378,13 +410,13 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
      * byte (2-gram) repeats, all 2-grams (3-grams) are distinct. */
     size_t cmax2 = 0;
     if (cmax1 <= 1 && dl >= 2) {
-        distinct_stats(dl - 1, f + C2D_DGA_F_GRAM2_MEAN);
+        distinct_stats(f + C2D_DGA_F_GRAM2_MEAN);
         cmax2 = 1;
     } else {
-        cmax2 = bigram_stats(dn, dl, f + C2D_DGA_F_GRAM2_MEAN);
+        cmax2 = ngram_stats(dn, dl, 2, f + C2D_DGA_F_GRAM2_MEAN);
     }
     if (cmax2 <= 1 && dl >= 3)
-        distinct_stats(dl - 2, f + C2D_DGA_F_GRAM3_MEAN);
+        distinct_stats(f + C2D_DGA_F_GRAM3_MEAN);
     else
         ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
     f[C2D_DGA_F_ENTROPY] = (float)entropy;
