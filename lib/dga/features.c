@@ -141,16 +141,17 @@ static const uint64_t class_tally[128] = {
 
 /* Sets of the 38 name symbols (c2d__sym_index order = ascending byte order) as
  * 64-bit masks. */
-#if defined(__GNUC__) || defined(__clang__)
-static inline unsigned popcount64(uint64_t x) { return (unsigned)__builtin_popcountll(x); }
-static inline unsigned lowest_bit(uint64_t x) { return (unsigned)__builtin_ctzll(x); }
-#else
+/* Portable SWAR popcount: the baseline x86-64 build has no POPCNT, so the
+ * builtin would be a libgcc call. */
 static inline unsigned popcount64(uint64_t x) {
     x = x - ((x >> 1) & 0x5555555555555555ull);
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
     return (unsigned)((x * 0x0101010101010101ull) >> 56);
 }
+#if defined(__GNUC__) || defined(__clang__)
+static inline unsigned lowest_bit(uint64_t x) { return (unsigned)__builtin_ctzll(x); }
+#else
 static inline unsigned lowest_bit(uint64_t x) { return popcount64((x & (~x + 1u)) - 1u); }
 #endif
 
@@ -428,82 +429,70 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
 #define COMMON_TRIGRAM_Q 24u  /* p(next | two previous) >= 2^-3 */
 
 /* Symbol of a name byte for the n-gram tables: 1..26 for a..z, 0 otherwise. */
-static inline unsigned letter_sym(char c) {
-    unsigned u = (unsigned)(uint8_t)c - 'a';
+static inline uint32_t letter_sym(unsigned char c) {
+    uint32_t u = (uint32_t)c - 'a';
     return u < 26u ? u + 1u : 0u;
 }
 
-/* Running sums of the language features over all letter runs. */
-typedef struct lang_acc {
-    uint32_t s2, n2, m2, s3, n3, m3;
-    uint32_t longest, letters, covered;
-    /* The current run: framed position k of the last symbol, x[k-2], x[k-1],
-     * the current unlikely-bigram run, the first run index not yet covered. */
-    uint32_t k, p2, p1, cur, cov_end;
-} lang_acc;
-
-/* Feed x = x_k of the current framed run (k = a->k + 1): a letter 1..26, or 0
- * to close the run (then k = L + 1). */
-static inline void lang_step(lang_acc *a, unsigned x) {
-    uint32_t k = ++a->k;
-    uint32_t q = c2d__dga_bigram_q[a->p1 * 27u + x];
-    a->s2 += q;
-    a->n2++;
-    a->m2 = q > a->m2 ? q : a->m2;
-    a->cur = q >= UNLIKELY_BIGRAM_Q ? a->cur + 1 : 0;
-    a->longest = a->cur > a->longest ? a->cur : a->longest;
-    if (k >= 2) {
-        uint32_t q3 = c2d__dga_trigram_q[(a->p2 * 27u + a->p1) * 27u + x];
-        a->s3 += q3;
-        a->n3++;
-        a->m3 = q3 > a->m3 ? q3 : a->m3;
-        if (q3 <= COMMON_TRIGRAM_Q) {
-            /* Letters of this trigram: run indexes k-3 .. k-1, the last one
-             * only when x is a letter (else it is the closing boundary). */
-            uint32_t lo = k >= 3 ? k - 3 : 0, hi = x ? k - 1 : k - 2;
-            if (lo < a->cov_end) lo = a->cov_end;
-            if (hi >= lo) {
-                a->covered += hi - lo + 1;
-                a->cov_end = hi + 1;
-            }
-        }
-    }
-    a->p2 = a->p1;
-    a->p1 = x;
-}
-
+/* Walks each framed letter run ^ w1 .. wL ^ once, with every sum in a local:
+ * x_k is the symbol at framed position k, the bigram (x_{k-1}, x_k) is read for
+ * k = 1 .. L+1 and the trigram (x_{k-2}, x_{k-1}, x_k) for k = 2 .. L+1. The
+ * integer sums do not depend on the order they are taken in. */
 void c2d__dga_language_of(const c2d__dname *d, float *out) {
     size_t n_sub = d->n_labels - d->n_suffix_labels;
-    lang_acc a;
-    memset(&a, 0, sizeof a);
+    uint32_t s2 = 0, n2 = 0, m2 = 0, s3 = 0, m3 = 0;
+    uint32_t longest = 0, letters = 0, covered = 0;
     for (size_t i = 0; i < n_sub; i++) {
-        const char *l = d->text + d->label_off[i];
-        size_t n = d->label_len[i];
-        int in_run = 0;
-        for (size_t j = 0; j < n; j++) {
-            unsigned x = letter_sym(l[j]);
-            if (x) {
-                if (!in_run) { /* x_0 = boundary */
-                    a.k = 0;
-                    a.p2 = a.p1 = 0;
-                    a.cur = a.cov_end = 0;
-                    in_run = 1;
+        const unsigned char *l = (const unsigned char *)d->text + d->label_off[i];
+        size_t n = d->label_len[i], j = 0;
+        for (;;) {
+            while (j < n && !letter_sym(l[j])) j++;
+            if (j == n) break;
+            /* k = 1: the bigram (^, w1); no trigram yet. */
+            uint32_t x = letter_sym(l[j++]);
+            uint32_t q = c2d__dga_bigram_q[x];
+            s2 += q;
+            m2 = q > m2 ? q : m2;
+            uint32_t cur = q >= UNLIKELY_BIGRAM_Q;
+            longest = cur > longest ? cur : longest;
+            uint32_t p1 = x, pair = x; /* x_{k-1} and (x_{k-2}, x_{k-1}) as 27 * x_{k-2} + x_{k-1} */
+            uint32_t k = 1, cov_end = 0; /* first run index not yet covered */
+            for (;;) {
+                x = j < n ? letter_sym(l[j]) : 0u; /* 0 closes the run */
+                k++;
+                q = c2d__dga_bigram_q[p1 * 27u + x];
+                s2 += q;
+                m2 = q > m2 ? q : m2;
+                cur = q >= UNLIKELY_BIGRAM_Q ? cur + 1 : 0;
+                longest = cur > longest ? cur : longest;
+                uint32_t q3 = c2d__dga_trigram_q[pair * 27u + x];
+                s3 += q3;
+                m3 = q3 > m3 ? q3 : m3;
+                /* Letters of this trigram: run indexes k-3 .. k-1, the last one
+                 * only when x is a letter (else it is the closing boundary). */
+                uint32_t lo = k >= 3 ? k - 3 : 0, hi = x ? k - 1 : k - 2;
+                lo = lo < cov_end ? cov_end : lo;
+                if (q3 <= COMMON_TRIGRAM_Q && hi >= lo) {
+                    covered += hi - lo + 1;
+                    cov_end = hi + 1;
                 }
-                a.letters++;
-                lang_step(&a, x);
-            } else if (in_run) {
-                lang_step(&a, 0);
-                in_run = 0;
+                if (!x) break;
+                j++;
+                pair = p1 * 27u + x;
+                p1 = x;
             }
+            /* k = L + 1: L + 1 bigrams, L trigrams, L letters. */
+            n2 += k;
+            letters += k - 1;
         }
-        if (in_run) lang_step(&a, 0);
     }
-    out[0] = a.n2 ? (float)((double)a.s2 / (Q_PER_BIT * (double)a.n2)) : 0.0f;
-    out[1] = (float)((double)a.m2 / Q_PER_BIT);
-    out[2] = a.n3 ? (float)((double)a.s3 / (Q_PER_BIT * (double)a.n3)) : 0.0f;
-    out[3] = (float)((double)a.m3 / Q_PER_BIT);
-    out[4] = (float)a.longest;
-    out[5] = a.letters ? (float)((double)a.covered / (double)a.letters) : 0.0f;
+    uint32_t n3 = letters;
+    out[0] = n2 ? (float)((double)s2 / (Q_PER_BIT * (double)n2)) : 0.0f;
+    out[1] = (float)((double)m2 / Q_PER_BIT);
+    out[2] = n3 ? (float)((double)s3 / (Q_PER_BIT * (double)n3)) : 0.0f;
+    out[3] = (float)((double)m3 / Q_PER_BIT);
+    out[4] = (float)longest;
+    out[5] = letters ? (float)((double)covered / (double)letters) : 0.0f;
 }
 
 c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features, size_t n_features) {
