@@ -1,7 +1,7 @@
 /* Random-forest engine: validates the FOREST_* sections, builds a runtime node
- * array where leaves loop to themselves, and walks rows through the trees,
- * eight trees at a time with register cursors so their independent node loads
- * overlap (7 instructions per node step on x86-64). */
+ * array where leaves loop to themselves (plus an 8-byte compact copy when the
+ * trees allow it), and walks rows through the trees, eight trees at a time with
+ * register cursors so their independent node loads overlap. */
 #include <math.h>
 
 #include "model_internal.h"
@@ -13,6 +13,7 @@ enum { NODE_BYTES = 12, LEAF_FEATURE = 0xFFFF, MAX_TREES = 100000,
 void c2d__forest_release(c2d_model *m) {
     c2d__forest *f = &m->forest;
     c2d__free(&m->alloc, f->nodes);
+    c2d__free(&m->alloc, f->compact);
     c2d__free(&m->alloc, f->tree_root);
     c2d__free(&m->alloc, f->tree_depth);
     c2d__free(&m->alloc, f->leaf_values);
@@ -70,6 +71,27 @@ static c2d_status convert_tree(c2d__forest *f, const uint8_t *file_nodes, uint32
     }
     *leaves_used = leaves;
     *depth = deepest;
+    return C2D_OK;
+}
+
+/* The compact copy of the nodes, when every left child is at most INT16_MAX
+ * nodes after its parent (true of the trees the exporter writes up to tens of
+ * thousands of nodes); otherwise f->compact stays NULL and the walk uses nodes. */
+static c2d_status build_compact(c2d_model *m) {
+    c2d__forest *f = &m->forest;
+    for (uint32_t i = 0; i < f->n_nodes; i++) {
+        const c2d__fnode *n = &f->nodes[i];
+        if (!isnan(n->threshold) && n->child - i > (uint32_t)INT16_MAX) return C2D_OK;
+    }
+    f->compact = c2d__calloc(&m->alloc, f->n_nodes, sizeof *f->compact);
+    if (!f->compact) return C2D_ERR_NOMEM;
+    for (uint32_t i = 0; i < f->n_nodes; i++) {
+        const c2d__fnode *n = &f->nodes[i];
+        c2d__fnode_compact *c = &f->compact[i];
+        c->threshold = n->threshold;
+        c->feature = (uint16_t)n->feature;
+        c->delta = isnan(n->threshold) ? (int16_t)-1 : (int16_t)(n->child - i);
+    }
     return C2D_OK;
 }
 
@@ -142,6 +164,9 @@ c2d_status c2d__forest_init(c2d_model *m) {
     c2d__free(&m->alloc, depth_of);
     if (st != C2D_OK) return st;
 
+    st = build_compact(m);
+    if (st != C2D_OK) return st;
+
     f->leaves = ls->p;
     if (!host_is_little_endian()) {
         const size_t nv = (size_t)f->n_leaves * f->n_outputs;
@@ -189,61 +214,80 @@ c2d_status c2d_forest_predict(const c2d_model *m, const float *row, size_t row_l
 #define STEP(nodes, row, i)                                                        \
     do {                                                                           \
         const c2d__fnode *n_ = &(nodes)[i];                                        \
-        (i) = n_->child + (uint32_t)!((row)[n_->feature] <= n_->threshold);        \
+        (i) = (size_t)n_->child + (size_t)!((row)[n_->feature] <= n_->threshold);  \
+    } while (0)
+#define STEP_COMPACT(nodes, row, i)                                                \
+    do {                                                                           \
+        const c2d__fnode_compact *n_ = &(nodes)[i];                                \
+        (i) += (size_t)(ptrdiff_t)n_->delta +                                      \
+               (size_t)!((row)[n_->feature] <= n_->threshold);                     \
     } while (0)
 
-static inline void add_leaf(const c2d__forest *f, uint32_t node, double *acc) {
+static inline void add_leaf(const c2d__forest *f, size_t node, double *acc) {
     const uint32_t leaf = f->nodes[node].leaf;
     for (uint32_t k = 0; k < f->n_outputs; k++) acc[k] += leaf_value(f, leaf, k);
 }
 
 /* Walks one row through every tree, GROUP trees at a time with one register
  * cursor each, so their dependent node loads overlap. Leaf values are added in
- * tree order whatever the grouping, so every walk gives the same sums. */
+ * tree order whatever the grouping, so every walk gives the same sums. The body
+ * is instantiated for both node layouts. */
 enum { GROUP = 8 };
+#define DEFINE_WALK_ONE_ROW(name, node_type, node_array, step)                     \
+    static void name(const c2d__forest *f, const float *row, double *acc) {        \
+        const node_type *nodes = f->node_array;                                    \
+        const uint32_t *root = f->tree_root;                                       \
+        const uint16_t *tdepth = f->tree_depth;                                    \
+        memset(acc, 0, sizeof(double) * f->n_outputs);                             \
+        uint32_t t = 0;                                                            \
+        for (; t + GROUP <= f->n_trees; t += GROUP) {                              \
+            size_t i0 = root[t], i1 = root[t + 1], i2 = root[t + 2];               \
+            size_t i3 = root[t + 3], i4 = root[t + 4], i5 = root[t + 5];           \
+            size_t i6 = root[t + 6], i7 = root[t + 7];                             \
+            uint32_t depth = 0;                                                    \
+            for (uint32_t j = 0; j < GROUP; j++)                                   \
+                depth = tdepth[t + j] > depth ? tdepth[t + j] : depth;             \
+            for (; depth > 0; depth--) {                                           \
+                step(nodes, row, i0);                                              \
+                step(nodes, row, i1);                                              \
+                step(nodes, row, i2);                                              \
+                step(nodes, row, i3);                                              \
+                step(nodes, row, i4);                                              \
+                step(nodes, row, i5);                                              \
+                step(nodes, row, i6);                                              \
+                step(nodes, row, i7);                                              \
+            }                                                                      \
+            add_leaf(f, i0, acc);                                                  \
+            add_leaf(f, i1, acc);                                                  \
+            add_leaf(f, i2, acc);                                                  \
+            add_leaf(f, i3, acc);                                                  \
+            add_leaf(f, i4, acc);                                                  \
+            add_leaf(f, i5, acc);                                                  \
+            add_leaf(f, i6, acc);                                                  \
+            add_leaf(f, i7, acc);                                                  \
+        }                                                                          \
+        /* The last n_trees % GROUP trees, one cursor each in a small array. */    \
+        if (t < f->n_trees) {                                                      \
+            size_t idx[GROUP];                                                     \
+            const uint32_t nt = f->n_trees - t;                                    \
+            uint32_t depth = 0;                                                    \
+            for (uint32_t j = 0; j < nt; j++) {                                    \
+                idx[j] = root[t + j];                                              \
+                depth = tdepth[t + j] > depth ? tdepth[t + j] : depth;             \
+            }                                                                      \
+            for (; depth > 0; depth--)                                             \
+                for (uint32_t j = 0; j < nt; j++) step(nodes, row, idx[j]);        \
+            for (uint32_t j = 0; j < nt; j++) add_leaf(f, idx[j], acc);            \
+        }                                                                          \
+    }
+DEFINE_WALK_ONE_ROW(walk_one_row_wide, c2d__fnode, nodes, STEP)
+DEFINE_WALK_ONE_ROW(walk_one_row_compact, c2d__fnode_compact, compact, STEP_COMPACT)
+
 static void walk_one_row(const c2d__forest *f, const float *row, double *acc) {
-    const c2d__fnode *nodes = f->nodes;
-    const uint32_t *root = f->tree_root;
-    const uint16_t *tdepth = f->tree_depth;
-    memset(acc, 0, sizeof(double) * f->n_outputs);
-    uint32_t t = 0;
-    for (; t + GROUP <= f->n_trees; t += GROUP) {
-        uint32_t i0 = root[t], i1 = root[t + 1], i2 = root[t + 2], i3 = root[t + 3];
-        uint32_t i4 = root[t + 4], i5 = root[t + 5], i6 = root[t + 6], i7 = root[t + 7];
-        uint32_t depth = 0;
-        for (uint32_t j = 0; j < GROUP; j++) depth = tdepth[t + j] > depth ? tdepth[t + j] : depth;
-        for (; depth > 0; depth--) {
-            STEP(nodes, row, i0);
-            STEP(nodes, row, i1);
-            STEP(nodes, row, i2);
-            STEP(nodes, row, i3);
-            STEP(nodes, row, i4);
-            STEP(nodes, row, i5);
-            STEP(nodes, row, i6);
-            STEP(nodes, row, i7);
-        }
-        add_leaf(f, i0, acc);
-        add_leaf(f, i1, acc);
-        add_leaf(f, i2, acc);
-        add_leaf(f, i3, acc);
-        add_leaf(f, i4, acc);
-        add_leaf(f, i5, acc);
-        add_leaf(f, i6, acc);
-        add_leaf(f, i7, acc);
-    }
-    /* The last n_trees % GROUP trees, one cursor each in a small array. */
-    if (t < f->n_trees) {
-        uint32_t idx[GROUP];
-        const uint32_t nt = f->n_trees - t;
-        uint32_t depth = 0;
-        for (uint32_t j = 0; j < nt; j++) {
-            idx[j] = root[t + j];
-            depth = tdepth[t + j] > depth ? tdepth[t + j] : depth;
-        }
-        for (; depth > 0; depth--)
-            for (uint32_t j = 0; j < nt; j++) STEP(nodes, row, idx[j]);
-        for (uint32_t j = 0; j < nt; j++) add_leaf(f, idx[j], acc);
-    }
+    if (f->compact)
+        walk_one_row_compact(f, row, acc);
+    else
+        walk_one_row_wide(f, row, acc);
 }
 
 c2d_status c2d_forest_predict_batch(const c2d_model *m, const float *rows, size_t n_rows,
