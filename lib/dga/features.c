@@ -279,6 +279,49 @@ static inline size_t ngram_stats(const char *s, size_t len, size_t n, float *out
     return cmax;
 }
 
+/* 2-gram count distribution of D given as symbol indexes. A 38 x 38 bit set
+ * spots each 2-gram's first occurrence; the few that repeat are counted in a
+ * short list, and names with many repeated 2-grams go to the hash table so
+ * the work stays linear. Returns the largest count (0 when len < 2). */
+#define MAX_LISTED_REPEATS 16
+static size_t bigram_stats(const char *s, const uint8_t *sym, size_t len, float *out) {
+    if (len < 2) {
+        for (int i = 0; i < 7; i++) out[i] = 0.0f;
+        return 0;
+    }
+    uint64_t present[(38 * 38 + 63) / 64];
+    memset(present, 0, sizeof present);
+    uint16_t rep_code[MAX_LISTED_REPEATS];
+    uint8_t rep_count[MAX_LISTED_REPEATS];
+    size_t n_rep = 0, total = len - 1;
+    for (size_t i = 0; i < total; i++) {
+        unsigned code = sym[i] * 38u + sym[i + 1];
+        uint64_t bit = (uint64_t)1 << (code & 63u);
+        if (present[code >> 6] & bit) {
+            size_t r = 0;
+            while (r < n_rep && rep_code[r] != code) r++;
+            if (r == n_rep) {
+                if (n_rep == MAX_LISTED_REPEATS) return ngram_stats(s, len, 2, out);
+                rep_code[n_rep] = (uint16_t)code;
+                rep_count[n_rep++] = 1;
+            }
+            rep_count[r]++;
+        }
+        present[code >> 6] |= bit;
+    }
+    size_t cmax = 1, m = total;
+    for (size_t r = 0; r < n_rep; r++) {
+        m -= rep_count[r] - 1u;
+        cmax = rep_count[r] > cmax ? rep_count[r] : cmax;
+    }
+    uint16_t hist[C2D_DGA_MAX_NAME + 1];
+    memset(hist, 0, (cmax + 1) * sizeof hist[0]);
+    hist[1] = (uint16_t)(m - n_rep);
+    for (size_t r = 0; r < n_rep; r++) hist[rep_count[r]]++;
+    count_stats(hist, cmax, m, total, out);
+    return cmax;
+}
+
 /* 1 when s is k >= 2 copies of a shorter string s[0..p), else 0. */
 static int is_prefix_repetition(const char *s, size_t n) {
     uint8_t pi[C2D_DGA_MAX_NAME];
@@ -303,7 +346,7 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
      * byte counts. Runs cross label boundaries, as D does. */
     char dn[C2D_DGA_MAX_NAME];
     uint8_t label_has_dash[C2D_DGA_MAX_NAME / 2 + 1];
-    uint8_t sym_count[38];
+    uint8_t sym_count[38], dsym[C2D_DGA_MAX_NAME]; /* dsym: symbol index of each byte of D */
     memset(sym_count, 0, sizeof sym_count);
     uint64_t tally = 0, seen = 0, repeated_set = 0;
     size_t dl = 0, cmax1 = 0, cons_run = 0, digit_run = 0, crun = 0, drun = 0;
@@ -320,6 +363,7 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
             dn[dl++] = (char)c;
             tally += class_tally[c];
             unsigned sym = c2d__sym_index[c];
+            dsym[dl - 1] = (uint8_t)sym;
             uint64_t bit = (uint64_t)1 << sym;
             repeated_set |= seen & bit;
             seen |= bit;
@@ -414,7 +458,7 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
         distinct_stats(f + C2D_DGA_F_GRAM2_MEAN);
         cmax2 = 1;
     } else {
-        cmax2 = ngram_stats(dn, dl, 2, f + C2D_DGA_F_GRAM2_MEAN);
+        cmax2 = bigram_stats(dn, dsym, dl, f + C2D_DGA_F_GRAM2_MEAN);
     }
     if (cmax2 <= 1 && dl >= 3)
         distinct_stats(f + C2D_DGA_F_GRAM3_MEAN);
@@ -456,7 +500,8 @@ void c2d__dga_language_of(const c2d__dname *d, float *out) {
             uint32_t cur = q >= UNLIKELY_BIGRAM_Q;
             longest = cur > longest ? cur : longest;
             uint32_t p1 = x, pair = x; /* x_{k-1} and (x_{k-2}, x_{k-1}) as 27 * x_{k-2} + x_{k-1} */
-            uint32_t k = 1, cov_end = 0; /* first run index not yet covered */
+            uint32_t k = 1;
+            uint64_t covered_pos = 0; /* bit p: framed position p is covered (L <= 63) */
             for (;;) {
                 x = j < n ? letter_sym(l[j]) : 0u; /* 0 closes the run */
                 k++;
@@ -468,22 +513,18 @@ void c2d__dga_language_of(const c2d__dname *d, float *out) {
                 uint32_t q3 = c2d__dga_trigram_q[pair * 27u + x];
                 s3 += q3;
                 m3 = q3 > m3 ? q3 : m3;
-                /* Letters of this trigram: run indexes k-3 .. k-1, the last one
-                 * only when x is a letter (else it is the closing boundary). */
-                uint32_t lo = k >= 3 ? k - 3 : 0, hi = x ? k - 1 : k - 2;
-                lo = lo < cov_end ? cov_end : lo;
-                if (q3 <= COMMON_TRIGRAM_Q && hi >= lo) {
-                    covered += hi - lo + 1;
-                    cov_end = hi + 1;
-                }
+                /* A common trigram covers its letters: framed positions k-2..k,
+                 * of which only 1..L are letters (masked at the end of the run). */
+                covered_pos |= (q3 <= COMMON_TRIGRAM_Q ? (uint64_t)7 : 0) << (k - 2);
                 if (!x) break;
                 j++;
                 pair = p1 * 27u + x;
                 p1 = x;
             }
-            /* k = L + 1: L + 1 bigrams, L trigrams, L letters. */
+            /* k = L + 1: L + 1 bigrams, L trigrams, L letters at positions 1..L. */
             n2 += k;
             letters += k - 1;
+            covered += popcount64(covered_pos & ((((uint64_t)1 << (k - 1)) - 1) << 1));
         }
     }
     uint32_t n3 = letters;
