@@ -62,7 +62,8 @@ c2d_status c2d__dname_parse(const char *name, size_t len, c2d__dname *d) {
 }
 
 /* Child of `node` labelled (s, n), or -1. Children are sorted by bytes, shorter
- * first; the root's children are first narrowed down by their first byte. */
+ * first; the root's children are first narrowed down by their first two bytes,
+ * those of a node with many children (com, jp, ...) by their first byte. */
 static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
     size_t lo = node->first_child, hi = lo + node->n_children;
     if (node == &c2d__psl_nodes[0]) {
@@ -72,6 +73,11 @@ static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
                    c2d__sym_index[(uint8_t)s[1] & 127u];
         lo = c2d__psl_root_first[k];
         hi = c2d__psl_root_first[k + 1];
+    } else if (node->child_index != C2D__PSL_NO_INDEX) {
+        const uint16_t *first = c2d__psl_child_first + (size_t)node->child_index * 39u;
+        size_t k = c2d__sym_index[(uint8_t)s[0] & 127u];
+        hi = lo + first[k + 1];
+        lo += first[k];
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
