@@ -225,6 +225,10 @@ c2d_status c2d_forest_predict(const c2d_model *m, const float *row, size_t row_l
 
 static inline void add_leaf(const c2d__forest *f, size_t node, double *acc) {
     const uint32_t leaf = f->nodes[node].leaf;
+    if (f->n_outputs == 1 && !f->leaf_values) { /* binary forests, little-endian host */
+        acc[0] += c2d__ld_f32le(f->leaves + (size_t)leaf * 4);
+        return;
+    }
     for (uint32_t k = 0; k < f->n_outputs; k++) acc[k] += leaf_value(f, leaf, k);
 }
 
