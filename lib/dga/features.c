@@ -502,25 +502,33 @@ void c2d__dga_language_of(const c2d__dname *d, float *out) {
             uint32_t p1 = x, pair = x; /* x_{k-1} and (x_{k-2}, x_{k-1}) as 27 * x_{k-2} + x_{k-1} */
             uint32_t k = 1;
             uint64_t covered_pos = 0; /* bit p: framed position p is covered (L <= 63) */
-            for (;;) {
-                x = j < n ? letter_sym(l[j]) : 0u; /* 0 closes the run */
-                k++;
-                q = c2d__dga_bigram_q[p1 * 27u + x];
-                s2 += q;
-                m2 = q > m2 ? q : m2;
-                cur = q >= UNLIKELY_BIGRAM_Q ? cur + 1 : 0;
-                longest = cur > longest ? cur : longest;
-                uint32_t q3 = c2d__dga_trigram_q[pair * 27u + x];
-                s3 += q3;
-                m3 = q3 > m3 ? q3 : m3;
-                /* A common trigram covers its letters: framed positions k-2..k,
-                 * of which only 1..L are letters (masked at the end of the run). */
-                covered_pos |= (q3 <= COMMON_TRIGRAM_Q ? (uint64_t)7 : 0) << (k - 2);
+            /* x_k for k >= 2 (a letter, or 0 closing the run). Branch-free: whether a
+             * bigram is unlikely or a trigram common is as good as random on DGA names.
+             * A common trigram covers its letters: framed positions k-2..k, of which
+             * only 1..L are letters (masked when the run closes). */
+#define LANG_STEP(xk)                                                              \
+    do {                                                                           \
+        k++;                                                                       \
+        uint32_t bi_ = p1 * 27u + (xk);                                            \
+        q = c2d__dga_bigram_q[bi_];                                                \
+        s2 += q;                                                                   \
+        m2 = q > m2 ? q : m2;                                                      \
+        cur = (cur + 1u) & (0u - (uint32_t)(q >= UNLIKELY_BIGRAM_Q));              \
+        longest = cur > longest ? cur : longest;                                   \
+        uint32_t q3_ = c2d__dga_trigram_q[pair * 27u + (xk)];                      \
+        s3 += q3_;                                                                 \
+        m3 = q3_ > m3 ? q3_ : m3;                                                  \
+        covered_pos |= (uint64_t)(7u * (uint32_t)(q3_ <= COMMON_TRIGRAM_Q)) << (k - 2); \
+        pair = bi_;                                                                \
+        p1 = (xk);                                                                 \
+    } while (0)
+            for (; j < n; j++) {
+                x = letter_sym(l[j]);
                 if (!x) break;
-                j++;
-                pair = p1 * 27u + x;
-                p1 = x;
+                LANG_STEP(x);
             }
+            LANG_STEP(0u);
+#undef LANG_STEP
             /* k = L + 1: L + 1 bigrams, L trigrams, L letters at positions 1..L. */
             n2 += k;
             letters += k - 1;
