@@ -369,11 +369,12 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
             seen |= bit;
             size_t cnt = ++sym_count[sym];
             cmax1 = cnt > cmax1 ? cnt : cmax1;
-            /* A consonant (digit) run adds 2 when it reaches length 2, then 1 per byte. */
-            crun = (k & CL_CONS) ? crun + 1 : 0;
-            drun = (k & CL_DIGIT) ? drun + 1 : 0;
-            cons_run += (size_t)(crun == 2) * 2 + (crun > 2);
-            digit_run += (size_t)(drun == 2) * 2 + (drun > 2);
+            /* A consonant (digit) run adds 2 when it reaches length 2, then 1 per
+             * byte. Branch-free: consonant or not is a coin flip on DGA names. */
+            crun = (crun + 1) & (0 - (size_t)((k / CL_CONS) & 1u));
+            drun = (drun + 1) & (0 - (size_t)(k & CL_DIGIT));
+            cons_run += (size_t)(crun >= 2) + (size_t)(crun == 2);
+            digit_run += (size_t)(drun >= 2) + (size_t)(drun == 2);
         }
         label_has_dash[i] = (any & CL_DASH) != 0;
         if (n == 1) single = 1;
