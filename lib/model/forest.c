@@ -79,6 +79,7 @@ static c2d_status convert_tree(c2d__forest *f, const uint8_t *file_nodes, uint32
  * thousands of nodes); otherwise f->compact stays NULL and the walk uses nodes. */
 static c2d_status build_compact(c2d_model *m) {
     c2d__forest *f = &m->forest;
+    if (f->n_leaves > C2D__COMPACT_LEAF_MASK + 1u) return C2D_OK;
     for (uint32_t i = 0; i < f->n_nodes; i++) {
         const c2d__fnode *n = &f->nodes[i];
         if (!isnan(n->threshold) && n->child - i > (uint32_t)INT16_MAX) return C2D_OK;
@@ -88,7 +89,14 @@ static c2d_status build_compact(c2d_model *m) {
     for (uint32_t i = 0; i < f->n_nodes; i++) {
         const c2d__fnode *n = &f->nodes[i];
         c2d__fnode_compact *c = &f->compact[i];
-        c->threshold = n->threshold;
+        if (isnan(n->threshold)) {
+            /* A quiet NaN whose payload is the leaf index: every comparison
+             * with it is false whatever the payload. */
+            uint32_t bits = C2D__COMPACT_LEAF_NAN | n->leaf;
+            memcpy(&c->threshold, &bits, sizeof bits);
+        } else {
+            c->threshold = n->threshold;
+        }
         c->feature = (uint16_t)n->feature;
         c->delta = isnan(n->threshold) ? (int16_t)-1 : (int16_t)(n->child - i);
     }
@@ -223,8 +231,16 @@ c2d_status c2d_forest_predict(const c2d_model *m, const float *row, size_t row_l
                (size_t)!((row)[n_->feature] <= n_->threshold);                     \
     } while (0)
 
-static inline void add_leaf(const c2d__forest *f, size_t node, double *acc) {
-    const uint32_t leaf = f->nodes[node].leaf;
+/* Leaf index of a node the walk stopped on: from the wide node, or from the
+ * NaN payload of the compact node (the cache line the walk just read). */
+static inline uint32_t leaf_wide(const c2d__forest *f, size_t node) { return f->nodes[node].leaf; }
+static inline uint32_t leaf_compact(const c2d__forest *f, size_t node) {
+    uint32_t bits;
+    memcpy(&bits, &f->compact[node].threshold, sizeof bits);
+    return bits & C2D__COMPACT_LEAF_MASK;
+}
+
+static inline void add_leaf(const c2d__forest *f, uint32_t leaf, double *acc) {
     if (f->n_outputs == 1 && !f->leaf_values) { /* binary forests, little-endian host */
         acc[0] += c2d__ld_f32le(f->leaves + (size_t)leaf * 4);
         return;
@@ -237,7 +253,7 @@ static inline void add_leaf(const c2d__forest *f, size_t node, double *acc) {
  * tree order whatever the grouping, so every walk gives the same sums. The body
  * is instantiated for both node layouts. */
 enum { GROUP = 8 };
-#define DEFINE_WALK_ONE_ROW(name, node_type, node_array, step)                     \
+#define DEFINE_WALK_ONE_ROW(name, node_type, node_array, step, leaf_of)            \
     static void name(const c2d__forest *f, const float *row, double *acc) {        \
         const node_type *nodes = f->node_array;                                    \
         const uint32_t *root = f->tree_root;                                       \
@@ -261,14 +277,14 @@ enum { GROUP = 8 };
                 step(nodes, row, i6);                                              \
                 step(nodes, row, i7);                                              \
             }                                                                      \
-            add_leaf(f, i0, acc);                                                  \
-            add_leaf(f, i1, acc);                                                  \
-            add_leaf(f, i2, acc);                                                  \
-            add_leaf(f, i3, acc);                                                  \
-            add_leaf(f, i4, acc);                                                  \
-            add_leaf(f, i5, acc);                                                  \
-            add_leaf(f, i6, acc);                                                  \
-            add_leaf(f, i7, acc);                                                  \
+            add_leaf(f, leaf_of(f, i0), acc);                                      \
+            add_leaf(f, leaf_of(f, i1), acc);                                      \
+            add_leaf(f, leaf_of(f, i2), acc);                                      \
+            add_leaf(f, leaf_of(f, i3), acc);                                      \
+            add_leaf(f, leaf_of(f, i4), acc);                                      \
+            add_leaf(f, leaf_of(f, i5), acc);                                      \
+            add_leaf(f, leaf_of(f, i6), acc);                                      \
+            add_leaf(f, leaf_of(f, i7), acc);                                      \
         }                                                                          \
         /* The last n_trees % GROUP trees, one cursor each in a small array. */    \
         if (t < f->n_trees) {                                                      \
@@ -281,11 +297,11 @@ enum { GROUP = 8 };
             }                                                                      \
             for (; depth > 0; depth--)                                             \
                 for (uint32_t j = 0; j < nt; j++) step(nodes, row, idx[j]);        \
-            for (uint32_t j = 0; j < nt; j++) add_leaf(f, idx[j], acc);            \
+            for (uint32_t j = 0; j < nt; j++) add_leaf(f, leaf_of(f, idx[j]), acc);\
         }                                                                          \
     }
-DEFINE_WALK_ONE_ROW(walk_one_row_wide, c2d__fnode, nodes, STEP)
-DEFINE_WALK_ONE_ROW(walk_one_row_compact, c2d__fnode_compact, compact, STEP_COMPACT)
+DEFINE_WALK_ONE_ROW(walk_one_row_wide, c2d__fnode, nodes, STEP, leaf_wide)
+DEFINE_WALK_ONE_ROW(walk_one_row_compact, c2d__fnode_compact, compact, STEP_COMPACT, leaf_compact)
 
 static void walk_one_row(const c2d__forest *f, const float *row, double *acc) {
     if (f->compact)

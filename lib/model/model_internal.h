@@ -35,8 +35,11 @@ typedef struct c2d__fnode {
 
 /* Compact node (8 bytes) used by the walk when every split's left child lies
  * within 32767 nodes after it: index i steps to i + delta + !(x <= threshold),
- * and a leaf (threshold NaN, delta -1) stays put. Half the bytes of c2d__fnode
+ * and a leaf (threshold NaN, delta -1) stays put. A leaf's NaN carries its leaf
+ * index in the payload (forests of up to 2^22 leaves). Half the bytes of c2d__fnode
  * and 5 instructions per step on x86-64 (no index scaling by 16). */
+#define C2D__COMPACT_LEAF_NAN 0x7FC00000u /* quiet NaN; payload = leaf index */
+#define C2D__COMPACT_LEAF_MASK 0x003FFFFFu
 typedef struct c2d__fnode_compact {
     float threshold;
     uint16_t feature;
