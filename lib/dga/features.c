@@ -284,13 +284,14 @@ static inline size_t ngram_stats(const char *s, size_t len, size_t n, float *out
  * short list, and names with many repeated 2-grams go to the hash table so
  * the work stays linear. Returns the largest count (0 when len < 2). */
 #define MAX_LISTED_REPEATS 16
-static size_t bigram_stats(const char *s, const uint8_t *sym, size_t len, float *out) {
+static size_t bigram_stats(const char *s, const uint8_t *sym, size_t len, float *out,
+                           uint16_t *rep_code, size_t *n_rep_out) {
+    *n_rep_out = MAX_LISTED_REPEATS + 1; /* "not listed" until the list is complete */
     if (len < 2) {
         for (int i = 0; i < 7; i++) out[i] = 0.0f;
         return 0;
     }
     uint64_t present[(38 * 38 + 63) / 64] = {0}; /* 184 bytes: inline stores, no memset call */
-    uint16_t rep_code[MAX_LISTED_REPEATS];
     uint8_t rep_count[MAX_LISTED_REPEATS];
     size_t n_rep = 0, total = len - 1;
     for (size_t i = 0; i < total; i++) {
@@ -318,7 +319,52 @@ static size_t bigram_stats(const char *s, const uint8_t *sym, size_t len, float 
     hist[1] = (uint16_t)(m - n_rep);
     for (size_t r = 0; r < n_rep; r++) hist[rep_count[r]]++;
     count_stats(hist, cmax, m, total, out);
+    *n_rep_out = n_rep;
     return cmax;
+}
+
+/* 3-gram count distribution when the repeated 2-grams are listed (rep_code,
+ * n_rep <= MAX_LISTED_REPEATS): a 3-gram can only repeat where its leading
+ * 2-gram does, so every 3-gram starting with an unrepeated 2-gram occurs once
+ * and only the few others (candidates) are counted, pairwise. Too many
+ * candidates go to the hash table, so the work stays linear. */
+#define MAX_TRIGRAM_CANDIDATES 32
+static void trigram_stats(const char *s, const uint8_t *sym, size_t len, const uint16_t *rep_code,
+                          size_t n_rep, float *out) {
+    if (len < 3) {
+        for (int i = 0; i < 7; i++) out[i] = 0.0f;
+        return;
+    }
+    uint64_t repeated[(38 * 38 + 63) / 64] = {0};
+    for (size_t r = 0; r < n_rep; r++)
+        repeated[rep_code[r] >> 6] |= (uint64_t)1 << (rep_code[r] & 63u);
+    uint32_t code[MAX_TRIGRAM_CANDIDATES];
+    uint8_t count[MAX_TRIGRAM_CANDIDATES];
+    size_t n_cand = 0, n_distinct = 0, total = len - 2;
+    for (size_t i = 0; i < total; i++) {
+        unsigned lead = sym[i] * 38u + sym[i + 1];
+        if (!((repeated[lead >> 6] >> (lead & 63u)) & 1u)) continue;
+        if (n_cand == MAX_TRIGRAM_CANDIDATES) {
+            ngram_stats(s, len, 3, out);
+            return;
+        }
+        n_cand++;
+        uint32_t c3 = lead * 38u + sym[i + 2];
+        size_t d = 0;
+        while (d < n_distinct && code[d] != c3) d++;
+        if (d == n_distinct) {
+            code[n_distinct] = c3;
+            count[n_distinct++] = 0;
+        }
+        count[d]++;
+    }
+    size_t cmax = 1;
+    for (size_t d = 0; d < n_distinct; d++) cmax = count[d] > cmax ? count[d] : cmax;
+    uint16_t hist[MAX_TRIGRAM_CANDIDATES + 2];
+    for (size_t c = 0; c <= cmax; c++) hist[c] = 0;
+    hist[1] = (uint16_t)(total - n_cand);
+    for (size_t d = 0; d < n_distinct; d++) hist[count[d]]++;
+    count_stats(hist, cmax, total - n_cand + n_distinct, total, out);
 }
 
 /* 1 when s is k >= 2 copies of a shorter string s[0..p), else 0. */
@@ -453,15 +499,18 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     }
     /* An n-gram can only repeat where its leading (n-1)-gram repeats: when no
      * byte (2-gram) repeats, all 2-grams (3-grams) are distinct. */
-    size_t cmax2 = 0;
+    size_t cmax2 = 0, n_rep2 = MAX_LISTED_REPEATS + 1;
+    uint16_t rep2[MAX_LISTED_REPEATS];
     if (cmax1 <= 1 && dl >= 2) {
         distinct_stats(f + C2D_DGA_F_GRAM2_MEAN);
         cmax2 = 1;
     } else {
-        cmax2 = bigram_stats(dn, dsym, dl, f + C2D_DGA_F_GRAM2_MEAN);
+        cmax2 = bigram_stats(dn, dsym, dl, f + C2D_DGA_F_GRAM2_MEAN, rep2, &n_rep2);
     }
     if (cmax2 <= 1 && dl >= 3)
         distinct_stats(f + C2D_DGA_F_GRAM3_MEAN);
+    else if (n_rep2 <= MAX_LISTED_REPEATS)
+        trigram_stats(dn, dsym, dl, rep2, n_rep2, f + C2D_DGA_F_GRAM3_MEAN);
     else
         ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
     f[C2D_DGA_F_ENTROPY] = (float)entropy;
