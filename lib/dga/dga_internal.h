@@ -34,6 +34,9 @@ extern const uint16_t c2d__psl_root_first[38 * 38 + 1]; /* root children by firs
 /* Per indexed node: children [first_child + c[s], first_child + c[s + 1]) start
  * with the byte of symbol index s (0..37), c = c2d__psl_child_first + 39 * index. */
 extern const uint16_t c2d__psl_child_first[];
+/* Per indexed node: bit 38 * s0 + s1 of the 46 words from 46 * index is set
+ * when a child label of 2+ bytes starts with the bytes of symbols s0, s1. */
+extern const uint32_t c2d__psl_child_prefix[];
 /* Index 0..37 of each name byte ('-', digits, '_', a-z in ascending byte order). */
 extern const uint8_t c2d__sym_index[128];
 extern const char c2d__psl_labels[];

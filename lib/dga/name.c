@@ -74,8 +74,15 @@ static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
         lo = c2d__psl_root_first[k];
         hi = c2d__psl_root_first[k + 1];
     } else if (node->child_index != C2D__PSL_NO_INDEX) {
-        const uint16_t *first = c2d__psl_child_first + (size_t)node->child_index * 39u;
         size_t k = c2d__sym_index[(uint8_t)s[0] & 127u];
+        if (n >= 2) {
+            /* No child starts with these two bytes: a miss without any compare
+             * (a DGA label under com, say). */
+            const uint32_t *prefix = c2d__psl_child_prefix + (size_t)node->child_index * 46u;
+            size_t k2 = k * 38u + c2d__sym_index[(uint8_t)s[1] & 127u];
+            if (!((prefix[k2 >> 5] >> (k2 & 31u)) & 1u)) return -1;
+        }
+        const uint16_t *first = c2d__psl_child_first + (size_t)node->child_index * 39u;
         hi = lo + first[k + 1];
         lo += first[k];
     }
