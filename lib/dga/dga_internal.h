@@ -31,6 +31,9 @@ typedef struct c2d__psl_node {
 extern const size_t c2d__psl_n_nodes;
 extern const size_t c2d__psl_max_tld_len;        /* longest top-level label */
 extern const uint16_t c2d__psl_root_first[38 * 38 + 1]; /* root children by first two bytes */
+/* Bit n of entry 38 * s0 + s1: some top-level label of n bytes starts with the
+ * bytes of symbols s0, s1. */
+extern const uint32_t c2d__psl_root_lengths[38 * 38];
 /* Per indexed node: children [first_child + c[s], first_child + c[s + 1]) start
  * with the byte of symbol index s (0..37), c = c2d__psl_child_first + 39 * index. */
 extern const uint16_t c2d__psl_child_first[];

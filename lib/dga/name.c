@@ -71,6 +71,7 @@ static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
         if (n < 2 || n > c2d__psl_max_tld_len) return -1;
         size_t k = (size_t)c2d__sym_index[(uint8_t)s[0] & 127u] * 38u +
                    c2d__sym_index[(uint8_t)s[1] & 127u];
+        if (!((c2d__psl_root_lengths[k] >> n) & 1u)) return -1; /* no TLD of this length here */
         lo = c2d__psl_root_first[k];
         hi = c2d__psl_root_first[k + 1];
     } else if (node->child_index != C2D__PSL_NO_INDEX) {
