@@ -39,6 +39,20 @@ static uint8_t *read_all(const char *path, size_t *len) {
     return b;
 }
 
+/* Outputs that differ between two runs of one mode (u8 rows, the n_out
+ * pooled maxima, or int32 rows). */
+static size_t count_diffs(c2d__conv_mode mode, const uint8_t *y0, const uint8_t *y1,
+                          const int32_t *z0, const int32_t *z1, size_t ylen, uint32_t n_out) {
+    size_t diff = 0;
+    if (mode == C2D__CONV_ROWS_U8) {
+        for (size_t i = 0; i < ylen; i++) diff += y0[i] != y1[i];
+    } else {
+        const size_t n = mode == C2D__CONV_MAX_I32 ? n_out : ylen;
+        for (size_t i = 0; i < n; i++) diff += z0[i] != z1[i];
+    }
+    return diff;
+}
+
 typedef struct conv_case {
     uint32_t n_rows, k, cin, n_out;
     int extreme; /* 0 random, 1 all max, 2 all min, 3 mixed ends */
@@ -97,12 +111,7 @@ static size_t compare_case(const c2d__kernel_set *ks, const conv_case *c) {
         b.y32 = z1;
         c2d__conv1d_s8_scalar(&a);
         ks->conv(&b);
-        if (mode == C2D__CONV_ROWS_U8) {
-            for (size_t i = 0; i < ylen; i++) diff += y0[i] != y1[i];
-        } else {
-            const size_t n = mode == C2D__CONV_MAX_I32 ? c->n_out : ylen;
-            for (size_t i = 0; i < n; i++) diff += z0[i] != z1[i];
-        }
+        diff += count_diffs((c2d__conv_mode)mode, y0, y1, z0, z1, ylen, c->n_out);
     }
     free(x);
     free(w);
@@ -169,12 +178,7 @@ static size_t compare_fold_case(const c2d__kernel_set *ks, const fold_case *c) {
         b.out.y32 = z1;
         c2d__fold_s8_scalar(&a);
         ks->fold(&b);
-        if (mode == C2D__CONV_ROWS_U8) {
-            for (size_t i = 0; i < ylen; i++) diff += y0[i] != y1[i];
-        } else {
-            const size_t n = mode == C2D__CONV_MAX_I32 ? c->n_out : ylen;
-            for (size_t i = 0; i < n; i++) diff += z0[i] != z1[i];
-        }
+        diff += count_diffs((c2d__conv_mode)mode, y0, y1, z0, z1, ylen, c->n_out);
     }
     free(table);
     free(tok);

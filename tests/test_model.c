@@ -1,9 +1,11 @@
 /* Model container and forest engine: loading, validation of hostile bytes,
  * metadata, ISA cap, exact predictions, and out-of-memory paths. */
+#include <float.h>
 #include <math.h>
 
 #include "helpers.h"
 #include "common/internal.h"
+#include "model/model_internal.h"
 
 static uint8_t *golden(size_t *len) {
     uint8_t *b = test_read_file(test_path("golden/forest3.c2dm"), len);
@@ -426,6 +428,52 @@ static void test_corrupt_corpus_refused(void **state) {
     }
 }
 
+/* Every built-in forest walks an 8-byte compact copy of its nodes; a forest
+ * whose child offsets do not fit walks the 16-byte nodes. Both walks must give
+ * the same bits: drop the compact copy of each built-in forest and compare,
+ * single and batch, on rows with NaN, infinities and extreme values. */
+static void test_forest_walks_agree(void **state) {
+    (void)state;
+    int forests = 0;
+    for (size_t b = 0; c2d_model_builtin_name(b); b++) {
+        c2d_model *m = NULL;
+        assert_int_equal(c2d_model_builtin(c2d_model_builtin_name(b), NULL, &m), C2D_OK);
+        if (m->kind != C2D_MODEL_FOREST) {
+            c2d_model_free(m);
+            continue;
+        }
+        forests++;
+        assert_non_null(m->forest.compact); /* the fast walk is what users get */
+        const size_t nf = m->forest.n_features, nc = m->forest.n_classes, rows = 777;
+        float *x = malloc(rows * nf * sizeof *x);
+        float *p0 = malloc(rows * nc * sizeof *p0), *p1 = malloc(rows * nc * sizeof *p1);
+        float *q0 = malloc(nc * sizeof *q0), *q1 = malloc(nc * sizeof *q1);
+        uint64_t rng = 0x853C49E6748FEA9Bu + b;
+        for (size_t i = 0; i < rows * nf; i++) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            const uint32_t r = (uint32_t)(rng >> 33);
+            x[i] = r % 17 == 0 ? NAN : r % 19 == 0 ? INFINITY : r % 23 == 0 ? -INFINITY
+                 : r % 29 == 0 ? -FLT_MAX : (float)(r % 2000) / 10.0f - 20.0f;
+        }
+        assert_int_equal(c2d_forest_predict_batch(m, x, rows, nf, p0, nc), C2D_OK);
+        assert_int_equal(c2d_forest_predict(m, x + 5 * nf, nf, q0, nc), C2D_OK);
+        c2d__free(&m->alloc, m->forest.compact);
+        m->forest.compact = NULL;
+        assert_int_equal(c2d_forest_predict_batch(m, x, rows, nf, p1, nc), C2D_OK);
+        assert_int_equal(c2d_forest_predict(m, x + 5 * nf, nf, q1, nc), C2D_OK);
+        assert_memory_equal(p0, p1, rows * nc * sizeof *p0);
+        assert_memory_equal(q0, q1, nc * sizeof *q0);
+        assert_memory_equal(q0, p0 + 5 * nc, nc * sizeof *q0);
+        free(x);
+        free(p0);
+        free(p1);
+        free(q0);
+        free(q1);
+        c2d_model_free(m);
+    }
+    assert_true(forests >= 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_and_status_text),
@@ -433,6 +481,7 @@ int main(void) {
         cmocka_unit_test(test_cpu_and_isa_names),
         cmocka_unit_test(test_builtin_test_model),
         cmocka_unit_test(test_batch_equals_single),
+        cmocka_unit_test(test_forest_walks_agree),
         cmocka_unit_test(test_isa_cap_param),
         cmocka_unit_test(test_load_file_paths),
         cmocka_unit_test(test_out_of_memory_every_step),

@@ -16,6 +16,7 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"unsafe"
 )
@@ -146,6 +147,65 @@ func (m *Model) ForestPredict(row []float32) ([]float32, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// cstr points C at the bytes of s without copying (C reads exactly len(s)
+// bytes, needs no NUL and keeps no pointer).
+func cstr(s string) *C.char {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.char)(unsafe.Pointer(unsafe.StringData(s)))
+}
+
+// DGAScore is the DGA score in [0, 1] of one DNS query name under a DGA model
+// (Builtin("dga") or a compatible model file): c2d_dga_score. The name is
+// normalised by the library (case, one trailing dot); a malformed name is an
+// *Error with a C2D_ERR_NAME_* status.
+func (m *Model) DGAScore(name string) (float32, error) {
+	var score C.float
+	st := C.c2d_dga_score(m.h, cstr(name), C.size_t(len(name)), &score)
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(name)
+	if err := check(st, "dga score"); err != nil {
+		return 0, err
+	}
+	return float32(score), nil
+}
+
+// DGAClassify scores name and compares the score with the model's own
+// threshold (tuned for the false-positive rate the model card states):
+// c2d_dga_classify without an allow-list.
+func (m *Model) DGAClassify(name string) (isDGA bool, score float32, err error) {
+	var s C.float
+	var v C.int
+	st := C.c2d_dga_classify(m.h, nil, cstr(name), C.size_t(len(name)), C.double(math.NaN()), &s, &v)
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(name)
+	if err := check(st, "dga classify"); err != nil {
+		return false, 0, err
+	}
+	return v != 0, float32(s), nil
+}
+
+// HTTPClassify scores one raw HTTP/1.x request header block (request line and
+// fields) under an HTTP model (Builtin("http")) and compares the score with
+// the model's threshold: c2d_http_classify. A block without a request line is
+// an *Error with status C2D_ERR_HTTP_NOT_REQUEST.
+func (m *Model) HTTPClassify(header []byte) (isC2 bool, score float64, err error) {
+	var s C.double
+	var v C.int
+	var p unsafe.Pointer
+	if len(header) > 0 {
+		p = unsafe.Pointer(&header[0])
+	}
+	st := C.c2d_http_classify(m.h, p, C.size_t(len(header)), &v, &s)
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(header)
+	if err := check(st, "http classify"); err != nil {
+		return false, 0, err
+	}
+	return v != 0, float64(s), nil
 }
 
 // Close frees the model; calling it twice is harmless.

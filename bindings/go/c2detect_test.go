@@ -83,3 +83,72 @@ func TestLoadFileAndBytesAgree(t *testing.T) {
 		t.Fatalf("%v vs %v", pa, pb)
 	}
 }
+
+func TestDGAVerdicts(t *testing.T) {
+	m, err := Builtin("dga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	// the C suite's obvious cases (tests/test_dga.c), through Go strings
+	for _, n := range []string{"www.google.com", "wikipedia.org", "www.example.co.uk", "GitHub.com."} {
+		isDGA, score, err := m.DGAClassify(n)
+		if err != nil || isDGA || score < 0 || score >= float32(m.Info().Threshold) {
+			t.Fatalf("%s: dga=%v score=%v err=%v", n, isDGA, score, err)
+		}
+	}
+	for _, n := range []string{"krihpqnrgqls.com", "bmlcqkjiflco.com", "kpndtumffglvpy.biz"} {
+		isDGA, score, err := m.DGAClassify(n)
+		if err != nil || !isDGA {
+			t.Fatalf("%s: dga=%v score=%v err=%v", n, isDGA, score, err)
+		}
+		s2, err := m.DGAScore(n)
+		if err != nil || s2 != score {
+			t.Fatalf("%s: DGAScore %v vs DGAClassify %v (%v)", n, s2, score, err)
+		}
+	}
+	var e *Error
+	for n, want := range map[string]string{"": "C2D_ERR_NAME_EMPTY", "a..b": "C2D_ERR_NAME_EMPTY_LABEL",
+		"bad name.com": "C2D_ERR_NAME_BAD_CHAR"} {
+		if _, err := m.DGAScore(n); !errors.As(err, &e) || e.Name != want {
+			t.Fatalf("%q: got %v, want %s", n, err, want)
+		}
+	}
+	f, err := Builtin("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.DGAScore("example.com"); !errors.As(err, &e) || e.Name != "C2D_ERR_SCHEMA_MISMATCH" {
+		t.Fatalf("a non-DGA model scored a name: %v", err)
+	}
+}
+
+func TestHTTPVerdicts(t *testing.T) {
+	m, err := Builtin("http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	// Unit 42's Sality header (seed 000; defanging removed) and a browser request
+	sality := "GET /sobaka1.gif?12db3cf=98861835 HTTP/1.1\r\n" +
+		"User-Agent: Mozilla/4.0 (compatible; MSIE 7.0b; Windows NT 6.0)\r\n" +
+		"Host: padrup.com\r\nCache-Control: no-cache\r\n" +
+		"Cookie: jsessionid=85b50d8fab658ecb9f79aa4de6039c87\r\n\r\n"
+	browser := "GET /wiki/Main_Page HTTP/1.1\r\nHost: en.wikipedia.org\r\n" +
+		"User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:109.0) Gecko/20100101 Firefox/115.0\r\n" +
+		"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n" +
+		"Accept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate, br\r\n" +
+		"Connection: keep-alive\r\nUpgrade-Insecure-Requests: 1\r\n\r\n"
+	if c2, s, err := m.HTTPClassify([]byte(sality)); err != nil || !c2 {
+		t.Fatalf("sality: c2=%v score=%v err=%v", c2, s, err)
+	}
+	if c2, s, err := m.HTTPClassify([]byte(browser)); err != nil || c2 {
+		t.Fatalf("browser: c2=%v score=%v err=%v", c2, s, err)
+	}
+	var e *Error
+	if _, _, err := m.HTTPClassify([]byte(" GET / HTTP/1.1\r\n")); !errors.As(err, &e) ||
+		e.Name != "C2D_ERR_HTTP_NOT_REQUEST" {
+		t.Fatalf("got %v", err)
+	}
+}

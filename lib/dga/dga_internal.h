@@ -17,7 +17,12 @@ typedef struct c2d__psl_node {
     uint16_t n_children;
     uint8_t label_len;
     uint8_t flags;        /* C2D__PSL_* */
+    uint16_t child_index; /* nodes with many children: their first-byte index in
+                           * c2d__psl_child_first (39 entries from 39 * child_index);
+                           * C2D__PSL_NO_INDEX otherwise (and for the root) */
 } c2d__psl_node;
+
+#define C2D__PSL_NO_INDEX 0xFFFFu
 
 #define C2D__PSL_RULE 1u      /* the path from the root to here is a rule */
 #define C2D__PSL_WILDCARD 2u  /* "*.<path>" is a rule */
@@ -26,6 +31,15 @@ typedef struct c2d__psl_node {
 extern const size_t c2d__psl_n_nodes;
 extern const size_t c2d__psl_max_tld_len;        /* longest top-level label */
 extern const uint16_t c2d__psl_root_first[38 * 38 + 1]; /* root children by first two bytes */
+/* Bit n of entry 38 * s0 + s1: some top-level label of n bytes starts with the
+ * bytes of symbols s0, s1. */
+extern const uint32_t c2d__psl_root_lengths[38 * 38];
+/* Per indexed node: children [first_child + c[s], first_child + c[s + 1]) start
+ * with the byte of symbol index s (0..37), c = c2d__psl_child_first + 39 * index. */
+extern const uint16_t c2d__psl_child_first[];
+/* Per indexed node: bit 38 * s0 + s1 of the 46 words from 46 * index is set
+ * when a child label of 2+ bytes starts with the bytes of symbols s0, s1. */
+extern const uint32_t c2d__psl_child_prefix[];
 /* Index 0..37 of each name byte ('-', digits, '_', a-z in ascending byte order). */
 extern const uint8_t c2d__sym_index[128];
 extern const char c2d__psl_labels[];

@@ -101,10 +101,12 @@ static const double log2_int[C2D_DGA_MAX_NAME + 1] = {
 #define CL_CONS 8u
 #define CL_HEX 16u
 #define CL_UNDER 32u
+#define CL_DASH 64u
 #define D_ (CL_DIGIT | CL_HEX)
 #define V_ (CL_LETTER | CL_VOWEL)
 #define C_ (CL_LETTER | CL_CONS)
 static const uint8_t char_class[128] = {
+    ['-'] = CL_DASH,
     ['0'] = D_, ['1'] = D_, ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
     ['7'] = D_, ['8'] = D_, ['9'] = D_, ['_'] = CL_UNDER,
     ['a'] = V_ | CL_HEX, ['b'] = C_ | CL_HEX, ['c'] = C_ | CL_HEX, ['d'] = C_ | CL_HEX,
@@ -115,7 +117,43 @@ static const uint8_t char_class[128] = {
 #undef D_
 #undef V_
 #undef C_
-static inline unsigned cls(char c) { return char_class[(uint8_t)c & 127u]; }
+
+/* Per-byte increments of four 16-bit counters packed in one word (digits,
+ * letters, vowels, underscores; each stays <= 253): one add per byte. */
+#define TALLY_DIGIT 0
+#define TALLY_LETTER 16
+#define TALLY_VOWEL 32
+#define TALLY_UNDER 48
+#define D_ (1ull << TALLY_DIGIT)
+#define V_ ((1ull << TALLY_LETTER) | (1ull << TALLY_VOWEL))
+#define C_ (1ull << TALLY_LETTER)
+static const uint64_t class_tally[128] = {
+    ['0'] = D_, ['1'] = D_, ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
+    ['7'] = D_, ['8'] = D_, ['9'] = D_, ['_'] = 1ull << TALLY_UNDER,
+    ['a'] = V_, ['b'] = C_, ['c'] = C_, ['d'] = C_, ['e'] = V_, ['f'] = C_, ['g'] = C_,
+    ['h'] = C_, ['i'] = V_, ['j'] = C_, ['k'] = C_, ['l'] = C_, ['m'] = C_, ['n'] = C_,
+    ['o'] = V_, ['p'] = C_, ['q'] = C_, ['r'] = C_, ['s'] = C_, ['t'] = C_, ['u'] = V_,
+    ['v'] = C_, ['w'] = C_, ['x'] = C_, ['y'] = C_, ['z'] = C_};
+#undef D_
+#undef V_
+#undef C_
+#define TALLY(word, field) ((size_t)(((word) >> (field)) & 0xFFFFu))
+
+/* Sets of the 38 name symbols (c2d__sym_index order = ascending byte order) as
+ * 64-bit masks. */
+/* Portable SWAR popcount: the baseline x86-64 build has no POPCNT, so the
+ * builtin would be a libgcc call. */
+static inline unsigned popcount64(uint64_t x) {
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+#if defined(__GNUC__) || defined(__clang__)
+static inline unsigned lowest_bit(uint64_t x) { return (unsigned)__builtin_ctzll(x); }
+#else
+static inline unsigned lowest_bit(uint64_t x) { return popcount64((x & (~x + 1u)) - 1u); }
+#endif
 
 static inline int is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -165,14 +203,29 @@ static double quantile(const uint16_t *hist, size_t cmax, size_t m, double p) {
     return a + (b - a) * frac;
 }
 
+/* All counts 1 (every n-gram distinct): mean T/T = 1, deviation 0, every
+ * quantile 1 + 0 * frac = 1, the exact values count_stats computes. */
+static void distinct_stats(float *out) {
+    static const float ones[7] = {1.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f};
+    memcpy(out, ones, sizeof ones);
+}
+
 static void count_stats(const uint16_t *hist, size_t cmax, size_t m, size_t total, float *out) {
+    if (cmax == 1) {
+        distinct_stats(out);
+        return;
+    }
     double mean = (double)total / (double)m;
     double ss = 0.0;
     size_t cmin = 0;
     for (size_t c = 1; c <= cmax; c++) {
-        if (hist[c] && !cmin) cmin = c;
+        if (!hist[c]) continue;
+        if (!cmin) cmin = c;
         double dlt = (double)c - mean;
-        for (size_t j = 0; j < hist[c]; j++) ss += dlt * dlt;
+        /* Adding +0.0 (c == mean) leaves ss as it is: skip it. */
+        if (dlt == 0.0) continue;
+        double sq = dlt * dlt;
+        for (size_t j = 0; j < hist[c]; j++) ss += sq;
     }
     out[0] = (float)mean;
     out[1] = (float)sqrt(ss / (double)m);
@@ -185,12 +238,13 @@ static void count_stats(const uint16_t *hist, size_t cmax, size_t m, size_t tota
 
 #define GRAM_SLOTS 512u /* > 2 * C2D_DGA_MAX_NAME: load factor below one half */
 
-/* Count distribution of the n-grams (n = 3 here) of s, via a small open-addressing
- * table on the stack: O(len) instead of sorting. */
-static void ngram_stats(const char *s, size_t len, size_t n, float *out) {
+/* Count distribution of the n-grams (n = 2 or 3) of s, via a small open-addressing
+ * table on the stack sized to the name: O(len), no sort and no large table to
+ * clear. Returns the largest count (0 when len < n). */
+static inline size_t ngram_stats(const char *s, size_t len, size_t n, float *out) {
     if (len < n) {
         for (int i = 0; i < 7; i++) out[i] = 0.0f;
-        return;
+        return 0;
     }
     uint32_t keys[GRAM_SLOTS];
     uint8_t cnt[GRAM_SLOTS]; /* 0 = empty slot; a count never exceeds 253 */
@@ -198,64 +252,122 @@ static void ngram_stats(const char *s, size_t len, size_t n, float *out) {
     uint16_t hist[C2D_DGA_MAX_NAME + 1];
     size_t total = len - n + 1, m = 0, cmax = 0;
     /* Table size: a power of two >= 2 * total, so only that much is cleared. */
-    uint32_t slots = 32;
-    while (slots < 2 * total) slots <<= 1;
+    uint32_t slots = 32, shift = 27;
+    while (slots < 2 * total) {
+        slots <<= 1;
+        shift--;
+    }
     memset(cnt, 0, slots);
-    uint32_t shift = 32;
-    for (uint32_t t = slots; t > 1; t >>= 1) shift--;
+    uint32_t code = 0;
+    for (size_t j = 0; j + 1 < n; j++) code = code << 8 | (uint8_t)s[j];
     for (size_t i = 0; i < total; i++) {
-        uint32_t code = 0;
-        for (size_t j = 0; j < n; j++) code = code << 8 | (uint8_t)s[i + j];
+        code = code << 8 | (uint8_t)s[i + n - 1];
+        if (n == 2) code &= 0xFFFFu;
+        else code &= 0xFFFFFFu;
         uint32_t h = (code * 2654435761u) >> shift;
         while (cnt[h] && keys[h] != code) h = (h + 1) & (slots - 1);
         if (!cnt[h]) {
             keys[h] = code;
             slot_of[m++] = (uint16_t)h;
         }
-        cnt[h]++;
-        if (cnt[h] > cmax) cmax = cnt[h];
+        size_t c = ++cnt[h];
+        cmax = c > cmax ? c : cmax;
     }
     memset(hist, 0, (cmax + 1) * sizeof hist[0]);
     for (size_t i = 0; i < m; i++) hist[cnt[slot_of[i]]]++;
     count_stats(hist, cmax, m, total, out);
+    return cmax;
 }
 
-/* Stats of `total` n-grams that are all distinct (every count is 1). */
-static void distinct_stats(size_t total, float *out) {
-    uint16_t hist[2] = {0, (uint16_t)total};
-    count_stats(hist, 1, total, total, out);
-}
-
-/* 2-gram count distribution through a direct 38 x 38 table: no hashing.
- * Returns the largest count (0 when there is no 2-gram). */
-static size_t bigram_stats(const char *s, size_t len, float *out) {
+/* 2-gram count distribution of D given as symbol indexes. A 38 x 38 bit set
+ * spots each 2-gram's first occurrence; the few that repeat are counted in a
+ * short list, and names with many repeated 2-grams go to the hash table so
+ * the work stays linear. Returns the largest count (0 when len < 2). */
+#define MAX_LISTED_REPEATS 16
+static size_t bigram_stats(const char *s, const uint8_t *sym, size_t len, float *out,
+                           uint16_t *rep_code, size_t *n_rep_out) {
+    *n_rep_out = MAX_LISTED_REPEATS + 1; /* "not listed" until the list is complete */
     if (len < 2) {
         for (int i = 0; i < 7; i++) out[i] = 0.0f;
         return 0;
     }
-    uint8_t cnt[38 * 38];
-    uint16_t hist[C2D_DGA_MAX_NAME + 1];
-    memset(cnt, 0, sizeof cnt);
-    size_t total = len - 1, m = 0, cmax = 0;
+    uint64_t present[(38 * 38 + 63) / 64] = {0}; /* 184 bytes: inline stores, no memset call */
+    uint8_t rep_count[MAX_LISTED_REPEATS];
+    size_t n_rep = 0, total = len - 1;
     for (size_t i = 0; i < total; i++) {
-        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
-        size_t c = ++cnt[k];
-        m += c == 1;
-        if (c > cmax) cmax = c;
-    }
-    memset(hist, 0, (cmax + 1) * sizeof hist[0]);
-    for (size_t i = 0; i < total; i++) {
-        size_t k = (size_t)c2d__sym_index[(uint8_t)s[i] & 127u] * 38u + c2d__sym_index[(uint8_t)s[i + 1] & 127u];
-        if (cnt[k]) {
-            hist[cnt[k]]++;
-            cnt[k] = 0;
+        unsigned code = sym[i] * 38u + sym[i + 1];
+        uint64_t bit = (uint64_t)1 << (code & 63u);
+        if (present[code >> 6] & bit) {
+            size_t r = 0;
+            while (r < n_rep && rep_code[r] != code) r++;
+            if (r == n_rep) {
+                if (n_rep == MAX_LISTED_REPEATS) return ngram_stats(s, len, 2, out);
+                rep_code[n_rep] = (uint16_t)code;
+                rep_count[n_rep++] = 1;
+            }
+            rep_count[r]++;
         }
+        present[code >> 6] |= bit;
     }
+    size_t cmax = 1, m = total;
+    for (size_t r = 0; r < n_rep; r++) {
+        m -= rep_count[r] - 1u;
+        cmax = rep_count[r] > cmax ? rep_count[r] : cmax;
+    }
+    uint16_t hist[C2D_DGA_MAX_NAME + 1];
+    for (size_t c = 0; c <= cmax; c++) hist[c] = 0; /* cmax is small: no memset call */
+    hist[1] = (uint16_t)(m - n_rep);
+    for (size_t r = 0; r < n_rep; r++) hist[rep_count[r]]++;
     count_stats(hist, cmax, m, total, out);
+    *n_rep_out = n_rep;
     return cmax;
 }
 
-/* Length of the shortest period p of s when s is k >= 2 copies of s[0..p), else 0. */
+/* 3-gram count distribution when the repeated 2-grams are listed (rep_code,
+ * n_rep <= MAX_LISTED_REPEATS): a 3-gram can only repeat where its leading
+ * 2-gram does, so every 3-gram starting with an unrepeated 2-gram occurs once
+ * and only the few others (candidates) are counted, pairwise. Too many
+ * candidates go to the hash table, so the work stays linear. */
+#define MAX_TRIGRAM_CANDIDATES 32
+static void trigram_stats(const char *s, const uint8_t *sym, size_t len, const uint16_t *rep_code,
+                          size_t n_rep, float *out) {
+    if (len < 3) {
+        for (int i = 0; i < 7; i++) out[i] = 0.0f;
+        return;
+    }
+    uint64_t repeated[(38 * 38 + 63) / 64] = {0};
+    for (size_t r = 0; r < n_rep; r++)
+        repeated[rep_code[r] >> 6] |= (uint64_t)1 << (rep_code[r] & 63u);
+    uint32_t code[MAX_TRIGRAM_CANDIDATES];
+    uint8_t count[MAX_TRIGRAM_CANDIDATES];
+    size_t n_cand = 0, n_distinct = 0, total = len - 2;
+    for (size_t i = 0; i < total; i++) {
+        unsigned lead = sym[i] * 38u + sym[i + 1];
+        if (!((repeated[lead >> 6] >> (lead & 63u)) & 1u)) continue;
+        if (n_cand == MAX_TRIGRAM_CANDIDATES) {
+            ngram_stats(s, len, 3, out);
+            return;
+        }
+        n_cand++;
+        uint32_t c3 = lead * 38u + sym[i + 2];
+        size_t d = 0;
+        while (d < n_distinct && code[d] != c3) d++;
+        if (d == n_distinct) {
+            code[n_distinct] = c3;
+            count[n_distinct++] = 0;
+        }
+        count[d]++;
+    }
+    size_t cmax = 1;
+    for (size_t d = 0; d < n_distinct; d++) cmax = count[d] > cmax ? count[d] : cmax;
+    uint16_t hist[MAX_TRIGRAM_CANDIDATES + 2];
+    for (size_t c = 0; c <= cmax; c++) hist[c] = 0;
+    hist[1] = (uint16_t)(total - n_cand);
+    for (size_t d = 0; d < n_distinct; d++) hist[count[d]]++;
+    count_stats(hist, cmax, total - n_cand + n_distinct, total, out);
+}
+
+/* 1 when s is k >= 2 copies of a shorter string s[0..p), else 0. */
 static int is_prefix_repetition(const char *s, size_t n) {
     uint8_t pi[C2D_DGA_MAX_NAME];
     if (n < 2) return 0;
@@ -274,23 +386,48 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     const char *t = d->text;
     size_t n_sub = d->n_labels - d->n_suffix_labels;
 
-    /* D: the labels left of the public suffix, concatenated without dots. */
+    /* One pass over the bytes of S: D (the labels concatenated without dots),
+     * the per-label classes, the class tallies, consonant/digit runs and the
+     * byte counts. Runs cross label boundaries, as D does. */
     char dn[C2D_DGA_MAX_NAME];
-    size_t dl = 0;
-    size_t single = 0, digit_only = 0, hex_only = 0, tld_sub = 0, sub_total = 0;
+    uint8_t label_has_dash[C2D_DGA_MAX_NAME / 2 + 1];
+    uint8_t sym_count[38], dsym[C2D_DGA_MAX_NAME]; /* dsym: symbol index of each byte of D */
+    memset(sym_count, 0, sizeof sym_count);
+    uint64_t tally = 0, seen = 0, repeated_set = 0;
+    size_t dl = 0, cmax1 = 0, cons_run = 0, digit_run = 0, crun = 0, drun = 0;
+    size_t single = 0, digit_only = 0, hex_only = 0, tld_sub = 0;
     for (size_t i = 0; i < n_sub; i++) {
         const char *l = t + d->label_off[i];
         size_t n = d->label_len[i];
-        memcpy(dn + dl, l, n);
-        dl += n;
-        sub_total += n;
+        unsigned all = CL_DIGIT | CL_HEX, any = 0;
+        for (size_t j = 0; j < n; j++) {
+            unsigned char c = (unsigned char)l[j] & 127u; /* validated: < 128 */
+            unsigned k = char_class[c];
+            all &= k;
+            any |= k;
+            dn[dl++] = (char)c;
+            tally += class_tally[c];
+            unsigned sym = c2d__sym_index[c];
+            dsym[dl - 1] = (uint8_t)sym;
+            uint64_t bit = (uint64_t)1 << sym;
+            repeated_set |= seen & bit;
+            seen |= bit;
+            size_t cnt = ++sym_count[sym];
+            cmax1 = cnt > cmax1 ? cnt : cmax1;
+            /* A consonant (digit) run adds 2 when it reaches length 2, then 1 per
+             * byte. Branch-free: consonant or not is a coin flip on DGA names. */
+            crun = (crun + 1) & (0 - (size_t)((k / CL_CONS) & 1u));
+            drun = (drun + 1) & (0 - (size_t)(k & CL_DIGIT));
+            cons_run += (size_t)(crun >= 2) + (size_t)(crun == 2);
+            digit_run += (size_t)(drun >= 2) + (size_t)(drun == 2);
+        }
+        label_has_dash[i] = (any & CL_DASH) != 0;
         if (n == 1) single = 1;
-        unsigned all = CL_DIGIT | CL_HEX;
-        for (size_t j = 0; j < n; j++) all &= cls(l[j]);
         digit_only += (all & CL_DIGIT) != 0;
         hex_only += (all & CL_HEX) != 0;
-        if (c2d__psl_is_tld(l, n)) tld_sub = 1;
+        if (!tld_sub && c2d__psl_is_tld(l, n)) tld_sub = 1;
     }
+    size_t sub_total = dl;
 
     int has_ip = 0;
     {
@@ -299,7 +436,25 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
             const char *l = t + d->label_off[i];
             size_t n = d->label_len[i];
             run = is_octet(l, n) ? run + 1 : 0;
-            if (run >= 4 || has_quad(l, n, '-')) has_ip = 1;
+            /* A dashed quad needs a '-' and at least 7 bytes ("0-0-0-0"). */
+            int may_quad = n >= 7 && (i >= n_sub || label_has_dash[i]);
+            if (run >= 4 || (may_quad && has_quad(l, n, '-'))) has_ip = 1;
+        }
+    }
+
+    /* Byte statistics from the symbol sets. Counts 0 and 1 add exactly +0.0
+     * to the entropy sum (c * log2 c), so only repeated bytes are summed, in
+     * ascending byte order as before. */
+    size_t alphabet = popcount64(seen), repeated = popcount64(repeated_set);
+    uint16_t hist1[C2D_DGA_MAX_NAME + 1];
+    double clog = 0.0;
+    if (dl) {
+        for (size_t c = 0; c <= cmax1; c++) hist1[c] = 0; /* a few entries: no memset call */
+        hist1[1] = (uint16_t)(alphabet - repeated);
+        for (uint64_t s = repeated_set; s; s &= s - 1) {
+            size_t c = sym_count[lowest_bit(s)];
+            hist1[c]++;
+            clog += (double)c * log2_int[c];
         }
     }
 
@@ -310,7 +465,9 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
         (d->label_len[0] == 3 && memcmp(t, "www", 3) == 0 && d->n_labels > 1) ? 1.0f : 0.0f;
     f[C2D_DGA_F_VALID_TLD] = d->suffix_listed ? 1.0f : 0.0f;
     f[C2D_DGA_F_HAS_SINGLE_CHAR_SUBDOMAIN] = (float)single;
-    f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION] = (float)is_prefix_repetition(dn, dl);
+    /* k >= 2 copies of one string repeat every byte: a byte seen once rules it out. */
+    f[C2D_DGA_F_IS_EXCLUSIVE_PREFIX_REPETITION] =
+        (repeated == alphabet) ? (float)is_prefix_repetition(dn, dl) : 0.0f;
     f[C2D_DGA_F_HAS_TLD_AS_SUBDOMAIN] = (float)tld_sub;
     f[C2D_DGA_F_DIGIT_SUBDOMAIN_RATIO] =
         n_sub ? (float)((double)digit_only / (double)n_sub) : 0.0f;
@@ -318,42 +475,8 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     f[C2D_DGA_F_HAS_IP] = (float)has_ip;
 
     /* Linguistic features on D. */
-    size_t digits = 0, letters = 0, vowels = 0, underscores = 0, cons_run = 0, digit_run = 0;
-    /* Bytes of D are validated: one of these 38, listed in ascending byte order
-     * (the entropy sum runs in that order). */
-    static const char symbols[38] = {'-', '0', '1', '2', '3', '4', '5', '6', '7', '8',
-                                     '9', '_', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
-                                     'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
-                                     's', 't', 'u', 'v', 'w', 'x', 'y', 'z'};
-    uint8_t counts[128]; /* a byte occurs at most 253 times */
-    memset(counts, 0, sizeof counts);
-    /* Runs: a consonant (digit) run adds 2 when it reaches length 2, then 1 per byte. */
-    size_t crun = 0, drun = 0;
-    for (size_t i = 0; i < dl; i++) {
-        char c = dn[i];
-        unsigned k = cls(c);
-        counts[(uint8_t)c & 127u]++;
-        digits += k & CL_DIGIT;
-        letters += (k >> 1) & 1u;
-        vowels += (k >> 2) & 1u;
-        underscores += (k >> 5) & 1u;
-        crun = (k & CL_CONS) ? crun + 1 : 0;
-        drun = (k & CL_DIGIT) ? drun + 1 : 0;
-        cons_run += (size_t)(crun == 2) * 2 + (crun > 2);
-        digit_run += (size_t)(drun == 2) * 2 + (drun > 2);
-    }
-    size_t alphabet = 0, repeated = 0, cmax1 = 0;
-    uint16_t hist1[C2D_DGA_MAX_NAME + 1];
-    double clog = 0.0; /* sum of c * log2(c) over the bytes in ascending order (0 adds 0) */
-    for (size_t k = 0; k < sizeof symbols; k++) {
-        size_t c = counts[(uint8_t)symbols[k]];
-        alphabet += c > 0;
-        repeated += c > 1;
-        cmax1 = c > cmax1 ? c : cmax1;
-        clog += (double)c * log2_int[c];
-    }
-    memset(hist1, 0, (cmax1 + 1) * sizeof hist1[0]);
-    for (size_t k = 0; k < sizeof symbols; k++) hist1[counts[(uint8_t)symbols[k]]]++;
+    size_t digits = TALLY(tally, TALLY_DIGIT), letters = TALLY(tally, TALLY_LETTER);
+    size_t vowels = TALLY(tally, TALLY_VOWEL), underscores = TALLY(tally, TALLY_UNDER);
     /* Shannon entropy -sum p log2 p with p = c/|D|, written as
      * log2|D| - (sum c log2 c)/|D|; clamped at 0 against rounding. */
     double entropy = dl ? log2_int[dl] - clog / (double)dl : 0.0;
@@ -376,15 +499,18 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
     }
     /* An n-gram can only repeat where its leading (n-1)-gram repeats: when no
      * byte (2-gram) repeats, all 2-grams (3-grams) are distinct. */
-    size_t cmax2 = 0;
+    size_t cmax2 = 0, n_rep2 = MAX_LISTED_REPEATS + 1;
+    uint16_t rep2[MAX_LISTED_REPEATS];
     if (cmax1 <= 1 && dl >= 2) {
-        distinct_stats(dl - 1, f + C2D_DGA_F_GRAM2_MEAN);
+        distinct_stats(f + C2D_DGA_F_GRAM2_MEAN);
         cmax2 = 1;
     } else {
-        cmax2 = bigram_stats(dn, dl, f + C2D_DGA_F_GRAM2_MEAN);
+        cmax2 = bigram_stats(dn, dsym, dl, f + C2D_DGA_F_GRAM2_MEAN, rep2, &n_rep2);
     }
     if (cmax2 <= 1 && dl >= 3)
-        distinct_stats(dl - 2, f + C2D_DGA_F_GRAM3_MEAN);
+        distinct_stats(f + C2D_DGA_F_GRAM3_MEAN);
+    else if (n_rep2 <= MAX_LISTED_REPEATS)
+        trigram_stats(dn, dsym, dl, rep2, n_rep2, f + C2D_DGA_F_GRAM3_MEAN);
     else
         ngram_stats(dn, dl, 3, f + C2D_DGA_F_GRAM3_MEAN);
     f[C2D_DGA_F_ENTROPY] = (float)entropy;
@@ -396,82 +522,75 @@ void c2d__dga_features_of(const c2d__dname *d, float *f) {
 #define COMMON_TRIGRAM_Q 24u  /* p(next | two previous) >= 2^-3 */
 
 /* Symbol of a name byte for the n-gram tables: 1..26 for a..z, 0 otherwise. */
-static inline unsigned letter_sym(char c) {
-    unsigned u = (unsigned)(uint8_t)c - 'a';
+static inline uint32_t letter_sym(unsigned char c) {
+    uint32_t u = (uint32_t)c - 'a';
     return u < 26u ? u + 1u : 0u;
 }
 
-/* Running sums of the language features over all letter runs. */
-typedef struct lang_acc {
-    uint32_t s2, n2, m2, s3, n3, m3;
-    uint32_t longest, letters, covered;
-    /* The current run: framed position k of the last symbol, x[k-2], x[k-1],
-     * the current unlikely-bigram run, the first run index not yet covered. */
-    uint32_t k, p2, p1, cur, cov_end;
-} lang_acc;
-
-/* Feed x = x_k of the current framed run (k = a->k + 1): a letter 1..26, or 0
- * to close the run (then k = L + 1). */
-static inline void lang_step(lang_acc *a, unsigned x) {
-    uint32_t k = ++a->k;
-    uint32_t q = c2d__dga_bigram_q[a->p1 * 27u + x];
-    a->s2 += q;
-    a->n2++;
-    a->m2 = q > a->m2 ? q : a->m2;
-    a->cur = q >= UNLIKELY_BIGRAM_Q ? a->cur + 1 : 0;
-    a->longest = a->cur > a->longest ? a->cur : a->longest;
-    if (k >= 2) {
-        uint32_t q3 = c2d__dga_trigram_q[(a->p2 * 27u + a->p1) * 27u + x];
-        a->s3 += q3;
-        a->n3++;
-        a->m3 = q3 > a->m3 ? q3 : a->m3;
-        if (q3 <= COMMON_TRIGRAM_Q) {
-            /* Letters of this trigram: run indexes k-3 .. k-1, the last one
-             * only when x is a letter (else it is the closing boundary). */
-            uint32_t lo = k >= 3 ? k - 3 : 0, hi = x ? k - 1 : k - 2;
-            if (lo < a->cov_end) lo = a->cov_end;
-            if (hi >= lo) {
-                a->covered += hi - lo + 1;
-                a->cov_end = hi + 1;
-            }
-        }
-    }
-    a->p2 = a->p1;
-    a->p1 = x;
-}
-
+/* Walks each framed letter run ^ w1 .. wL ^ once, with every sum in a local:
+ * x_k is the symbol at framed position k, the bigram (x_{k-1}, x_k) is read for
+ * k = 1 .. L+1 and the trigram (x_{k-2}, x_{k-1}, x_k) for k = 2 .. L+1. The
+ * integer sums do not depend on the order they are taken in. */
 void c2d__dga_language_of(const c2d__dname *d, float *out) {
     size_t n_sub = d->n_labels - d->n_suffix_labels;
-    lang_acc a;
-    memset(&a, 0, sizeof a);
+    uint32_t s2 = 0, n2 = 0, m2 = 0, s3 = 0, m3 = 0;
+    uint32_t longest = 0, letters = 0, covered = 0;
     for (size_t i = 0; i < n_sub; i++) {
-        const char *l = d->text + d->label_off[i];
-        size_t n = d->label_len[i];
-        int in_run = 0;
-        for (size_t j = 0; j < n; j++) {
-            unsigned x = letter_sym(l[j]);
-            if (x) {
-                if (!in_run) { /* x_0 = boundary */
-                    a.k = 0;
-                    a.p2 = a.p1 = 0;
-                    a.cur = a.cov_end = 0;
-                    in_run = 1;
-                }
-                a.letters++;
-                lang_step(&a, x);
-            } else if (in_run) {
-                lang_step(&a, 0);
-                in_run = 0;
+        const unsigned char *l = (const unsigned char *)d->text + d->label_off[i];
+        size_t n = d->label_len[i], j = 0;
+        for (;;) {
+            while (j < n && !letter_sym(l[j])) j++;
+            if (j == n) break;
+            /* k = 1: the bigram (^, w1); no trigram yet. */
+            uint32_t x = letter_sym(l[j++]);
+            uint32_t q = c2d__dga_bigram_q[x];
+            s2 += q;
+            m2 = q > m2 ? q : m2;
+            uint32_t cur = q >= UNLIKELY_BIGRAM_Q;
+            longest = cur > longest ? cur : longest;
+            uint32_t p1 = x, pair = x; /* x_{k-1} and (x_{k-2}, x_{k-1}) as 27 * x_{k-2} + x_{k-1} */
+            uint32_t k = 1;
+            uint64_t covered_pos = 0; /* bit p: framed position p is covered (L <= 63) */
+            /* x_k for k >= 2 (a letter, or 0 closing the run). Branch-free: whether a
+             * bigram is unlikely or a trigram common is as good as random on DGA names.
+             * A common trigram covers its letters: framed positions k-2..k, of which
+             * only 1..L are letters (masked when the run closes). */
+#define LANG_STEP(xk)                                                              \
+    do {                                                                           \
+        k++;                                                                       \
+        uint32_t bi_ = p1 * 27u + (xk);                                            \
+        q = c2d__dga_bigram_q[bi_];                                                \
+        s2 += q;                                                                   \
+        m2 = q > m2 ? q : m2;                                                      \
+        cur = (cur + 1u) & (0u - (uint32_t)(q >= UNLIKELY_BIGRAM_Q));              \
+        longest = cur > longest ? cur : longest;                                   \
+        uint32_t q3_ = c2d__dga_trigram_q[pair * 27u + (xk)];                      \
+        s3 += q3_;                                                                 \
+        m3 = q3_ > m3 ? q3_ : m3;                                                  \
+        covered_pos |= (uint64_t)(7u * (uint32_t)(q3_ <= COMMON_TRIGRAM_Q)) << (k - 2); \
+        pair = bi_;                                                                \
+        p1 = (xk);                                                                 \
+    } while (0)
+            for (; j < n; j++) {
+                x = letter_sym(l[j]);
+                if (!x) break;
+                LANG_STEP(x);
             }
+            LANG_STEP(0u);
+#undef LANG_STEP
+            /* k = L + 1: L + 1 bigrams, L trigrams, L letters at positions 1..L. */
+            n2 += k;
+            letters += k - 1;
+            covered += popcount64(covered_pos & ((((uint64_t)1 << (k - 1)) - 1) << 1));
         }
-        if (in_run) lang_step(&a, 0);
     }
-    out[0] = a.n2 ? (float)((double)a.s2 / (Q_PER_BIT * (double)a.n2)) : 0.0f;
-    out[1] = (float)((double)a.m2 / Q_PER_BIT);
-    out[2] = a.n3 ? (float)((double)a.s3 / (Q_PER_BIT * (double)a.n3)) : 0.0f;
-    out[3] = (float)((double)a.m3 / Q_PER_BIT);
-    out[4] = (float)a.longest;
-    out[5] = a.letters ? (float)((double)a.covered / (double)a.letters) : 0.0f;
+    uint32_t n3 = letters;
+    out[0] = n2 ? (float)((double)s2 / (Q_PER_BIT * (double)n2)) : 0.0f;
+    out[1] = (float)((double)m2 / Q_PER_BIT);
+    out[2] = n3 ? (float)((double)s3 / (Q_PER_BIT * (double)n3)) : 0.0f;
+    out[3] = (float)((double)m3 / Q_PER_BIT);
+    out[4] = (float)longest;
+    out[5] = letters ? (float)((double)covered / (double)letters) : 0.0f;
 }
 
 c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features, size_t n_features) {

@@ -12,23 +12,30 @@ const uint8_t c2d__sym_index[128] = {
     ['r'] = 29, ['s'] = 30, ['t'] = 31, ['u'] = 32, ['v'] = 33, ['w'] = 34, ['x'] = 35,
     ['y'] = 36, ['z'] = 37};
 
-/* Lower-cases A-Z only; the name is already known to be ASCII LDH + '_'. */
-static inline char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static inline int is_name_byte(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
-}
+/* The normalised form of each input byte: a-z, 0-9, '-', '_' (A-Z lower-cased),
+ * '.' for the label separator, 0 for a byte a name may not hold. */
+static const char name_byte[256] = {
+    ['-'] = '-', ['.'] = '.', ['_'] = '_', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3',
+    ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['a'] = 'a',
+    ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+    ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+    ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v',
+    ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c',
+    ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q',
+    ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+    ['Y'] = 'y', ['Z'] = 'z'};
 
 c2d_status c2d__dname_parse(const char *name, size_t len, c2d__dname *d) {
     if (len > 0 && name[len - 1] == '.') len--;
     if (len == 0) return C2D_ERR_NAME_EMPTY;
     if (len > C2D_DGA_MAX_NAME) return C2D_ERR_NAME_TOO_LONG;
+    /* Left to right, so the first fault in the name decides the status: a bad
+     * byte where it stands, a label's length at the dot (or end) closing it. */
     size_t n = 0, start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i == len || name[i] == '.') {
+    for (size_t i = 0; i < len; i++) {
+        char c = name_byte[(uint8_t)name[i]];
+        if (c == '.') {
             size_t l = i - start;
             if (l == 0) return C2D_ERR_NAME_EMPTY_LABEL;
             if (l > C2D_DGA_MAX_LABEL) return C2D_ERR_NAME_LABEL_TOO_LONG;
@@ -36,13 +43,17 @@ c2d_status c2d__dname_parse(const char *name, size_t len, c2d__dname *d) {
             d->label_len[n] = (uint8_t)l;
             n++;
             start = i + 1;
-            if (i < len) d->text[i] = '.';
-            continue;
+        } else if (!c) {
+            return C2D_ERR_NAME_BAD_CHAR;
         }
-        unsigned char c = (unsigned char)name[i];
-        if (!is_name_byte(c)) return C2D_ERR_NAME_BAD_CHAR;
-        d->text[i] = ascii_lower((char)c);
+        d->text[i] = c;
     }
+    size_t l = len - start;
+    if (l == 0) return C2D_ERR_NAME_EMPTY_LABEL;
+    if (l > C2D_DGA_MAX_LABEL) return C2D_ERR_NAME_LABEL_TOO_LONG;
+    d->label_off[n] = (uint8_t)start;
+    d->label_len[n] = (uint8_t)l;
+    n++;
     d->text[len] = '\0';
     d->len = len;
     d->n_labels = n;
@@ -51,7 +62,8 @@ c2d_status c2d__dname_parse(const char *name, size_t len, c2d__dname *d) {
 }
 
 /* Child of `node` labelled (s, n), or -1. Children are sorted by bytes, shorter
- * first; the root's children are first narrowed down by their first byte. */
+ * first; the root's children are first narrowed down by their first two bytes,
+ * those of a node with many children (com, jp, ...) by their first byte. */
 static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
     size_t lo = node->first_child, hi = lo + node->n_children;
     if (node == &c2d__psl_nodes[0]) {
@@ -59,8 +71,21 @@ static long psl_child(const c2d__psl_node *node, const char *s, size_t n) {
         if (n < 2 || n > c2d__psl_max_tld_len) return -1;
         size_t k = (size_t)c2d__sym_index[(uint8_t)s[0] & 127u] * 38u +
                    c2d__sym_index[(uint8_t)s[1] & 127u];
+        if (!((c2d__psl_root_lengths[k] >> n) & 1u)) return -1; /* no TLD of this length here */
         lo = c2d__psl_root_first[k];
         hi = c2d__psl_root_first[k + 1];
+    } else if (node->child_index != C2D__PSL_NO_INDEX) {
+        size_t k = c2d__sym_index[(uint8_t)s[0] & 127u];
+        if (n >= 2) {
+            /* No child starts with these two bytes: a miss without any compare
+             * (a DGA label under com, say). */
+            const uint32_t *prefix = c2d__psl_child_prefix + (size_t)node->child_index * 46u;
+            size_t k2 = k * 38u + c2d__sym_index[(uint8_t)s[1] & 127u];
+            if (!((prefix[k2 >> 5] >> (k2 & 31u)) & 1u)) return -1;
+        }
+        const uint16_t *first = c2d__psl_child_first + (size_t)node->child_index * 39u;
+        hi = lo + first[k + 1];
+        lo += first[k];
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

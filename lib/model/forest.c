@@ -1,18 +1,19 @@
 /* Random-forest engine: validates the FOREST_* sections, builds a runtime node
- * array where leaves loop to themselves, and walks rows through the trees. The
- * batch walk interleaves up to BATCH rows per tree so their independent node
- * loads overlap (instruction- and memory-level parallelism). */
+ * array where leaves loop to themselves (plus an 8-byte compact copy when the
+ * trees allow it), and walks rows through the trees, eight trees at a time with
+ * register cursors so their independent node loads overlap. */
 #include <math.h>
 
 #include "model_internal.h"
 
 enum { NODE_BYTES = 12, LEAF_FEATURE = 0xFFFF, MAX_TREES = 100000,
        MAX_NODES_TOTAL = 1 << 26, MAX_TREE_NODES = 1 << 24, MAX_DEPTH = 1000,
-       MAX_CLASSES = 128, ROW_BLOCK = 64, TREE_BLOCK = 16 };
+       MAX_CLASSES = 128 };
 
 void c2d__forest_release(c2d_model *m) {
     c2d__forest *f = &m->forest;
     c2d__free(&m->alloc, f->nodes);
+    c2d__free(&m->alloc, f->compact);
     c2d__free(&m->alloc, f->tree_root);
     c2d__free(&m->alloc, f->tree_depth);
     c2d__free(&m->alloc, f->leaf_values);
@@ -70,6 +71,35 @@ static c2d_status convert_tree(c2d__forest *f, const uint8_t *file_nodes, uint32
     }
     *leaves_used = leaves;
     *depth = deepest;
+    return C2D_OK;
+}
+
+/* The compact copy of the nodes, when every left child is at most INT16_MAX
+ * nodes after its parent (true of the trees the exporter writes up to tens of
+ * thousands of nodes); otherwise f->compact stays NULL and the walk uses nodes. */
+static c2d_status build_compact(c2d_model *m) {
+    c2d__forest *f = &m->forest;
+    if (f->n_leaves > C2D__COMPACT_LEAF_MASK + 1u) return C2D_OK;
+    for (uint32_t i = 0; i < f->n_nodes; i++) {
+        const c2d__fnode *n = &f->nodes[i];
+        if (!isnan(n->threshold) && n->child - i > (uint32_t)INT16_MAX) return C2D_OK;
+    }
+    f->compact = c2d__calloc(&m->alloc, f->n_nodes, sizeof *f->compact);
+    if (!f->compact) return C2D_ERR_NOMEM;
+    for (uint32_t i = 0; i < f->n_nodes; i++) {
+        const c2d__fnode *n = &f->nodes[i];
+        c2d__fnode_compact *c = &f->compact[i];
+        if (isnan(n->threshold)) {
+            /* A quiet NaN whose payload is the leaf index: every comparison
+             * with it is false whatever the payload. */
+            uint32_t bits = C2D__COMPACT_LEAF_NAN | n->leaf;
+            memcpy(&c->threshold, &bits, sizeof bits);
+        } else {
+            c->threshold = n->threshold;
+        }
+        c->feature = (uint16_t)n->feature;
+        c->delta = isnan(n->threshold) ? (int16_t)-1 : (int16_t)(n->child - i);
+    }
     return C2D_OK;
 }
 
@@ -142,6 +172,9 @@ c2d_status c2d__forest_init(c2d_model *m) {
     c2d__free(&m->alloc, depth_of);
     if (st != C2D_OK) return st;
 
+    st = build_compact(m);
+    if (st != C2D_OK) return st;
+
     f->leaves = ls->p;
     if (!host_is_little_endian()) {
         const size_t nv = (size_t)f->n_leaves * f->n_outputs;
@@ -184,61 +217,97 @@ c2d_status c2d_forest_predict(const c2d_model *m, const float *row, size_t row_l
     return c2d_forest_predict_batch(m, row, 1, f->n_features, proba, f->n_classes);
 }
 
-/* Batch walk, tree-major: one tree at a time over a block of up to ROW_BLOCK
- * rows, so the tree's hot upper levels stay in L1/L2 while many independent
- * row cursors are in flight. Leaf values are added in tree order, the same
- * order as walk_one_row, so both give identical sums. */
-static void walk_rows(const c2d__forest *f, const float *rows, size_t stride, size_t nrows,
-                      double *acc) {
-    const c2d__fnode *nodes = f->nodes;
-    const uint32_t nout = f->n_outputs;
-    uint32_t idx[ROW_BLOCK];
-    memset(acc, 0, sizeof(double) * nrows * nout);
-    for (uint32_t t = 0; t < f->n_trees; t++) {
-        const uint32_t root = f->tree_root[t];
-        for (size_t r = 0; r < nrows; r++) idx[r] = root;
-        for (uint32_t d = f->tree_depth[t]; d > 0; d--) {
-            for (size_t r = 0; r < nrows; r++) {
-                const c2d__fnode *n = &nodes[idx[r]];
-                idx[r] = n->child + (uint32_t)!(rows[r * stride + n->feature] <= n->threshold);
-            }
-        }
-        if (nout == 1) {
-            for (size_t r = 0; r < nrows; r++) acc[r] += leaf_value(f, nodes[idx[r]].leaf, 0);
-        } else {
-            for (size_t r = 0; r < nrows; r++) {
-                const uint32_t leaf = nodes[idx[r]].leaf;
-                for (uint32_t k = 0; k < nout; k++) acc[r * nout + k] += leaf_value(f, leaf, k);
-            }
-        }
-    }
+/* One step of a cursor: index i moves to its left or right child (a leaf
+ * stays put). Cursors are plain locals so the compiler keeps them in registers. */
+#define STEP(nodes, row, i)                                                        \
+    do {                                                                           \
+        const c2d__fnode *n_ = &(nodes)[i];                                        \
+        (i) = (size_t)n_->child + (size_t)!((row)[n_->feature] <= n_->threshold);  \
+    } while (0)
+#define STEP_COMPACT(nodes, row, i)                                                \
+    do {                                                                           \
+        const c2d__fnode_compact *n_ = &(nodes)[i];                                \
+        (i) += (size_t)(ptrdiff_t)n_->delta +                                      \
+               (size_t)!((row)[n_->feature] <= n_->threshold);                     \
+    } while (0)
+
+/* Leaf index of a node the walk stopped on: from the wide node, or from the
+ * NaN payload of the compact node (the cache line the walk just read). */
+static inline uint32_t leaf_wide(const c2d__forest *f, size_t node) { return f->nodes[node].leaf; }
+static inline uint32_t leaf_compact(const c2d__forest *f, size_t node) {
+    uint32_t bits;
+    memcpy(&bits, &f->compact[node].threshold, sizeof bits);
+    return bits & C2D__COMPACT_LEAF_MASK;
 }
 
-/* Single-row walk: TREE_BLOCK trees at once, so their dependent node loads
- * overlap instead of paying one memory latency per level per tree. */
-static void walk_one_row(const c2d__forest *f, const float *row, double *acc) {
-    const c2d__fnode *nodes = f->nodes;
-    const uint32_t nout = f->n_outputs;
-    uint32_t idx[TREE_BLOCK];
-    memset(acc, 0, sizeof(double) * nout);
-    for (uint32_t t0 = 0; t0 < f->n_trees; t0 += TREE_BLOCK) {
-        const uint32_t nt = f->n_trees - t0 < TREE_BLOCK ? f->n_trees - t0 : TREE_BLOCK;
-        uint32_t depth = 0;
-        for (uint32_t j = 0; j < nt; j++) {
-            idx[j] = f->tree_root[t0 + j];
-            if (f->tree_depth[t0 + j] > depth) depth = f->tree_depth[t0 + j];
-        }
-        for (; depth > 0; depth--) {
-            for (uint32_t j = 0; j < nt; j++) {
-                const c2d__fnode *n = &nodes[idx[j]];
-                idx[j] = n->child + (uint32_t)!(row[n->feature] <= n->threshold);
-            }
-        }
-        for (uint32_t j = 0; j < nt; j++) {
-            const uint32_t leaf = nodes[idx[j]].leaf;
-            for (uint32_t k = 0; k < nout; k++) acc[k] += leaf_value(f, leaf, k);
-        }
+static inline void add_leaf(const c2d__forest *f, uint32_t leaf, double *acc) {
+    if (f->n_outputs == 1 && !f->leaf_values) { /* binary forests, little-endian host */
+        acc[0] += c2d__ld_f32le(f->leaves + (size_t)leaf * 4);
+        return;
     }
+    for (uint32_t k = 0; k < f->n_outputs; k++) acc[k] += leaf_value(f, leaf, k);
+}
+
+/* Walks one row through every tree, GROUP trees at a time with one register
+ * cursor each, so their dependent node loads overlap. Leaf values are added in
+ * tree order whatever the grouping, so every walk gives the same sums. The body
+ * is instantiated for both node layouts. */
+enum { GROUP = 8 };
+#define DEFINE_WALK_ONE_ROW(name, node_type, node_array, step, leaf_of)            \
+    static void name(const c2d__forest *f, const float *row, double *acc) {        \
+        const node_type *nodes = f->node_array;                                    \
+        const uint32_t *root = f->tree_root;                                       \
+        const uint16_t *tdepth = f->tree_depth;                                    \
+        memset(acc, 0, sizeof(double) * f->n_outputs);                             \
+        uint32_t t = 0;                                                            \
+        for (; t + GROUP <= f->n_trees; t += GROUP) {                              \
+            size_t i0 = root[t], i1 = root[t + 1], i2 = root[t + 2];               \
+            size_t i3 = root[t + 3], i4 = root[t + 4], i5 = root[t + 5];           \
+            size_t i6 = root[t + 6], i7 = root[t + 7];                             \
+            uint32_t depth = 0;                                                    \
+            for (uint32_t j = 0; j < GROUP; j++)                                   \
+                depth = tdepth[t + j] > depth ? tdepth[t + j] : depth;             \
+            for (; depth > 0; depth--) {                                           \
+                step(nodes, row, i0);                                              \
+                step(nodes, row, i1);                                              \
+                step(nodes, row, i2);                                              \
+                step(nodes, row, i3);                                              \
+                step(nodes, row, i4);                                              \
+                step(nodes, row, i5);                                              \
+                step(nodes, row, i6);                                              \
+                step(nodes, row, i7);                                              \
+            }                                                                      \
+            add_leaf(f, leaf_of(f, i0), acc);                                      \
+            add_leaf(f, leaf_of(f, i1), acc);                                      \
+            add_leaf(f, leaf_of(f, i2), acc);                                      \
+            add_leaf(f, leaf_of(f, i3), acc);                                      \
+            add_leaf(f, leaf_of(f, i4), acc);                                      \
+            add_leaf(f, leaf_of(f, i5), acc);                                      \
+            add_leaf(f, leaf_of(f, i6), acc);                                      \
+            add_leaf(f, leaf_of(f, i7), acc);                                      \
+        }                                                                          \
+        /* The last n_trees % GROUP trees, one cursor each in a small array. */    \
+        if (t < f->n_trees) {                                                      \
+            size_t idx[GROUP];                                                     \
+            const uint32_t nt = f->n_trees - t;                                    \
+            uint32_t depth = 0;                                                    \
+            for (uint32_t j = 0; j < nt; j++) {                                    \
+                idx[j] = root[t + j];                                              \
+                depth = tdepth[t + j] > depth ? tdepth[t + j] : depth;             \
+            }                                                                      \
+            for (; depth > 0; depth--)                                             \
+                for (uint32_t j = 0; j < nt; j++) step(nodes, row, idx[j]);        \
+            for (uint32_t j = 0; j < nt; j++) add_leaf(f, leaf_of(f, idx[j]), acc);\
+        }                                                                          \
+    }
+DEFINE_WALK_ONE_ROW(walk_one_row_wide, c2d__fnode, nodes, STEP, leaf_wide)
+DEFINE_WALK_ONE_ROW(walk_one_row_compact, c2d__fnode_compact, compact, STEP_COMPACT, leaf_compact)
+
+static void walk_one_row(const c2d__forest *f, const float *row, double *acc) {
+    if (f->compact)
+        walk_one_row_compact(f, row, acc);
+    else
+        walk_one_row_wide(f, row, acc);
 }
 
 c2d_status c2d_forest_predict_batch(const c2d_model *m, const float *rows, size_t n_rows,
@@ -249,22 +318,12 @@ c2d_status c2d_forest_predict_batch(const c2d_model *m, const float *rows, size_
     if (n_rows == 0) return C2D_OK;
     if (!rows || !proba || row_stride < f->n_features || proba_stride < f->n_classes)
         return C2D_ERR_INVALID_ARG;
-    if (n_rows == 1) {
+    /* Row by row: a row's trees already give eight independent cursors, and
+     * measured faster than walking one tree over a block of rows. */
+    for (size_t i = 0; i < n_rows; i++) {
         double acc[MAX_CLASSES];
-        walk_one_row(f, rows, acc);
-        finish(f, acc, proba);
-        return C2D_OK;
-    }
-    /* Per-row double accumulators for one block live on the stack (8 KiB);
-     * blocks shrink as classes grow. */
-    double acc[ROW_BLOCK * 4];
-    size_t block = (sizeof acc / sizeof acc[0]) / f->n_outputs;
-    if (block > ROW_BLOCK) block = ROW_BLOCK;
-    for (size_t i = 0; i < n_rows; i += block) {
-        const size_t nb = n_rows - i < block ? n_rows - i : block;
-        walk_rows(f, rows + i * row_stride, row_stride, nb, acc);
-        for (size_t r = 0; r < nb; r++)
-            finish(f, acc + r * f->n_outputs, proba + (i + r) * proba_stride);
+        walk_one_row(f, rows + i * row_stride, acc);
+        finish(f, acc, proba + i * proba_stride);
     }
     return C2D_OK;
 }

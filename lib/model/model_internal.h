@@ -33,9 +33,23 @@ typedef struct c2d__fnode {
     uint32_t leaf;     /* leaves only: absolute leaf index */
 } c2d__fnode;
 
+/* Compact node (8 bytes) used by the walk when every split's left child lies
+ * within 32767 nodes after it: index i steps to i + delta + !(x <= threshold),
+ * and a leaf (threshold NaN, delta -1) stays put. A leaf's NaN carries its leaf
+ * index in the payload (forests of up to 2^22 leaves). Half the bytes of c2d__fnode
+ * and 5 instructions per step on x86-64 (no index scaling by 16). */
+#define C2D__COMPACT_LEAF_NAN 0x7FC00000u /* quiet NaN; payload = leaf index */
+#define C2D__COMPACT_LEAF_MASK 0x003FFFFFu
+typedef struct c2d__fnode_compact {
+    float threshold;
+    uint16_t feature;
+    int16_t delta;
+} c2d__fnode_compact;
+
 typedef struct c2d__forest {
     uint32_t n_features, n_classes, n_trees, n_outputs, n_nodes, n_leaves, max_depth;
     c2d__fnode *nodes;       /* n_nodes, owned */
+    c2d__fnode_compact *compact; /* n_nodes, owned; NULL when a delta does not fit */
     uint32_t *tree_root;     /* n_trees absolute root indexes, owned */
     uint16_t *tree_depth;    /* n_trees, owned */
     const uint8_t *leaves;   /* n_leaves * n_outputs float32 LE, inside the container */

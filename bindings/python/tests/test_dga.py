@@ -81,6 +81,38 @@ def test_random_strings_agree(clib):
     assert compare(clib, names) == []
 
 
+def test_structured_names_agree(clib):
+    """Names built to reach the C code's shortcuts: whole-name repetitions (the
+    prefix-repetition test is skipped when a byte occurs once), dashed and dotted
+    IP quads in subdomain and suffix labels (the quad scan is skipped for labels
+    without '-' or under 7 bytes), few-symbol alphabets (repeated 2- and 3-grams,
+    all-distinct shortcuts), every symbol, long labels and names."""
+    rng = random.Random(20261122)
+    pools = [b"abcdefghijklmnopqrstuvwxyz0123456789-_", b"ab", b"a", b"abc-", b"0123456789",
+             b"0123456789abcdef", b"aeiou", b"qxzk", b"-_0a"]
+    suffixes = [b"", b".com", b".co.uk", b".bazar", b".city.kawasaki.jp", b".appspot.com",
+                b".ck", b".1-2-3-4", b".10-0-0-1x", b".uk", b".a"]
+    names = []
+    for _ in range(3000):
+        pool = rng.choice(pools)
+        labels = [bytes(rng.choice(pool) for _ in range(rng.choice([1, 2, 3, 7, 12, 30, 63])))
+                  for _ in range(rng.choice([1, 1, 2, 3, 5]))]
+        r = rng.random()
+        if r < 0.15:
+            unit = bytes(rng.choice(pool) for _ in range(rng.randint(1, 5)))
+            labels = [unit * rng.randint(1, 12)]
+            if rng.random() < 0.5:
+                labels.append(unit * rng.randint(1, 3))
+        elif r < 0.25:
+            quad = b"-".join(str(rng.randint(0, 300)).encode() for _ in range(rng.randint(3, 5)))
+            labels.insert(rng.randint(0, len(labels)), rng.choice([b"", b"ip-", b"ec2-"]) + quad)
+        elif r < 0.3:
+            labels = [str(rng.randint(0, 300)).encode() for _ in range(rng.randint(3, 5))]
+        name = b".".join(l[:63] for l in labels if l) + rng.choice(suffixes)
+        names.append(name[:253].strip(b"."))
+    assert compare(clib, names) == []
+
+
 @pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data/dga absent")
 def test_shared_data_agree(clib):
     names = []
