@@ -380,7 +380,7 @@ static void test_builtin_verdicts(void **state) {
     static const char *const benign[] = {"www.google.com", "wikipedia.org", "www.example.co.uk",
                                          "mail.yahoo.co.jp", "github.com", "www.bbc.co.uk"};
     static const char *const dgas[] = {"krihpqnrgqls.com", "bmlcqkjiflco.com",
-                                       "qxwcretkhuvchx.co.uk", "kpndtumffglvpy.biz"};
+                                       "qxwcretkhuvchx.co.uk", "xkqzvtwpmrbnhgfdlsjc.net"};
     float s;
     int v;
     for (size_t i = 0; i < sizeof benign / sizeof benign[0]; i++) {

@@ -97,7 +97,7 @@ func TestDGAVerdicts(t *testing.T) {
 			t.Fatalf("%s: dga=%v score=%v err=%v", n, isDGA, score, err)
 		}
 	}
-	for _, n := range []string{"krihpqnrgqls.com", "bmlcqkjiflco.com", "kpndtumffglvpy.biz"} {
+	for _, n := range []string{"krihpqnrgqls.com", "bmlcqkjiflco.com", "xkqzvtwpmrbnhgfdlsjc.net"} {
 		isDGA, score, err := m.DGAClassify(n)
 		if err != nil || !isDGA {
 			t.Fatalf("%s: dga=%v score=%v err=%v", n, isDGA, score, err)

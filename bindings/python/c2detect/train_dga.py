@@ -56,7 +56,7 @@ def load(data_dir):
     return {f: sorted(v) for f, v in fam.items()}, benign
 
 
-def split(fam, benign):
+def split(fam, benign, train_cap=TRAIN_CAP):
     rng = random.Random(SEED)
     dropped = sorted(f for f, v in fam.items() if len(v) < MIN_FAMILY)
     families = sorted(f for f, v in fam.items() if len(v) >= MIN_FAMILY)
@@ -72,7 +72,7 @@ def split(fam, benign):
         rng.shuffle(names)
         n_test = max(1, round(SEEN_TEST_FRACTION * len(names)))
         s["seen_test"] += [(n, f) for n in names[:n_test]]
-        s["train"] += [(n, f) for n in names[n_test:][:TRAIN_CAP]]
+        s["train"] += [(n, f) for n in names[n_test:][:train_cap]]
     for f in unseen:
         s["unseen_test"] += [(n, f) for n in fam[f]]
     names = sorted(benign)

@@ -236,6 +236,8 @@ def main(argv=None):
                     help="other configurations evaluated on this split before this one (card text)")
     ap.add_argument("--fpr", type=float, default=0.001)
     ap.add_argument("--calib", type=int, default=4000, help="training names used to calibrate")
+    ap.add_argument("--train-cap", type=int, default=train_dga.TRAIN_CAP,
+                    help="training names per seen family (test sets do not depend on it)")
     ap.add_argument("--name", default="dga-cnn", help="metadata name of the model")
     ap.add_argument("--filters", type=int, default=ARCH["filters"],
                     help="Conv1d filters per branch (speed/accuracy trade-off)")
@@ -250,7 +252,7 @@ def main(argv=None):
 
     t0 = time.time()
     fam, benign = train_dga.load(args.data)
-    s, seen, unseen, dropped = train_dga.split(fam, benign)
+    s, seen, unseen, dropped = train_dga.split(fam, benign, args.train_cap)
     sets = {}
     for k, pairs in s.items():
         X, kept = dga_chars.tokenize_many([n for n, _ in pairs])
@@ -357,8 +359,12 @@ def write_card(args, rc, rfl, rf, res, sets, seen, unseen, dropped, nbytes, sha,
       f"    --out {args.out} --forest {args.forest} \\\n"
       f"    --card {args.card} --golden tests/golden/dga_cnn_scores.txt --epochs {args.epochs}"
       f" --decay {args.decay}" + (f" --filters {args.filters}" if args.filters != 64 else "")
+      + (f" --train-cap {args.train_cap}" if args.train_cap != train_dga.TRAIN_CAP else "")
       + (f" \\\n    --tried '{args.tried}'" if args.tried else "") + "\n```\n")
-    w(f"(One CPU thread; {secs / 60:.0f} min on the build machine. PyTorch CPU training is "
+    took = (f"this card was written from a saved float model (--from-float {args.from_float}), "
+            "so the training time is not in this run" if args.from_float
+            else f"{secs / 60:.0f} min on the build machine")
+    w(f"(One CPU thread; {took}. PyTorch CPU training is "
       "seeded but not guaranteed bit-identical across PyTorch versions or CPUs.)\n")
     w("## What it is\n")
     w(f"- A Kim-style text CNN trained with PyTorch {rc.get('torch', '') or __import__('torch').__version__} "
@@ -400,7 +406,10 @@ def write_card(args, rc, rfl, rf, res, sets, seen, unseen, dropped, nbytes, sha,
       "dropped from every set, as the forest's featurisation drops them.\n")
     w(f"- Unseen families (never in training or tuning): {', '.join(unseen)}.")
     w(f"- Seen families ({len(seen)}): 20 % of each held out for test; at most "
-      f"{train_dga.TRAIN_CAP} of the rest per family for training.\n")
+      f"{args.train_cap} of the rest per family for training"
+      + ("." if args.train_cap == train_dga.TRAIN_CAP else
+         f" (the forest uses at most {train_dga.TRAIN_CAP}: the test sets are the same names, "
+         "the CNN sees more training names of the big seen families).") + "\n")
     w("| set | names |\n|---|---:|")
     for k in ("train", "benign_train", "seen_test", "unseen_test", "benign_tune", "benign_test"):
         w(f"| {k} | {len(sets[k][0])} |")
