@@ -274,41 +274,45 @@ void c2d__conv1d_s8_avx2(const c2d__conv_args *a) {
         for (uint32_t o = 0; o < a->n_out; o++) block_1x1(a, r, o);
 }
 
-/* ---- folded first convolution (kernels.h, c2d__fold_args): per output row,
- * k table rows are added in blocks of 8 channels, up to 4 blocks at a time.
- * nb and mode are compile-time constants after inlining, so accumulators and
- * running maxima stay in registers. A row whose window lies in a run of one
- * token that also covers the previous row's window (e.g. the padding of a
- * short input) has the previous row's accumulators: they are not summed
- * again, and under the max pool the row adds nothing. */
-static inline __attribute__((always_inline)) void fold_group(const c2d__fold_args *f,
-                                                             uint32_t o0, const int nb,
-                                                             const c2d__conv_mode mode) {
-    c2d__conv_args a = f->out;
-    a.mode = mode;
-    __m256i bias[4], vmax[4], acc[4];
-    for (int b = 0; b < nb; b++) {
-        bias[b] = outer_bias(&a, o0 + 8 * (uint32_t)b);
-        vmax[b] = _mm256_set1_epi32(INT32_MIN);
-        acc[b] = bias[b];
-    }
-    /* run = how many positions up to the window's last one hold the same
-     * token; a row repeats the previous one when run > k */
-    const int64_t k = f->k;
-    int64_t q = k - 1 - (int64_t)f->pad_l; /* last window position of row 0 */
-    uint32_t v_last = c2d__fold_token(f, q);
-    int64_t run = 1;
-    while (run < k && c2d__fold_token(f, q - run) == v_last) run++;
+/* ---- folded first convolution (kernels.h, c2d__fold_args).
+ *
+ * Row r's window is the k positions ending at q = r + k - 1 - pad_l. `run`
+ * counts how many positions up to q hold the same token: when run > k the
+ * window lies in a run of one token that also covers row r - 1's window (e.g.
+ * the padding of a short input), so row r has row r - 1's accumulators. */
+typedef struct fold_run {
+    int64_t q, run;
+    uint32_t v_last;
+} fold_run;
+
+static inline fold_run fold_run_start(const c2d__fold_args *f) {
+    fold_run t = {(int64_t)f->k - 1 - (int64_t)f->pad_l, 1, 0};
+    t.v_last = c2d__fold_token(f, t.q);
+    while (t.run < (int64_t)f->k && c2d__fold_token(f, t.q - t.run) == t.v_last) t.run++;
+    return t;
+}
+
+/* Moves to the next row; returns 1 when that row repeats the previous one. */
+static inline int fold_run_next(const c2d__fold_args *f, fold_run *t) {
+    const uint32_t v = c2d__fold_token(f, ++t->q);
+    t->run = v == t->v_last ? t->run + 1 : 1;
+    t->v_last = v;
+    return t->run > (int64_t)f->k;
+}
+
+/* Row outputs (ROWS_U8 / ROWS_I32, a branch with more layers): per row, k table
+ * rows added in blocks of 8 channels, up to 4 blocks at a time (nb is a
+ * compile-time constant after inlining); a repeated row re-emits the previous
+ * accumulators without summing. */
+static inline __attribute__((always_inline)) void fold_rows_group(const c2d__fold_args *f,
+                                                                  uint32_t o0, const int nb) {
+    const c2d__conv_args *a = &f->out;
+    __m256i bias[4], acc[4], unused_max[4];
+    for (int b = 0; b < nb; b++) bias[b] = outer_bias(a, o0 + 8 * (uint32_t)b);
     const int32_t *rows[8];
-    for (uint32_t r = 0; r < a.n_rows; r++, q++) {
-        if (r > 0) {
-            const uint32_t v = c2d__fold_token(f, q);
-            run = v == v_last ? run + 1 : 1;
-            v_last = v;
-        }
-        if (r > 0 && run > k) {
-            if (mode == C2D__CONV_MAX_I32) continue;
-        } else {
+    fold_run t = fold_run_start(f);
+    for (uint32_t r = 0; r < a->n_rows; r++) {
+        if (r == 0 || !fold_run_next(f, &t)) {
             c2d__fold_rows(f, r, rows);
             for (int b = 0; b < nb; b++) acc[b] = bias[b];
             for (uint32_t j = 0; j < f->k; j++)
@@ -317,49 +321,36 @@ static inline __attribute__((always_inline)) void fold_group(const c2d__fold_arg
                         acc[b],
                         _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + o0 + 8 * b)));
         }
-        for (int b = 0; b < nb; b++) outer_emit(&a, r, o0 + 8 * (uint32_t)b, acc[b], &vmax[b]);
+        for (int b = 0; b < nb; b++)
+            outer_emit(a, r, o0 + 8 * (uint32_t)b, acc[b], &unused_max[b]);
     }
-    if (mode == C2D__CONV_MAX_I32)
-        for (int b = 0; b < nb; b++) {
-            __m256i *dst = (__m256i *)(void *)(a.y32 + o0 + 8 * b);
-            _mm256_storeu_si256(dst, _mm256_max_epi32(_mm256_loadu_si256(dst), vmax[b]));
-        }
 }
 
-static inline __attribute__((always_inline)) void fold_blocks(const c2d__fold_args *f,
-                                                              uint32_t full,
-                                                              const c2d__conv_mode mode) {
+static void fold_rows_out(const c2d__fold_args *f) {
+    const uint32_t full = f->out.n_out / 8;
     uint32_t b = 0;
-    for (; b + 4 <= full; b += 4) fold_group(f, b * 8, 4, mode);
+    for (; b + 4 <= full; b += 4) fold_rows_group(f, b * 8, 4);
     switch (full - b) {
-    case 3: fold_group(f, b * 8, 3, mode); break;
-    case 2: fold_group(f, b * 8, 2, mode); break;
-    case 1: fold_group(f, b * 8, 1, mode); break;
+    case 3: fold_rows_group(f, b * 8, 3); break;
+    case 2: fold_rows_group(f, b * 8, 2); break;
+    case 1: fold_rows_group(f, b * 8, 1); break;
     default: break;
     }
 }
 
 /* Max-pool mode, the usual case (a branch of one convolution): per kept row,
  * the sums of two channel blocks at a time go straight into the running maxima
- * in y32. Rows are skipped by token run as in fold_group. K is a compile-time
+ * in y32; a repeated row adds nothing to a maximum. K is a compile-time
  * constant after inlining (fold_max dispatches on it), so the window loop
  * unrolls and the table row pointers stay in registers. */
 static inline __attribute__((always_inline)) void fold_max_k(const c2d__fold_args *f,
                                                              const int K) {
     const c2d__conv_args *a = &f->out;
-    const uint32_t n = a->n_out, full = n / 8;
-    int64_t q = K - 1 - (int64_t)f->pad_l;
-    uint32_t v_last = c2d__fold_token(f, q);
-    int64_t run = 1;
-    while (run < K && c2d__fold_token(f, q - run) == v_last) run++;
+    const uint32_t full = a->n_out / 8;
     const int32_t *rows[8];
-    for (uint32_t r = 0; r < a->n_rows; r++, q++) {
-        if (r > 0) {
-            const uint32_t v = c2d__fold_token(f, q);
-            run = v == v_last ? run + 1 : 1;
-            v_last = v;
-            if (run > K) continue;
-        }
+    fold_run t = fold_run_start(f);
+    for (uint32_t r = 0; r < a->n_rows; r++) {
+        if (r > 0 && fold_run_next(f, &t)) continue;
         c2d__fold_rows(f, r, rows);
         uint32_t b = 0;
         for (; b + 2 <= full; b += 2) {
@@ -379,11 +370,6 @@ static inline __attribute__((always_inline)) void fold_max_k(const c2d__fold_arg
                 s0 = _mm256_add_epi32(s0, _mm256_loadu_si256((const __m256i *)(const void *)(rows[j] + 8 * b)));
             __m256i *d = (__m256i *)(void *)(a->y32 + 8 * b);
             _mm256_storeu_si256(d, _mm256_max_epi32(_mm256_loadu_si256(d), s0));
-        }
-        for (uint32_t o = full * 8; o < n; o++) {
-            int32_t acc = a->bias[o];
-            for (int j = 0; j < K; j++) acc += rows[j][o];
-            if (acc > a->y32[o]) a->y32[o] = acc;
         }
     }
 }
@@ -417,18 +403,13 @@ void c2d__requant_s8_avx2(const int32_t *acc, uint32_t n, const int32_t *mult,
 
 void c2d__fold_s8_avx2(const c2d__fold_args *f) {
     const c2d__conv_args *a = &f->out;
-    if (a->mode == C2D__CONV_MAX_I32) {
+    if (a->mode == C2D__CONV_MAX_I32)
         fold_max(f);
-        return;
-    }
+    else
+        fold_rows_out(f);
     const uint32_t full = a->n_out / 8;
-    switch (a->mode) {
-    case C2D__CONV_MAX_I32: fold_blocks(f, full, C2D__CONV_MAX_I32); break;
-    case C2D__CONV_ROWS_U8: fold_blocks(f, full, C2D__CONV_ROWS_U8); break;
-    case C2D__CONV_ROWS_I32: fold_blocks(f, full, C2D__CONV_ROWS_I32); break;
-    }
     if (full * 8 == a->n_out) return;
-    const int32_t *rows[8]; /* channels past the last full block */
+    const int32_t *rows[8]; /* channels past the last full block, every row */
     for (uint32_t r = 0; r < a->n_rows; r++) {
         c2d__fold_rows(f, r, rows);
         for (uint32_t o = full * 8; o < a->n_out; o++) {
