@@ -136,31 +136,15 @@ def train_model(X, y, epochs=3, seed=SEED, log=print):
 
 
 def _c_scores(blob: bytes, X: np.ndarray):
+    """P(C2) from the C engine named by C2D_LIBRARY, or None without one."""
     path = os.environ.get("C2D_LIBRARY")
     if not path or not os.path.exists(path):
         return None
-    lib = ctypes.CDLL(path)
-    if not hasattr(lib, "c2d_cnn_predict"):
+    if not hasattr(ctypes.CDLL(path), "c2d_cnn_predict"):
         return None
-    vp = ctypes.c_void_p
-    lib.c2d_model_load_memory.argtypes = [ctypes.c_char_p, ctypes.c_size_t, vp, ctypes.POINTER(vp)]
-    lib.c2d_cnn_scratch_size.argtypes = [vp, ctypes.POINTER(ctypes.c_size_t)]
-    lib.c2d_cnn_predict.argtypes = [vp, vp, ctypes.c_size_t, vp, ctypes.c_size_t, ctypes.c_int, vp, ctypes.c_size_t]
-    lib.c2d_model_free.argtypes = [vp]
-    keep = ctypes.create_string_buffer(blob, len(blob))
-    m = vp()
-    if lib.c2d_model_load_memory(keep, len(blob), None, ctypes.byref(m)) != 0:
-        raise RuntimeError("C engine refused the exported model")
-    n = ctypes.c_size_t()
-    lib.c2d_cnn_scratch_size(m, ctypes.byref(n))
-    scratch = ctypes.create_string_buffer(n.value)
-    X = np.ascontiguousarray(X, dtype=np.uint16)
-    out = np.zeros((len(X), 2), dtype=np.float32)
-    st = lib.c2d_cnn_predict(m, X.ctypes.data, len(X), scratch, n.value, 0, out.ctypes.data, out.size)
-    lib.c2d_model_free(m)
-    if st != 0:
-        raise RuntimeError(f"c2d_cnn_predict: {st}")
-    return out[:, 1].astype(np.float64)
+    from .cnn import CnnModel
+
+    return CnnModel(blob, path).proba(X)[:, 1].astype(np.float64)
 
 
 def int8_scores(blob: bytes, X: np.ndarray) -> np.ndarray:

@@ -86,9 +86,6 @@ def _clib():
     from . import lib as c2dlib
     h = c2dlib.lib()
     vp = ctypes.c_void_p
-    h.c2d_cnn_scratch_size.argtypes = [vp, ctypes.POINTER(ctypes.c_size_t)]
-    h.c2d_cnn_predict.argtypes = [vp, vp, ctypes.c_size_t, vp, ctypes.c_size_t, ctypes.c_int, vp,
-                                  ctypes.c_size_t]
     h.c2d_dga_score_batch.argtypes = [vp, ctypes.POINTER(ctypes.c_char_p),
                                       ctypes.POINTER(ctypes.c_size_t), ctypes.c_size_t,
                                       ctypes.POINTER(ctypes.c_float), vp]
@@ -106,17 +103,9 @@ def _load(h, blob):
 
 def cnn_scores_c(h, blob, X):
     """P(DGA) of the int8 engine (float32 as c2d_dga_score returns it)."""
-    m, _keep = _load(h, blob)
-    n = ctypes.c_size_t()
-    h.c2d_cnn_scratch_size(m, ctypes.byref(n))
-    scratch = ctypes.create_string_buffer(n.value)
-    X = np.ascontiguousarray(X, dtype=np.uint16)
-    out = np.zeros((len(X), 2), dtype=np.float32)
-    st = h.c2d_cnn_predict(m, X.ctypes.data, len(X), scratch, n.value, 0, out.ctypes.data, out.size)
-    h.c2d_model_free(m)
-    if st != 0:
-        raise RuntimeError(f"c2d_cnn_predict: {st}")
-    return out[:, 1].astype(np.float64)
+    from .cnn import CnnModel
+
+    return CnnModel(blob, h._name).proba(X)[:, 1].astype(np.float64)
 
 
 def cnn_scores_ref(blob, X):
