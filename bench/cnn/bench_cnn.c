@@ -19,8 +19,10 @@ double bench_peak_vnni(void);
 #endif
 
 /* C2D_BENCH_CLOCK=wall: elapsed time; otherwise (default) this thread's CPU
- * time, which a machine shared with other jobs disturbs much less. */
-static double now(void) {
+ * time, which a machine shared with other jobs disturbs much less. The one
+ * clock of this bench: the peak loops (peak_*.c) use it too. */
+double bench_now(void);
+double bench_now(void) {
     static int use_wall = -1;
     if (use_wall < 0) {
         const char *e = getenv("C2D_BENCH_CLOCK");
@@ -80,14 +82,14 @@ int main(int argc, char **argv) {
             double best = 0;
             for (int trial = 0; trial < 5; trial++) {
                 long reps = 0;
-                const double t0 = now();
+                const double t0 = bench_now();
                 double t;
                 do {
                     for (int i = 0; i < 4; i++)
                         c2d_cnn_predict(m, tok, n, scratch, scratch_bytes, C2D_CNN_PROBA,
                                         out, n * sh.n_classes);
                     reps += 4;
-                    t = now() - t0;
+                    t = bench_now() - t0;
                 } while (t < secs / 5);
                 if ((double)reps * (double)n / t > best) best = (double)reps * (double)n / t;
             }
