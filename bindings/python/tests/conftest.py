@@ -5,3 +5,14 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def c_library():
+    """The project's libc2detect through c2detect.lib, or skip the test module
+    when no built library can be loaded (C2D_LIBRARY or a build tree)."""
+    import pytest
+    from c2detect import lib as c2dlib
+    try:
+        return c2dlib.lib()
+    except OSError as e:
+        pytest.skip(f"libc2detect not loadable: {e}")

@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, c_library
 from c2detect import dga
 
 DATA = SHARED_DATA / "dga"
@@ -19,11 +19,7 @@ DATA = SHARED_DATA / "dga"
 
 @pytest.fixture(scope="module")
 def clib():
-    from c2detect import lib as c2dlib
-    try:
-        h = c2dlib.lib()
-    except OSError as e:  # no built library
-        pytest.skip(f"libc2detect not loadable: {e}")
+    h = c_library()
     h.c2d_dga_features.argtypes = [ctypes.c_char_p, ctypes.c_size_t,
                                    ctypes.POINTER(ctypes.c_float), ctypes.c_size_t]
     h.c2d_dga_features.restype = ctypes.c_int

@@ -13,7 +13,7 @@ import random
 import numpy as np
 import pytest
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, c_library
 from c2detect import dga, dga_chars
 
 DATA = SHARED_DATA / "dga"
@@ -21,11 +21,7 @@ DATA = SHARED_DATA / "dga"
 
 @pytest.fixture(scope="module")
 def clib():
-    from c2detect import lib as c2dlib
-    try:
-        h = c2dlib.lib()
-    except OSError as e:
-        pytest.skip(f"libc2detect not loadable: {e}")
+    h = c_library()
     h.c2d_dga_tokenize.argtypes = [ctypes.c_char_p, ctypes.c_size_t,
                                    ctypes.POINTER(ctypes.c_uint16), ctypes.c_size_t]
     h.c2d_dga_tokenize.restype = ctypes.c_int
