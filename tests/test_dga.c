@@ -2,7 +2,8 @@
  * exceptions), exact feature values on hand-worked names, scoring API, schema
  * refusal, allow-list (with OOM at every allocation), built-in verdicts of the
  * forest and the CNN, dga-chars-v1 tokens on hand-worked names, CNN scores
- * equal to the integer reference, and what c2d_dga_model_check refuses. */
+ * equal to the integer reference, what c2d_dga_model_check refuses, and the
+ * forest + CNN ensemble (score formula, tuned values, gate, refusals). */
 #include <math.h>
 
 #include "helpers.h"
@@ -733,6 +734,251 @@ static void test_cnn_model_check(void **state) {
     for (size_t i = 0; i < 3; i++) c2d_model_free(dga_model_named(builtins[i]));
 }
 
+/* ------------------------------------------------------------------ ensemble */
+
+/* The ensemble score from its two models' own outputs, as documented. */
+static float ensemble_expected(const c2d_model *forest, const c2d_model *cnn, const char *name) {
+    float p = -1.0f, z = NAN;
+    uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
+    unsigned char scratch[4096];
+    assert_int_equal(c2d_dga_score(forest, name, strlen(name), &p), C2D_OK);
+    assert_int_equal(c2d_dga_tokenize(name, strlen(name), tok, C2D_DGA_CHARS_SEQ_LEN), C2D_OK);
+    assert_int_equal(c2d_cnn_predict(cnn, tok, 1, scratch, sizeof scratch, C2D_CNN_LOGITS, &z, 1),
+                     C2D_OK);
+    double q = p < 1e-6 ? 1e-6 : p > 1.0 - 1e-6 ? 1.0 - 1e-6 : p;
+    return (float)(1.0 / (1.0 + exp(-(log(q / (1.0 - q)) + z) / 2.0)));
+}
+
+static void assert_ensemble_score(const c2d_dga_ensemble *e, const c2d_model *forest,
+                                  const c2d_model *cnn, const char *name) {
+    float s = -1.0f;
+    assert_int_equal(c2d_dga_ensemble_score(e, name, strlen(name), &s), C2D_OK);
+    const float want = ensemble_expected(forest, cnn, name);
+    assert_float_equal(s, want, 2e-7); /* float rounding of the same double formula */
+}
+
+/* The built-in pair: tuned values from the CNN's metadata, the documented
+ * score, verdicts on obvious names, batch == single. */
+static void test_ensemble_builtin(void **state) {
+    (void)state;
+    c2d_dga_ensemble *e = NULL;
+    assert_int_equal(c2d_dga_ensemble_builtin(NULL, &e), C2D_OK);
+    c2d_dga_ensemble_summary info;
+    memset(&info, 0, sizeof info);
+    info.size = sizeof info;
+    assert_int_equal(c2d_dga_ensemble_info(e, &info), C2D_OK);
+    assert_int_equal(info.tuned, 1);
+    double thr = NAN, gate = NAN, fpr = NAN;
+    assert_int_equal(c2d_model_meta_number(info.cnn, "ensemble.threshold", &thr), C2D_OK);
+    assert_int_equal(c2d_model_meta_number(info.cnn, "ensemble.gate", &gate), C2D_OK);
+    assert_int_equal(c2d_model_meta_number(info.cnn, "ensemble.threshold_fpr", &fpr), C2D_OK);
+    assert_true(info.threshold == thr && info.gate == gate && info.threshold_fpr == fpr);
+    assert_true(thr > 0.5 && thr < 1.0 && gate > 0.0 && gate < 1.0 && fpr == 0.001);
+    c2d_model_summary fs, cs;
+    fs.size = cs.size = sizeof fs;
+    assert_int_equal(c2d_model_info(info.forest, &fs), C2D_OK);
+    assert_int_equal(c2d_model_info(info.cnn, &cs), C2D_OK);
+    assert_string_equal(fs.schema, C2D_DGA_SCHEMA_V2);
+    assert_string_equal(cs.schema, C2D_DGA_SCHEMA_CHARS);
+
+    static const char *const benign[] = {"www.google.com", "wikipedia.org", "www.example.co.uk",
+                                         "mail.yahoo.co.jp", "github.com", "www.bbc.co.uk"};
+    static const char *const dgas[] = {"krihpqnrgqls.com", "bmlcqkjiflco.com",
+                                       "qxwcretkhuvchx.co.uk", "xkqzvtwpmrbnhgfdlsjc.net"};
+    float s;
+    int v;
+    for (size_t i = 0; i < sizeof benign / sizeof benign[0]; i++) {
+        assert_ensemble_score(e, info.forest, info.cnn, benign[i]);
+        assert_int_equal(
+            c2d_dga_ensemble_classify(e, NULL, benign[i], strlen(benign[i]), NAN, &s, &v), C2D_OK);
+        assert_int_equal(v, 0);
+        assert_true(s < thr);
+    }
+    for (size_t i = 0; i < sizeof dgas / sizeof dgas[0]; i++) {
+        assert_ensemble_score(e, info.forest, info.cnn, dgas[i]);
+        assert_int_equal(c2d_dga_ensemble_classify(e, NULL, dgas[i], strlen(dgas[i]), NAN, &s, &v),
+                         C2D_OK);
+        assert_int_equal(v, 1);
+        float full = -1.0f;
+        assert_int_equal(c2d_dga_ensemble_score(e, dgas[i], strlen(dgas[i]), &full), C2D_OK);
+        assert_true(s == full);
+    }
+    assert_int_equal(c2d_dga_ensemble_classify(e, NULL, "a..b", 4, NAN, &s, &v),
+                     C2D_ERR_NAME_EMPTY_LABEL);
+    assert_int_equal(c2d_dga_ensemble_score(e, "a..b", 4, &s), C2D_ERR_NAME_EMPTY_LABEL);
+
+    /* Batch == single over 70 names (two batch blocks and a tail), one malformed. */
+    enum { N = 70 };
+    char buf[N][32];
+    const char *names[N];
+    size_t lens[N];
+    for (int i = 0; i < N; i++) {
+        unsigned x = 2654435761u * (unsigned)(i + 7);
+        int n = 0;
+        for (int k = 0; k < 5 + i % 13; k++, x = x * 1103515245u + 12345u)
+            buf[i][n++] = (char)('a' + (x >> 16) % 26);
+        memcpy(buf[i] + n, ".org", 4);
+        n += 4;
+        if (i == 40) buf[i][n - 4] = '/';
+        names[i] = buf[i];
+        lens[i] = (size_t)n;
+    }
+    float scores[N];
+    c2d_status st[N];
+    assert_int_equal(c2d_dga_ensemble_score_batch(e, names, lens, N, scores, st), C2D_OK);
+    for (int i = 0; i < N; i++) {
+        float one = -1.0f;
+        c2d_status want = c2d_dga_ensemble_score(e, names[i], lens[i], &one);
+        assert_int_equal(st[i], want);
+        if (want == C2D_OK)
+            assert_true(scores[i] == one);
+        else
+            assert_true(isnan(scores[i]));
+    }
+    assert_int_equal(st[40], C2D_ERR_NAME_BAD_CHAR);
+    assert_int_equal(c2d_dga_ensemble_score_batch(e, NULL, NULL, 0, NULL, NULL), C2D_OK);
+    assert_int_equal(c2d_dga_ensemble_score_batch(e, NULL, lens, 2, scores, NULL),
+                     C2D_ERR_INVALID_ARG);
+    c2d_dga_ensemble_free(e);
+    c2d_dga_ensemble_free(NULL);
+}
+
+/* Tuned values, the gate, caller thresholds, the allow-list and what
+ * c2d_dga_ensemble_new refuses, on the small models of
+ * c2detect.dga_cnn_testmodels (a one-stump forest: P(DGA) 0.2 up to 10 bytes,
+ * else 0.9; CNN tuned for it with threshold 0.3 and gate 0.5). */
+static void test_ensemble_tuning(void **state) {
+    (void)state;
+    c2d_model *forest = load_golden_model("golden/dga_fanci_tiny.c2dm");
+    c2d_model *cnn = load_golden_model("golden/dga_ens_cnn.c2dm");
+    c2d_dga_ensemble *e = NULL;
+    assert_int_equal(c2d_dga_ensemble_new(forest, cnn, NULL, &e), C2D_OK);
+    c2d_dga_ensemble_summary info;
+    memset(&info, 0, sizeof info);
+    info.size = sizeof info;
+    assert_int_equal(c2d_dga_ensemble_info(e, &info), C2D_OK);
+    assert_int_equal(info.tuned, 1);
+    assert_true(info.threshold == 0.3 && info.gate == 0.5 && info.threshold_fpr == 0.001);
+    assert_ptr_equal(info.forest, forest);
+    assert_ptr_equal(info.cnn, cnn);
+
+    /* Short names: forest 0.2 < gate. Their full score is above the threshold,
+     * so it is the gate that clears them. */
+    static const char *const shorts[] = {"short.com", "a.io", "abcdefghij"};
+    static const char *const longs[] = {"averylongname.com", "abcdefghijk", "xkqzvtwp.net"};
+    float s, full;
+    int v;
+    for (size_t i = 0; i < 3; i++) {
+        const char *n = shorts[i];
+        assert_ensemble_score(e, forest, cnn, n);
+        assert_int_equal(c2d_dga_ensemble_score(e, n, strlen(n), &full), C2D_OK);
+        assert_true(full >= 0.3f);
+        assert_int_equal(c2d_dga_ensemble_classify(e, NULL, n, strlen(n), NAN, &s, &v), C2D_OK);
+        assert_true(s == 0.0f && v == 0);
+        /* A stricter caller threshold keeps the gate; a looser one runs the CNN. */
+        assert_int_equal(c2d_dga_ensemble_classify(e, NULL, n, strlen(n), 0.31, &s, &v), C2D_OK);
+        assert_true(s == 0.0f && v == 0);
+        assert_int_equal(c2d_dga_ensemble_classify(e, NULL, n, strlen(n), 0.29, &s, &v), C2D_OK);
+        assert_true(s == full && v == 1);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        const char *n = longs[i];
+        assert_ensemble_score(e, forest, cnn, n);
+        assert_int_equal(c2d_dga_ensemble_score(e, n, strlen(n), &full), C2D_OK);
+        assert_int_equal(c2d_dga_ensemble_classify(e, NULL, n, strlen(n), NAN, &s, &v), C2D_OK);
+        assert_true(s == full);
+        assert_int_equal(v, full >= 0.3f);
+        assert_int_equal(v, 1);
+        assert_int_equal(c2d_dga_ensemble_classify(e, NULL, n, strlen(n), 0.99, &s, &v), C2D_OK);
+        assert_true(s == full && v == 0);
+    }
+    /* The allow-list clears a name before any model runs. */
+    c2d_dga_allowlist *allow = NULL;
+    assert_int_equal(c2d_dga_allowlist_new(NULL, &allow), C2D_OK);
+    assert_int_equal(c2d_dga_allowlist_add(allow, "averylongname.com", 17), C2D_OK);
+    assert_int_equal(
+        c2d_dga_ensemble_classify(e, allow, "www.averylongname.com", 21, NAN, &s, &v), C2D_OK);
+    assert_true(s == 0.0f && v == 0);
+    c2d_dga_allowlist_free(allow);
+    /* Arguments. */
+    assert_int_equal(c2d_dga_ensemble_classify(e, NULL, NULL, 3, NAN, &s, &v), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_ensemble_classify(e, NULL, "a.io", 4, NAN, NULL, &v),
+                     C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_ensemble_score(NULL, "a.io", 4, &s), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_ensemble_info(e, NULL), C2D_ERR_INVALID_ARG);
+    /* A caller with an older, shorter summary gets only what fits. */
+    memset(&info, 0xAB, sizeof info);
+    info.size = offsetof(c2d_dga_ensemble_summary, threshold);
+    assert_int_equal(c2d_dga_ensemble_info(e, &info), C2D_OK);
+    assert_int_equal(info.tuned, 1);
+    unsigned char tail[sizeof info - offsetof(c2d_dga_ensemble_summary, threshold)];
+    memset(tail, 0xAB, sizeof tail);
+    assert_memory_equal((unsigned char *)&info + offsetof(c2d_dga_ensemble_summary, threshold),
+                        tail, sizeof tail);
+    info.size = sizeof(size_t);
+    assert_int_equal(c2d_dga_ensemble_info(e, &info), C2D_ERR_INVALID_ARG);
+    c2d_dga_ensemble_free(e);
+
+    /* Tuned for another forest: scores, but no threshold and no gate. */
+    c2d_model *other = load_golden_model("golden/dga_ens_cnn_other.c2dm");
+    assert_int_equal(c2d_dga_ensemble_new(forest, other, NULL, &e), C2D_OK);
+    info.size = sizeof info;
+    assert_int_equal(c2d_dga_ensemble_info(e, &info), C2D_OK);
+    assert_true(info.tuned == 0 && isnan(info.threshold) && isnan(info.threshold_fpr) &&
+                info.gate == 0.0);
+    assert_int_equal(c2d_dga_ensemble_classify(e, NULL, "short.com", 9, NAN, &s, &v),
+                     C2D_ERR_NOT_FOUND);
+    assert_int_equal(c2d_dga_ensemble_score(e, "short.com", 9, &full), C2D_OK);
+    assert_int_equal(c2d_dga_ensemble_classify(e, NULL, "short.com", 9, 0.3, &s, &v), C2D_OK);
+    assert_true(s == full && v == 1);
+    c2d_dga_ensemble_free(e);
+    c2d_model_free(other);
+
+    /* Refused: malformed tuned values, wrong kinds or schemas, bad arguments, OOM. */
+    static const char *const bad[] = {"golden/dga_ens_cnn_nothr.c2dm",
+                                      "golden/dga_ens_cnn_badgate.c2dm",
+                                      "golden/dga_ens_cnn_textcrc.c2dm"};
+    for (size_t i = 0; i < 3; i++) {
+        c2d_model *m = load_golden_model(bad[i]);
+        e = (c2d_dga_ensemble *)&info;
+        assert_int_equal(c2d_dga_ensemble_new(forest, m, NULL, &e), C2D_ERR_MALFORMED);
+        assert_null(e);
+        c2d_model_free(m);
+    }
+    c2d_model *chars_forest = load_golden_model("golden/dga_chars_forest.c2dm");
+    c2d_model *http = NULL;
+    assert_int_equal(c2d_model_builtin("http", NULL, &http), C2D_OK);
+    assert_int_equal(c2d_dga_ensemble_new(cnn, cnn, NULL, &e), C2D_ERR_KIND_MISMATCH);
+    assert_int_equal(c2d_dga_ensemble_new(forest, forest, NULL, &e), C2D_ERR_KIND_MISMATCH);
+    assert_int_equal(c2d_dga_ensemble_new(chars_forest, cnn, NULL, &e), C2D_ERR_KIND_MISMATCH);
+    assert_int_equal(c2d_dga_ensemble_new(http, cnn, NULL, &e), C2D_ERR_SCHEMA_MISMATCH);
+    assert_int_equal(c2d_dga_ensemble_new(forest, http, NULL, &e), C2D_ERR_SCHEMA_MISMATCH);
+    assert_int_equal(c2d_dga_ensemble_new(NULL, cnn, NULL, &e), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_ensemble_new(forest, cnn, NULL, NULL), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_ensemble_builtin(NULL, NULL), C2D_ERR_INVALID_ARG);
+    test_alloc ta;
+    test_alloc_init(&ta, 1);
+    assert_int_equal(c2d_dga_ensemble_new(forest, cnn, &ta.api, &e), C2D_ERR_NOMEM);
+    assert_null(e);
+    /* The built-in pair: OOM at every allocation leaks nothing. */
+    for (long k = 1;; k++) {
+        test_alloc_init(&ta, k);
+        c2d_status got = c2d_dga_ensemble_builtin(&ta.api, &e);
+        if (got == C2D_OK) {
+            c2d_dga_ensemble_free(e);
+            assert_int_equal(ta.live, 0);
+            break;
+        }
+        assert_int_equal(got, C2D_ERR_NOMEM);
+        assert_null(e);
+        assert_int_equal(ta.live, 0);
+    }
+    c2d_model_free(http);
+    c2d_model_free(chars_forest);
+    c2d_model_free(cnn);
+    c2d_model_free(forest);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_feature_names),
@@ -756,6 +1002,8 @@ int main(void) {
         cmocka_unit_test(test_cnn_scores_equal_reference),
         cmocka_unit_test(test_cnn_model_check),
         cmocka_unit_test(test_allowlist_oom),
+        cmocka_unit_test(test_ensemble_builtin),
+        cmocka_unit_test(test_ensemble_tuning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,10 @@
 /* c2d dga: score query names with the DGA detector.
  *   c2d dga [--json] [--model NAME|FILE] [--threshold T] [--allow FILE] [NAME...]
  * Names come from the arguments, or from stdin one per line when there are none.
- * Output: name<TAB>score<TAB>verdict (dga|benign|invalid), or JSON lines. */
+ * The detector is the built-in forest + CNN ensemble (c2d_dga_ensemble_builtin)
+ * unless --model names one model (a built-in such as "dga-cnn" or a file).
+ * Output: name<TAB>score<TAB>verdict (dga|benign|invalid), or JSON lines; the
+ * ensemble prints score 0 for names its forest gate cleared (see dga.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +14,8 @@
 typedef struct dga_opts {
     int json;
     double threshold;
-    const c2d_model *model;
+    const c2d_model *model;       /* --model, or NULL for the ensemble */
+    const c2d_dga_ensemble *ens;
     const c2d_dga_allowlist *allow;
 } dga_opts;
 
@@ -33,7 +37,10 @@ static void print_json_string(const char *s, size_t n) {
 static int score_one(const dga_opts *o, const char *name, size_t len) {
     float score = 0.0f;
     int is_dga = 0;
-    c2d_status st = c2d_dga_classify(o->model, o->allow, name, len, o->threshold, &score, &is_dga);
+    c2d_status st =
+        o->model ? c2d_dga_classify(o->model, o->allow, name, len, o->threshold, &score, &is_dga)
+                 : c2d_dga_ensemble_classify(o->ens, o->allow, name, len, o->threshold, &score,
+                                             &is_dga);
     if (o->json) {
         printf("{\"name\":");
         print_json_string(name, len);
@@ -72,7 +79,7 @@ static int load_allow(const char *path, c2d_dga_allowlist *allow) {
 }
 
 int c2d_cmd_dga(int argc, char **argv) {
-    dga_opts o = {0, NAN, NULL, NULL};
+    dga_opts o = {0, NAN, NULL, NULL, NULL};
     const char *model_path = NULL, *allow_path = NULL;
     int i = 1;
     for (; i < argc; i++) {
@@ -102,16 +109,24 @@ int c2d_cmd_dga(int argc, char **argv) {
         }
     }
     c2d_model *model = NULL;
-    /* --model takes a built-in name ("dga-cnn", "dga-fanci", ...) or a file. */
-    c2d_status st = c2d_model_builtin(model_path ? model_path : "dga", NULL, &model);
-    if (st == C2D_ERR_NOT_FOUND && model_path) st = c2d_model_load_file(model_path, NULL, &model);
-    if (st != C2D_OK) return c2d_cli_fail(model_path ? model_path : "built-in model dga", st);
-    st = c2d_dga_model_check(model);
-    if (st != C2D_OK) {
-        c2d_model_free(model);
-        return c2d_cli_fail("model", st);
+    c2d_dga_ensemble *ens = NULL;
+    c2d_status st;
+    if (model_path) {
+        /* --model takes a built-in name ("dga-cnn", "dga-fanci", ...) or a file. */
+        st = c2d_model_builtin(model_path, NULL, &model);
+        if (st == C2D_ERR_NOT_FOUND) st = c2d_model_load_file(model_path, NULL, &model);
+        if (st != C2D_OK) return c2d_cli_fail(model_path, st);
+        st = c2d_dga_model_check(model);
+        if (st != C2D_OK) {
+            c2d_model_free(model);
+            return c2d_cli_fail("model", st);
+        }
+    } else {
+        st = c2d_dga_ensemble_builtin(NULL, &ens);
+        if (st != C2D_OK) return c2d_cli_fail("built-in DGA ensemble", st);
     }
     o.model = model;
+    o.ens = ens;
     c2d_dga_allowlist *allow = NULL;
     int rc = 0;
     if (allow_path) {
@@ -132,6 +147,7 @@ int c2d_cmd_dga(int argc, char **argv) {
         }
     }
     c2d_dga_allowlist_free(allow);
+    c2d_dga_ensemble_free(ens);
     c2d_model_free(model);
     return rc ? rc : any_invalid ? 1 : 0;
 }

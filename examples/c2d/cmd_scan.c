@@ -34,7 +34,8 @@ typedef struct host {
 typedef struct scan {
     host *hosts;
     unsigned n_hosts, dropped_hosts;
-    const c2d_model *dga, *http;
+    const c2d_dga_ensemble *dga;
+    const c2d_model *http;
     double http_threshold;
     const c2d_iocdb *ioc;
     c2d_session_rules rules;
@@ -168,7 +169,8 @@ static void on_dns(void *user, const c2d_dns_event *ev) {
     if (!s->dga) return;
     float score;
     int is_dga = 0;
-    if (c2d_dga_classify(s->dga, NULL, m->qname, m->qname_len, NAN, &score, &is_dga) == C2D_OK &&
+    if (c2d_dga_ensemble_classify(s->dga, NULL, m->qname, m->qname_len, NAN, &score, &is_dga) ==
+            C2D_OK &&
         is_dga) {
         if (h->dga_names < MAX_EXAMPLES)
             snprintf(h->dga_examples[h->dga_names], sizeof h->dga_examples[0], "%.*s",
@@ -262,13 +264,14 @@ int c2d_cmd_scan(int argc, char **argv) {
     c2d_session_rules_default(&s.rules);
     s.hosts = calloc(MAX_HOSTS, sizeof *s.hosts);
     if (!s.hosts) return c2d_cli_fail("scan", C2D_ERR_NOMEM);
-    c2d_model *dga = NULL, *http = NULL;
+    c2d_dga_ensemble *dga = NULL;
+    c2d_model *http = NULL;
     c2d_iocdb *ioc = NULL;
     c2d_capture *cap = NULL;
     c2d_flowtable *ft = NULL;
     int rc = 1;
     c2d_status st;
-    if ((st = c2d_model_builtin("dga", NULL, &dga)) != C2D_OK) { c2d_cli_fail("built-in dga model", st); goto done; }
+    if ((st = c2d_dga_ensemble_builtin(NULL, &dga)) != C2D_OK) { c2d_cli_fail("built-in DGA ensemble", st); goto done; }
     if ((st = c2d_model_builtin("http", NULL, &http)) != C2D_OK) { c2d_cli_fail("built-in http model", st); goto done; }
     if ((st = c2d_http_threshold(http, &s.http_threshold)) != C2D_OK) { c2d_cli_fail("http model threshold", st); goto done; }
     s.dga = dga;
@@ -335,7 +338,7 @@ done:
     c2d_capture_free(cap);
     c2d_flowtable_free(ft);
     c2d_iocdb_free(ioc);
-    c2d_model_free(dga);
+    c2d_dga_ensemble_free(dga);
     c2d_model_free(http);
     free(s.hosts);
     return rc;

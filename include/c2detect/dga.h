@@ -239,6 +239,95 @@ C2D_API c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowl
                                     const char *name, size_t len, double threshold, float *score,
                                     int *is_dga);
 
+/* ------------------------------------------------------------------ ensemble
+ * The recommended DGA detector: a FANCI forest (dga-fanci-v1/v2) and a
+ * dga-chars-v1 CNN judging each name together (docs/dga.md, "Ensemble"):
+ *
+ *     score = sigmoid((logit(p) + z) / 2)
+ *
+ * where p is the forest's P(DGA) clamped to [C2D_DGA_ENSEMBLE_P_MIN,
+ * 1 - C2D_DGA_ENSEMBLE_P_MIN] and z the CNN's logit. The pair's tuned values
+ * live in the CNN's metadata and hold only for the forest they were tuned
+ * with, which is named by the CRC-32C of its whole container
+ * ("ensemble.forest_crc32c"): "ensemble.threshold" and
+ * "ensemble.threshold_fpr" (decision threshold on the score and the
+ * false-positive rate it was tuned for) and "ensemble.gate" (a forest P(DGA)
+ * below which c2d_dga_ensemble_classify decides "not DGA" without running the
+ * CNN; it was chosen so that the CNN runs on few benign names at a negligible
+ * cost in detections, see docs/models/dga-ensemble.md). The built-in pair is
+ * c2d_dga_ensemble_builtin(). Since 0.1.0. */
+typedef struct c2d_dga_ensemble c2d_dga_ensemble;
+
+#define C2D_DGA_ENSEMBLE_P_MIN 1e-6
+
+/* Filled by c2d_dga_ensemble_info(). The caller sets `size =
+ * sizeof(c2d_dga_ensemble_summary)`; fields beyond `size` are not written.
+ * Since 0.1.0. */
+typedef struct c2d_dga_ensemble_summary {
+    size_t size;
+    int tuned;            /* 1 when the CNN's metadata was tuned with this forest */
+    double threshold;     /* tuned threshold on the score; NaN when not tuned */
+    double threshold_fpr; /* false-positive rate it was tuned for; NaN when not tuned */
+    double gate;          /* forest P(DGA) gate; 0 (no gate) when not tuned */
+    const c2d_model *forest, *cnn;
+} c2d_dga_ensemble_summary;
+
+/* New ensemble over `forest` and `cnn`, which it borrows: both must outlive
+ * it and stay unchanged (c2d_model_set_param) while it exists. The tuned
+ * values are read from the CNN's metadata when its "ensemble.forest_crc32c"
+ * matches `forest`; otherwise the ensemble still scores, but has no threshold
+ * and no gate (pass a threshold to c2d_dga_ensemble_classify).
+ * Returns C2D_OK; C2D_ERR_INVALID_ARG (NULL out, model or a bad allocator);
+ * C2D_ERR_SCHEMA_MISMATCH / C2D_ERR_KIND_MISMATCH / C2D_ERR_LIMIT (see
+ * c2d_dga_model_check: `forest` must be a forest and `cnn` a CNN);
+ * C2D_ERR_MALFORMED (tuned values of the wrong type or out of [0, 1]);
+ * C2D_ERR_NOMEM. *out is NULL on error. Thread-safe. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_ensemble_new(const c2d_model *forest, const c2d_model *cnn,
+                                        const c2d_allocator *alloc, c2d_dga_ensemble **out);
+
+/* The built-in pair: models "dga-fanci" and "dga-cnn", owned by the ensemble.
+ * Returns as c2d_dga_ensemble_new and c2d_model_builtin. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_ensemble_builtin(const c2d_allocator *alloc, c2d_dga_ensemble **out);
+
+/* Free an ensemble (and its models when it owns them). NULL is a no-op. */
+C2D_API void c2d_dga_ensemble_free(c2d_dga_ensemble *ens);
+
+/* Tuned values and models. Returns C2D_OK or C2D_ERR_INVALID_ARG (NULL, or
+ * size smaller than the first two fields). Since 0.1.0. */
+C2D_API c2d_status c2d_dga_ensemble_info(const c2d_dga_ensemble *ens,
+                                         c2d_dga_ensemble_summary *info);
+
+/* The ensemble score of one name in [0, 1]; both models always run.
+ * Allocation-free; thread-safe on a shared ensemble. Stack: about 1 KiB more
+ * than c2d_dga_score on the CNN. Returns C2D_OK, C2D_ERR_INVALID_ARG or a
+ * C2D_ERR_NAME_* status (see c2d_dga_normalize); *score is unchanged on error.
+ * Since 0.1.0. */
+C2D_API c2d_status c2d_dga_ensemble_score(const c2d_dga_ensemble *ens, const char *name,
+                                          size_t len, float *score);
+
+/* Ensemble scores of `n` names, as c2d_dga_score_batch (a malformed name gets
+ * NaN and its status in statuses[i] when `statuses` is not NULL). Both
+ * models run on every well-formed name. Allocation-free (stack about 9 KiB);
+ * thread-safe. Returns C2D_OK (also for n == 0) or C2D_ERR_INVALID_ARG.
+ * Since 0.1.0. */
+C2D_API c2d_status c2d_dga_ensemble_score_batch(const c2d_dga_ensemble *ens,
+                                                const char *const *names, const size_t *lens,
+                                                size_t n, float *scores, c2d_status *statuses);
+
+/* Decide one name: *is_dga = (score >= threshold). `threshold` NaN means the
+ * tuned one (C2D_ERR_NOT_FOUND when the ensemble is not tuned). When `allow`
+ * (may be NULL) holds the name's registrable domain, *score = 0 and *is_dga =
+ * 0 without running a model. When the forest's P(DGA) is below the gate and
+ * the threshold is at least the tuned one, the CNN is not run: *is_dga = 0
+ * and *score = 0 (the gate cleared it; c2d_dga_ensemble_score gives the full
+ * score). With a lower threshold both models always run. Allocation-free;
+ * thread-safe. Returns C2D_OK, C2D_ERR_INVALID_ARG, C2D_ERR_NOT_FOUND or a
+ * C2D_ERR_NAME_* status. Since 0.1.0. */
+C2D_API c2d_status c2d_dga_ensemble_classify(const c2d_dga_ensemble *ens,
+                                             const c2d_dga_allowlist *allow, const char *name,
+                                             size_t len, double threshold, float *score,
+                                             int *is_dga);
+
 #ifdef __cplusplus
 }
 #endif

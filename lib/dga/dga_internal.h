@@ -82,4 +82,37 @@ c2d_status c2d__dga_chars_of(const char *name, size_t len, uint16_t *tokens);
 extern const uint8_t c2d__dga_bigram_q[27 * 27];
 extern const uint8_t c2d__dga_trigram_q[27 * 27 * 27];
 
+/* ------------------------------------------------ scoring (lib/dga/score.c) */
+/* What a DGA model takes as input. */
+enum c2d__dga_input { DGA_FANCI_V1, DGA_FANCI_V2, DGA_CHARS };
+
+#define C2D__DGA_BATCH_ROWS 32 /* forest rows per c2d_forest_predict_batch call */
+#define C2D__DGA_CNN_BATCH 16  /* sequences per c2d_cnn_predict call */
+
+/* As c2d_dga_model_check; *input (may be NULL) gets the model's input, *scratch
+ * (may be NULL) a CNN's scratch bytes (0 for a forest). */
+c2d_status c2d__dga_check_model(const c2d_model *m, enum c2d__dga_input *input, size_t *scratch);
+
+/* P(DGA) of a parsed name by a checked forest of input `in`. */
+c2d_status c2d__dga_forest_p(const c2d_model *m, enum c2d__dga_input in, const c2d__dname *d,
+                             float *p_dga);
+
+/* P(DGA), or the logit when `logits`, of n (<= C2D__DGA_CNN_BATCH) dga-chars-v1
+ * token sequences by a checked CNN needing `scratch_need` bytes of scratch
+ * (kept on the stack). */
+c2d_status c2d__dga_cnn_run(const c2d_model *m, size_t scratch_need, const uint16_t *tokens,
+                            size_t n, int logits, float *out);
+
+/* The batch paths of c2d_dga_score_batch (same contract) for a checked forest
+ * and a checked CNN (P(DGA), or logits when `logits`). */
+c2d_status c2d__dga_forest_batch(const c2d_model *m, enum c2d__dga_input in,
+                                 const char *const *names, const size_t *lens, size_t n,
+                                 float *scores, c2d_status *statuses);
+c2d_status c2d__dga_cnn_batch(const c2d_model *m, size_t scratch_need, const char *const *names,
+                              const size_t *lens, size_t n, int logits, float *scores,
+                              c2d_status *statuses);
+
+/* 1 when `allow` (may be NULL) holds the registrable domain of `d`. */
+int c2d__dga_allow_has(const c2d_dga_allowlist *allow, const c2d__dname *d);
+
 #endif

@@ -8,15 +8,10 @@
 #include "c2detect/cnn.h"
 #include "model/model_internal.h"
 
-#define BATCH_ROWS 32
-#define CNN_BATCH 16 /* sequences tokenised per c2d_cnn_predict call in the batch path */
 /* CNN scratch on the stack: a small buffer when the model's scratch fits (the
  * built-in with the engine's embedding folding needs under 1 KiB), else the
  * documented bound C2D_DGA_CNN_SCRATCH_MAX (e.g. with folding turned off). */
 #define CNN_SCRATCH_SMALL 4096
-
-/* What a DGA model takes as input. */
-enum dga_input { DGA_FANCI_V1, DGA_FANCI_V2, DGA_CHARS };
 
 #if defined(__GNUC__) || defined(__clang__)
 #define DGA_NOINLINE __attribute__((noinline))
@@ -27,10 +22,11 @@ enum dga_input { DGA_FANCI_V1, DGA_FANCI_V2, DGA_CHARS };
 /* Accepts dga-fanci-v1 and dga-fanci-v2 forests and dga-chars-v1 binary CNNs
  * whose scratch fits C2D_DGA_CNN_SCRATCH_MAX; *input (may be NULL) gets which,
  * *scratch (may be NULL) a CNN's scratch bytes (0 for a forest). */
-static c2d_status check_model_input(const c2d_model *m, enum dga_input *input, size_t *scratch) {
+c2d_status c2d__dga_check_model(const c2d_model *m, enum c2d__dga_input *input,
+                                size_t *scratch) {
     size_t need = 0;
     if (!m) return C2D_ERR_INVALID_ARG;
-    enum dga_input in;
+    enum c2d__dga_input in;
     if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V1) == 0)
         in = DGA_FANCI_V1;
     else if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V2) == 0)
@@ -62,73 +58,81 @@ static c2d_status check_model_input(const c2d_model *m, enum dga_input *input, s
 }
 
 c2d_status c2d_dga_model_check(const c2d_model *model) {
-    return check_model_input(model, NULL, NULL);
+    return c2d__dga_check_model(model, NULL, NULL);
 }
 
 /* The row of a forest's schema. */
-static size_t row_width(enum dga_input in) {
+static size_t row_width(enum c2d__dga_input in) {
     return in == DGA_FANCI_V1 ? C2D_DGA_N_FEATURES : C2D_DGA_V2_N_FEATURES;
 }
 
-static void row_of(const c2d__dname *d, enum dga_input in, float *row) {
+static void row_of(const c2d__dname *d, enum c2d__dga_input in, float *row) {
     c2d__dga_features_of(d, row);
     if (in == DGA_FANCI_V2) c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
 }
 
-/* P(DGA) of n (<= CNN_BATCH) token sequences of a checked dga-chars-v1 CNN,
- * with `scratch_n` bytes of stack scratch. Each size lives only in its own
- * frame, so the forest paths and small-scratch models do not pay for the bound. */
-static c2d_status cnn_run_with(const c2d_model *m, const uint16_t *tokens, size_t n,
-                               float *p_dga, void *scratch, size_t scratch_n) {
-    float proba[CNN_BATCH * 2];
+/* P(DGA), or the logit when `logits`, of n (<= C2D__DGA_CNN_BATCH) token
+ * sequences of a checked dga-chars-v1 CNN, with `scratch_n` bytes of stack
+ * scratch. Each size lives only in its own frame, so the forest paths and
+ * small-scratch models do not pay for the bound. */
+static c2d_status cnn_run_with(const c2d_model *m, const uint16_t *tokens, size_t n, int logits,
+                               float *out, void *scratch, size_t scratch_n) {
+    if (logits)
+        return c2d_cnn_predict(m, tokens, n, scratch, scratch_n, C2D_CNN_LOGITS, out, n);
+    float proba[C2D__DGA_CNN_BATCH * 2];
     c2d_status st =
         c2d_cnn_predict(m, tokens, n, scratch, scratch_n, C2D_CNN_PROBA, proba, n * 2);
     if (st != C2D_OK) return st;
-    for (size_t i = 0; i < n; i++) p_dga[i] = proba[2 * i + 1];
+    for (size_t i = 0; i < n; i++) out[i] = proba[2 * i + 1];
     return C2D_OK;
 }
 
 static DGA_NOINLINE c2d_status cnn_run_small(const c2d_model *m, const uint16_t *tokens, size_t n,
-                                             float *p_dga) {
+                                             int logits, float *out) {
     unsigned char scratch[CNN_SCRATCH_SMALL];
-    return cnn_run_with(m, tokens, n, p_dga, scratch, sizeof scratch);
+    return cnn_run_with(m, tokens, n, logits, out, scratch, sizeof scratch);
 }
 
 static DGA_NOINLINE c2d_status cnn_run_large(const c2d_model *m, const uint16_t *tokens, size_t n,
-                                             float *p_dga) {
+                                             int logits, float *out) {
     unsigned char scratch[C2D_DGA_CNN_SCRATCH_MAX];
-    return cnn_run_with(m, tokens, n, p_dga, scratch, sizeof scratch);
+    return cnn_run_with(m, tokens, n, logits, out, scratch, sizeof scratch);
 }
 
-static c2d_status cnn_run(const c2d_model *m, size_t scratch_need, const uint16_t *tokens,
-                          size_t n, float *p_dga) {
-    return scratch_need <= CNN_SCRATCH_SMALL ? cnn_run_small(m, tokens, n, p_dga)
-                                             : cnn_run_large(m, tokens, n, p_dga);
+c2d_status c2d__dga_cnn_run(const c2d_model *m, size_t scratch_need, const uint16_t *tokens,
+                            size_t n, int logits, float *out) {
+    return scratch_need <= CNN_SCRATCH_SMALL ? cnn_run_small(m, tokens, n, logits, out)
+                                             : cnn_run_large(m, tokens, n, logits, out);
+}
+
+c2d_status c2d__dga_forest_p(const c2d_model *m, enum c2d__dga_input in, const c2d__dname *d,
+                             float *p_dga) {
+    float row[C2D_DGA_V2_N_FEATURES], proba[2];
+    row_of(d, in, row);
+    c2d_status st = c2d_forest_predict(m, row, row_width(in), proba, 2);
+    if (st != C2D_OK) return st;
+    *p_dga = proba[1];
+    return C2D_OK;
 }
 
 /* Score of a parsed name (forest) or of the raw name (CNN). */
-static c2d_status score_one(const c2d_model *m, enum dga_input in, size_t scratch_need,
+static c2d_status score_one(const c2d_model *m, enum c2d__dga_input in, size_t scratch_need,
                             const char *name, size_t len, const c2d__dname *d, float *score) {
     if (in == DGA_CHARS) {
         uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
         c2d_status st = d ? c2d__dga_chars_of(d->text, d->len, tok)
                           : c2d__dga_chars_of(name, len, tok);
         if (st != C2D_OK) return st;
-        return cnn_run(m, scratch_need, tok, 1, score);
+        return c2d__dga_cnn_run(m, scratch_need, tok, 1, 0, score);
     }
-    float row[C2D_DGA_V2_N_FEATURES], proba[2];
-    row_of(d, in, row);
-    c2d_status st = c2d_forest_predict(m, row, row_width(in), proba, 2);
-    if (st != C2D_OK) return st;
-    *score = proba[1];
-    return C2D_OK;
+    return c2d__dga_forest_p(m, in, d, score);
 }
 
 c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len, float *score) {
     if (!score || (!name && len)) return C2D_ERR_INVALID_ARG;
-    enum dga_input in = DGA_FANCI_V1;
+    enum c2d__dga_input in = DGA_FANCI_V1;
     size_t need = 0;
-    c2d_status st = check_model_input(model, &in, &need);
+    c2d_status st = c2d__dga_check_model(model, &in, &need);
     if (st != C2D_OK) return st;
     if (in == DGA_CHARS) return score_one(model, in, need, name, len, NULL, score);
     c2d__dname d;
@@ -137,17 +141,17 @@ c2d_status c2d_dga_score(const c2d_model *model, const char *name, size_t len, f
     return score_one(model, in, need, name, len, &d, score);
 }
 
-/* The batch path of a CNN: CNN_BATCH names tokenised at a time. */
-static DGA_NOINLINE c2d_status cnn_batch(const c2d_model *m, size_t scratch_need,
-                                         const char *const *names, const size_t *lens, size_t n,
-                                         float *scores, c2d_status *statuses) {
-    uint16_t tok[CNN_BATCH * C2D_DGA_CHARS_SEQ_LEN];
-    float p[CNN_BATCH];
-    size_t idx[CNN_BATCH];
+DGA_NOINLINE c2d_status c2d__dga_cnn_batch(const c2d_model *m, size_t scratch_need,
+                                            const char *const *names, const size_t *lens,
+                                            size_t n, int logits, float *scores,
+                                            c2d_status *statuses) {
+    uint16_t tok[C2D__DGA_CNN_BATCH * C2D_DGA_CHARS_SEQ_LEN];
+    float p[C2D__DGA_CNN_BATCH];
+    size_t idx[C2D__DGA_CNN_BATCH];
     size_t i = 0;
     while (i < n) {
         size_t k = 0;
-        for (; i < n && k < CNN_BATCH; i++) {
+        for (; i < n && k < C2D__DGA_CNN_BATCH; i++) {
             c2d_status s = (!names[i] && lens[i])
                                ? C2D_ERR_INVALID_ARG
                                : c2d__dga_chars_of(names[i], lens[i], tok + k * C2D_DGA_CHARS_SEQ_LEN);
@@ -159,28 +163,26 @@ static DGA_NOINLINE c2d_status cnn_batch(const c2d_model *m, size_t scratch_need
             idx[k++] = i;
         }
         if (!k) continue;
-        c2d_status st = cnn_run(m, scratch_need, tok, k, p);
+        c2d_status st = c2d__dga_cnn_run(m, scratch_need, tok, k, logits, p);
         if (st != C2D_OK) return st;
         for (size_t j = 0; j < k; j++) scores[idx[j]] = p[j];
     }
     return C2D_OK;
 }
 
-/* The batch path of a forest: rows of BATCH_ROWS names at a time (about 7 KiB
- * of stack, kept out of the CNN path's frame). */
-static DGA_NOINLINE c2d_status forest_batch(const c2d_model *model, enum dga_input in,
+DGA_NOINLINE c2d_status c2d__dga_forest_batch(const c2d_model *model, enum c2d__dga_input in,
                                             const char *const *names, const size_t *lens,
                                             size_t n, float *scores, c2d_status *statuses) {
     const size_t nf = row_width(in);
     /* Rows packed nf floats apart (41 or 47). */
-    float rows[BATCH_ROWS * C2D_DGA_V2_N_FEATURES];
-    float proba[BATCH_ROWS][2];
-    size_t idx[BATCH_ROWS];
+    float rows[C2D__DGA_BATCH_ROWS * C2D_DGA_V2_N_FEATURES];
+    float proba[C2D__DGA_BATCH_ROWS][2];
+    size_t idx[C2D__DGA_BATCH_ROWS];
     c2d__dname d;
     size_t i = 0;
     while (i < n) {
         size_t k = 0;
-        for (; i < n && k < BATCH_ROWS; i++) {
+        for (; i < n && k < C2D__DGA_BATCH_ROWS; i++) {
             c2d_status s = (!names[i] && lens[i]) ? C2D_ERR_INVALID_ARG
                                                    : c2d__dname_parse(names[i], lens[i], &d);
             if (statuses) statuses[i] = s;
@@ -203,12 +205,12 @@ c2d_status c2d_dga_score_batch(const c2d_model *model, const char *const *names,
                                const size_t *lens, size_t n, float *scores,
                                c2d_status *statuses) {
     if (n && (!names || !lens || !scores)) return C2D_ERR_INVALID_ARG;
-    enum dga_input in = DGA_FANCI_V1;
+    enum c2d__dga_input in = DGA_FANCI_V1;
     size_t need = 0;
-    c2d_status st = check_model_input(model, &in, &need);
+    c2d_status st = c2d__dga_check_model(model, &in, &need);
     if (st != C2D_OK) return st;
-    if (in == DGA_CHARS) return cnn_batch(model, need, names, lens, n, scores, statuses);
-    return forest_batch(model, in, names, lens, n, scores, statuses);
+    if (in == DGA_CHARS) return c2d__dga_cnn_batch(model, need, names, lens, n, 0, scores, statuses);
+    return c2d__dga_forest_batch(model, in, names, lens, n, scores, statuses);
 }
 
 /* ------------------------------------------------------------ allow-list */
@@ -299,7 +301,7 @@ c2d_status c2d_dga_allowlist_add(c2d_dga_allowlist *al, const char *name, size_t
     return C2D_OK;
 }
 
-static int allow_has(const c2d_dga_allowlist *al, const c2d__dname *d) {
+int c2d__dga_allow_has(const c2d_dga_allowlist *al, const c2d__dname *d) {
     if (!al || !al->count) return 0;
     const char *r;
     size_t rn;
@@ -313,7 +315,7 @@ c2d_status c2d_dga_allowlist_contains(const c2d_dga_allowlist *al, const char *n
     c2d__dname d;
     c2d_status st = c2d__dname_parse(name, len, &d);
     if (st != C2D_OK) return st;
-    *found = allow_has(al, &d);
+    *found = c2d__dga_allow_has(al, &d);
     return C2D_OK;
 }
 
@@ -323,9 +325,9 @@ c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *all
                             const char *name, size_t len, double threshold, float *score,
                             int *is_dga) {
     if (!score || !is_dga || (!name && len)) return C2D_ERR_INVALID_ARG;
-    enum dga_input in = DGA_FANCI_V1;
+    enum c2d__dga_input in = DGA_FANCI_V1;
     size_t need = 0;
-    c2d_status st = check_model_input(model, &in, &need);
+    c2d_status st = c2d__dga_check_model(model, &in, &need);
     if (st != C2D_OK) return st;
     if (isnan(threshold)) threshold = model->threshold;
     if (isnan(threshold)) return C2D_ERR_NOT_FOUND;
@@ -337,7 +339,7 @@ c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowlist *all
         c2d__dname d;
         st = c2d__dname_parse(name, len, &d);
         if (st != C2D_OK) return st;
-        if (allow_has(allow, &d)) {
+        if (c2d__dga_allow_has(allow, &d)) {
             *score = 0.0f;
             *is_dga = 0;
             return C2D_OK;

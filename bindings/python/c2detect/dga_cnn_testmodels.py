@@ -11,6 +11,16 @@ refuses, from seeded random weights (no training):
   C2D_DGA_CNN_SCRATCH_MAX (limit);
 - dga_chars_ok.c2dm: a valid dga-chars-v1 CNN (kernels 2 and 3, 8 filters);
 - dga_chars_forest.c2dm: a forest that claims schema dga-chars-v1 (kind mismatch).
+
+And for the DGA ensemble (c2d_dga_ensemble_new), from dga_chars_ok.c2dm's bytes:
+- dga_fanci_tiny.c2dm: a dga-fanci-v1 forest of one stump: P(DGA) 0.2 for names
+  of at most 10 bytes (feature 0, length), else 0.9;
+- dga_ens_cnn.c2dm: the valid CNN tuned for that forest (its CRC-32C), threshold
+  0.3, gate 0.5;
+- dga_ens_cnn_other.c2dm: the same values for another forest (CRC + 1): untuned;
+- dga_ens_cnn_nothr.c2dm: the forest's CRC but no threshold (malformed);
+- dga_ens_cnn_badgate.c2dm: gate 1.5 (malformed);
+- dga_ens_cnn_textcrc.c2dm: the CRC as text (malformed).
 """
 from __future__ import annotations
 
@@ -20,7 +30,7 @@ import sys
 import numpy as np
 
 from . import dga_chars
-from .c2dm import Tree, write_forest
+from .c2dm import Tree, crc32c, write_forest
 
 
 def _cnn(path, seq_len=dga_chars.SEQ_LEN, vocab=dga_chars.VOCAB_SIZE, branches=None, n_logits=1,
@@ -49,7 +59,32 @@ def main(argv=None):
     data = write_forest(1, 2, [tree], {"schema": dga_chars.SCHEMA, "name": "dga_chars_forest"})
     with open(os.path.join(out, "dga_chars_forest.c2dm"), "wb") as f:
         f.write(data)
+    ensemble_models(out)
     return 0
+
+
+def ensemble_models(out):
+    """The ensemble test models (module docstring), derived from dga_chars_ok.c2dm."""
+    from .train_dga_ensemble import with_meta
+    stump = Tree([(0, 10.5, 1), (None, [0.2]), (None, [0.9])])
+    forest = write_forest(41, 2, [stump], {"schema": "dga-fanci-v1", "name": "dga_fanci_tiny"})
+    with open(os.path.join(out, "dga_fanci_tiny.c2dm"), "wb") as f:
+        f.write(forest)
+    with open(os.path.join(out, "dga_chars_ok.c2dm"), "rb") as f:
+        cnn = f.read()
+    crc = float(crc32c(forest))
+    tuned = {"ensemble.forest_crc32c": crc, "ensemble.threshold": 0.3,
+             "ensemble.threshold_fpr": 0.001, "ensemble.gate": 0.5}
+    variants = {
+        "dga_ens_cnn.c2dm": tuned,
+        "dga_ens_cnn_other.c2dm": dict(tuned, **{"ensemble.forest_crc32c": crc + 1}),
+        "dga_ens_cnn_nothr.c2dm": {"ensemble.forest_crc32c": crc, "ensemble.gate": 0.5},
+        "dga_ens_cnn_badgate.c2dm": dict(tuned, **{"ensemble.gate": 1.5}),
+        "dga_ens_cnn_textcrc.c2dm": dict(tuned, **{"ensemble.forest_crc32c": str(int(crc))}),
+    }
+    for name, meta in variants.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(with_meta(cnn, meta))
 
 
 if __name__ == "__main__":

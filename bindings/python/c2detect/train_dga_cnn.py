@@ -218,6 +218,8 @@ def main(argv=None):
                     help="the forest to compare with (scored by the C library)")
     ap.add_argument("--card", default="docs/models/dga-cnn.md")
     ap.add_argument("--golden", default=None, help="write reference logits of test names here")
+    ap.add_argument("--ensemble-card", default=None,
+                    help="also write the forest + CNN ensemble's card here (needs --forest)")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--decay", type=float, default=0.5,
                     help="learning-rate factor applied after every epoch from the second")
@@ -314,6 +316,17 @@ def main(argv=None):
             f"stored-thr seen {r['seen_tpr']:.4f} unseen {r['unseen_tpr']:.4f} "
             f"fpr {r['test_fpr']:.5f}")
     rc["scores"] = csc
+    if rf is not None:
+        # The pair's gate and threshold go into this CNN's metadata (the weights
+        # and so every score above are unchanged); see train_dga_ensemble.
+        from . import train_dga_ensemble as ens
+        emeta, er = ens.tune(fblob, blob, s, args.fpr)
+        blob = ens.with_meta(blob, emeta)
+        with open(args.out, "wb") as f:
+            f.write(blob)
+        log(f"{args.out}: ensemble values {emeta}")
+        if args.ensemble_card:
+            ens.write_report(args.ensemble_card, fblob, blob, er, ens.CMD)
     if args.golden:
         pick = []
         r2 = np.random.default_rng(SEED + 1)
