@@ -1,8 +1,11 @@
 /* bench/dga: single-thread ns per name for the DGA features alone, features +
  * forest (built-in "dga-fanci"; one call per name and the batch call), tokens +
  * int8 CNN (built-in "dga-cnn"; same two calls), and nDPI 4.2's
- * ndpi_check_dga_name on the same names in the same run; then the detection
- * rates of both models and nDPI on the same labelled names. Run (see README.md):
+ * ndpi_check_dga_name on the same names in the same run; the built-in ensemble
+ * (c2d_dga_ensemble_builtin: score_batch runs both models, classify applies the
+ * forest gate) on all names and, with nDPI again, on the benign names alone
+ * (what most of a resolver's traffic looks like); then the detection rates of
+ * the models, the ensemble and nDPI on the same labelled names. Run (see README.md):
  *   PYTHONPATH=bindings/python /usr/bin/python3 -m c2detect.train_dga \
  *       --data ../shared/data/dga --dump-test /tmp/dga_test.tsv
  *   build/bench/dga/bench_dga /tmp/dga_test.tsv 7 [CNN.c2dm]
@@ -156,6 +159,22 @@ int main(int argc, char **argv) {
            (unsigned long long)shape.macs, shape.scratch_bytes, thr_cnn);
     printf("default_dga_model %s name\n", dflt ? dflt : "?");
     c2d_model_free(d);
+    c2d_dga_ensemble *ens = NULL;
+    c2d_dga_ensemble_summary ens_info = {.size = sizeof ens_info};
+    if (c2d_dga_ensemble_builtin(NULL, &ens) != C2D_OK ||
+        c2d_dga_ensemble_info(ens, &ens_info) != C2D_OK) {
+        fprintf(stderr, "bench_dga: cannot build the built-in ensemble\n");
+        return 1;
+    }
+    printf("ensemble_threshold %.6f score\nensemble_gate %.6f score\n", ens_info.threshold,
+           ens_info.gate);
+    size_t n_benign = 0;
+    for (size_t i = 0; i < n; i++) n_benign += v[i].group == 0;
+    size_t *benign_idx = malloc((n_benign ? n_benign : 1) * sizeof *benign_idx);
+    float *scores_ens = malloc(n * sizeof *scores_ens), *verdict_ens = malloc(n * sizeof *verdict_ens);
+    if (!benign_idx || !scores_ens || !verdict_ens) return 1;
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (v[i].group == 0) benign_idx[k++] = i;
 
     float *scores = malloc(n * sizeof *scores), *scores_cnn = malloc(n * sizeof *scores_cnn);
     const char **names = malloc(n * sizeof *names);
@@ -177,7 +196,8 @@ int main(int argc, char **argv) {
 #endif
     double ns_feat = INFINITY, ns_feat2 = INFINITY, ns_single = INFINITY, ns_batch = INFINITY,
            ns_tok = INFINITY, ns_cnn_single = INFINITY, ns_cnn_batch = INFINITY,
-           ns_ndpi = INFINITY;
+           ns_ndpi = INFINITY, ns_ens_batch = INFINITY, ns_ens_classify = INFINITY,
+           ns_ens_classify_benign = INFINITY, ns_ndpi_benign = INFINITY;
     float feat[C2D_DGA_V2_N_FEATURES];
     uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
     enum { CHUNK = 256 };
@@ -213,9 +233,31 @@ int main(int argc, char **argv) {
             size_t k = n - i < CHUNK ? n - i : CHUNK;
             c2d_dga_score_batch(cnn, names + i, lens + i, k, scores_cnn + i, NULL);
         });
+        TIMED_PASS(ns_ens_batch, n, for (size_t i = 0; i < n; i += CHUNK) {
+            size_t k = n - i < CHUNK ? n - i : CHUNK;
+            c2d_dga_ensemble_score_batch(ens, names + i, lens + i, k, scores_ens + i, NULL);
+        });
+        TIMED_PASS(ns_ens_classify, n, for (size_t i = 0; i < n; i++) {
+            float s = 0;
+            int is_dga = 0;
+            if (c2d_dga_ensemble_classify(ens, NULL, v[i].name, v[i].len, NAN, &s, &is_dga) !=
+                C2D_OK)
+                s = NAN;
+            verdict_ens[i] = isnan(s) ? NAN : (float)is_dga;
+        });
+        TIMED_PASS(ns_ens_classify_benign, n_benign, for (size_t j = 0; j < n_benign; j++) {
+            const item *it = &v[benign_idx[j]];
+            float s = 0;
+            int is_dga = 0;
+            c2d_dga_ensemble_classify(ens, NULL, it->name, it->len, NAN, &s, &is_dga);
+            sink_i = is_dga;
+        });
 #ifdef C2D_BENCH_HAVE_NDPI
         TIMED_PASS(ns_ndpi, n, for (size_t i = 0; i < n; i++) {
             nres[i] = ndpi_check_dga_name(nd, NULL, v[i].name, 1);
+        });
+        TIMED_PASS(ns_ndpi_benign, n_benign, for (size_t j = 0; j < n_benign; j++) {
+            sink_i = ndpi_check_dga_name(nd, NULL, v[benign_idx[j]].name, 1);
         });
 #endif
     }
@@ -228,6 +270,10 @@ int main(int argc, char **argv) {
     printf("c2d_cnn_score_batch %.1f ns/name\n", ns_cnn_batch);
     printf("ratio_cnn_vs_forest_single %.3f x\n", ns_cnn_single / ns_single);
     printf("ratio_cnn_vs_forest_batch %.3f x\n", ns_cnn_batch / ns_batch);
+    printf("c2d_ensemble_score_batch %.1f ns/name\n", ns_ens_batch);
+    printf("c2d_ensemble_classify %.1f ns/name\n", ns_ens_classify);
+    printf("c2d_ensemble_classify_benign_only %.1f ns/name (%zu names)\n", ns_ens_classify_benign,
+           n_benign);
     const size_t *hit_n_benign = NULL;
 #ifdef C2D_BENCH_HAVE_NDPI
     printf("ndpi_check_dga_name %.1f ns/name\n", ns_ndpi);
@@ -237,6 +283,11 @@ int main(int argc, char **argv) {
     printf("ratio_score_batch_vs_ndpi %.3f x\n", ns_batch / ns_ndpi);
     printf("ratio_cnn_score_single_vs_ndpi %.3f x\n", ns_cnn_single / ns_ndpi);
     printf("ratio_cnn_score_batch_vs_ndpi %.3f x\n", ns_cnn_batch / ns_ndpi);
+    printf("ndpi_check_dga_name_benign_only %.1f ns/name\n", ns_ndpi_benign);
+    printf("ratio_ensemble_classify_vs_ndpi %.3f x\n", ns_ens_classify / ns_ndpi);
+    printf("ratio_ensemble_classify_benign_only_vs_ndpi %.3f x\n",
+           ns_ens_classify_benign / ns_ndpi_benign);
+    printf("ratio_ensemble_score_batch_vs_ndpi %.3f x\n", ns_ens_batch / ns_ndpi);
     size_t cnt_n[3] = {0, 0, 0}, hit_n[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         cnt_n[v[i].group]++;
@@ -252,12 +303,20 @@ int main(int argc, char **argv) {
     /* "c2d" is the forest (the names of earlier runs), "c2d_cnn" the CNN. */
     if (report("c2d", v, n, scores, thr, hit_n_benign) != 0) return 1;
     if (report("c2d_cnn", v, n, scores_cnn, thr_cnn, hit_n_benign) != 0) return 1;
+    /* The ensemble: full scores (at its threshold; at nDPI's FPR), then the gated
+     * classify verdicts (1/0), which differ only where the gate cleared a name. */
+    if (report("c2d_ensemble", v, n, scores_ens, ens_info.threshold, hit_n_benign) != 0) return 1;
+    if (report("c2d_ensemble_classify", v, n, verdict_ens, 0.5, NULL) != 0) return 1;
 #ifdef C2D_BENCH_HAVE_NDPI
     free(nres);
     ndpi_exit_detection_module(nd);
 #endif
     free(scores);
     free(scores_cnn);
+    free(scores_ens);
+    free(verdict_ens);
+    free(benign_idx);
+    c2d_dga_ensemble_free(ens);
     free(names);
     free(lens);
     for (size_t i = 0; i < n; i++) free(v[i].name);

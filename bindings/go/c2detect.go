@@ -188,6 +188,73 @@ func (m *Model) DGAClassify(name string) (isDGA bool, score float32, err error) 
 	return v != 0, float32(s), nil
 }
 
+// DGAEnsemble is the recommended DGA detector: the built-in FANCI forest and
+// character CNN judging each name together (c2d_dga_ensemble_builtin;
+// docs/dga.md, "Ensemble"). Safe for concurrent use once built.
+type DGAEnsemble struct {
+	h *C.c2d_dga_ensemble
+}
+
+// BuiltinDGAEnsemble builds the ensemble of the built-in "dga-fanci" and
+// "dga-cnn" models with their tuned threshold and gate.
+func BuiltinDGAEnsemble() (*DGAEnsemble, error) {
+	var h *C.c2d_dga_ensemble
+	if err := check(C.c2d_dga_ensemble_builtin(nil, &h), "dga ensemble"); err != nil {
+		return nil, err
+	}
+	e := &DGAEnsemble{h: h}
+	runtime.SetFinalizer(e, (*DGAEnsemble).Close)
+	return e, nil
+}
+
+// Threshold is the ensemble's tuned decision threshold and Gate the forest
+// score below which Classify clears a name without running the CNN.
+func (e *DGAEnsemble) Threshold() (threshold, gate float64) {
+	var s C.c2d_dga_ensemble_summary
+	s.size = C.size_t(unsafe.Sizeof(s))
+	C.c2d_dga_ensemble_info(e.h, &s)
+	runtime.KeepAlive(e)
+	return float64(s.threshold), float64(s.gate)
+}
+
+// Score is the ensemble score in [0, 1] of one name (both models run):
+// c2d_dga_ensemble_score. A malformed name is an *Error with a
+// C2D_ERR_NAME_* status.
+func (e *DGAEnsemble) Score(name string) (float32, error) {
+	var score C.float
+	st := C.c2d_dga_ensemble_score(e.h, cstr(name), C.size_t(len(name)), &score)
+	runtime.KeepAlive(e)
+	runtime.KeepAlive(name)
+	if err := check(st, "dga ensemble score"); err != nil {
+		return 0, err
+	}
+	return float32(score), nil
+}
+
+// Classify decides one name with the tuned threshold and gate:
+// c2d_dga_ensemble_classify without an allow-list. A name the gate clears
+// has score 0 (Score gives its full score).
+func (e *DGAEnsemble) Classify(name string) (isDGA bool, score float32, err error) {
+	var s C.float
+	var v C.int
+	st := C.c2d_dga_ensemble_classify(e.h, nil, cstr(name), C.size_t(len(name)),
+		C.double(math.NaN()), &s, &v)
+	runtime.KeepAlive(e)
+	runtime.KeepAlive(name)
+	if err := check(st, "dga ensemble classify"); err != nil {
+		return false, 0, err
+	}
+	return v != 0, float32(s), nil
+}
+
+// Close frees the ensemble and its models; calling it twice is harmless.
+func (e *DGAEnsemble) Close() {
+	if e.h != nil {
+		C.c2d_dga_ensemble_free(e.h)
+		e.h = nil
+	}
+}
+
 // HTTPClassify scores one raw HTTP/1.x request header block (request line and
 // fields) under an HTTP model (Builtin("http")) and compares the score with
 // the model's threshold: c2d_http_classify. A block without a request line is

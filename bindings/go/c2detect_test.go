@@ -124,6 +124,39 @@ func TestDGAVerdicts(t *testing.T) {
 	}
 }
 
+func TestDGAEnsemble(t *testing.T) {
+	e, err := BuiltinDGAEnsemble()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	thr, gate := e.Threshold()
+	if !(thr > 0.5 && thr < 1 && gate > 0 && gate < 1) {
+		t.Fatalf("tuned values: threshold %v gate %v", thr, gate)
+	}
+	// Obvious benign names are cleared (by the gate: score 0) and have a low full score.
+	for _, n := range []string{"www.google.com", "wikipedia.org", "GitHub.com."} {
+		isDGA, score, err := e.Classify(n)
+		full, err2 := e.Score(n)
+		if err != nil || err2 != nil || isDGA || score != 0 || full >= float32(thr) {
+			t.Fatalf("%s: dga=%v score=%v full=%v err=%v/%v", n, isDGA, score, full, err, err2)
+		}
+	}
+	for _, n := range []string{"krihpqnrgqls.com", "bmlcqkjiflco.com", "xkqzvtwpmrbnhgfdlsjc.net"} {
+		isDGA, score, err := e.Classify(n)
+		full, err2 := e.Score(n)
+		if err != nil || err2 != nil || !isDGA || score != full || score < float32(thr) {
+			t.Fatalf("%s: dga=%v score=%v full=%v err=%v/%v", n, isDGA, score, full, err, err2)
+		}
+	}
+	var ce *Error
+	if _, _, err := e.Classify("a..b"); !errors.As(err, &ce) || ce.Name != "C2D_ERR_NAME_EMPTY_LABEL" {
+		t.Fatalf("malformed name: %v", err)
+	}
+	e.Close()
+	e.Close()
+}
+
 func TestHTTPVerdicts(t *testing.T) {
 	m, err := Builtin("http")
 	if err != nil {
