@@ -1,10 +1,12 @@
 /* libFuzzer harness for the DGA name parser, public-suffix split, feature
  * extractors (dga-fanci-v1 and v2), character tokens (dga-chars-v1) and scorer
- * (both built-in models: the v2 forest and the character CNN): any bytes give
- * a status, never a crash or a read past the input. A name the parser accepts
- * must give finite non-negative features, a v2 row starting with the v1 row,
- * token ids below the vocabulary, scores in [0, 1], and the same result through
- * the batch call. */
+ * (both built-in models: the v2 forest and the character CNN, and their
+ * ensemble): any bytes give a status, never a crash or a read past the input.
+ * A name the parser accepts must give finite non-negative features, a v2 row
+ * starting with the v1 row, token ids below the vocabulary, scores in [0, 1],
+ * the same result through the batch call, and an ensemble verdict that is the
+ * full score against the threshold or a gate clearance (score 0, not DGA); a
+ * rejected name gets the same status from the ensemble. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +21,12 @@ static c2d_model *model(int i) {
     static const char *const names[2] = {"dga-fanci", "dga-cnn"};
     if (!m[i] && c2d_model_builtin(names[i], NULL, &m[i]) != C2D_OK) abort();
     return m[i];
+}
+
+static c2d_dga_ensemble *ensemble(void) {
+    static c2d_dga_ensemble *e;
+    if (!e && c2d_dga_ensemble_builtin(NULL, &e) != C2D_OK) abort();
+    return e;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -60,8 +68,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 bs != C2D_OK || sb != s)
                 abort();
         }
-    } else if (st > C2D_ERR_NAME_EMPTY || st < C2D_ERR_NAME_BAD_CHAR) {
-        abort();
+        float es = -1.0f, ec = -1.0f;
+        int is_dga = -1;
+        c2d_dga_ensemble_summary info = {.size = sizeof info};
+        if (c2d_dga_ensemble_info(ensemble(), &info) != C2D_OK ||
+            c2d_dga_ensemble_score(ensemble(), name, size, &es) != C2D_OK ||
+            !(es >= 0.0f && es <= 1.0f) ||
+            c2d_dga_ensemble_classify(ensemble(), NULL, name, size, NAN, &ec, &is_dga) != C2D_OK)
+            abort();
+        if (!((ec == es && is_dga == ((double)es >= info.threshold)) || (ec == 0.0f && !is_dga)))
+            abort();
+    } else {
+        if (st > C2D_ERR_NAME_EMPTY || st < C2D_ERR_NAME_BAD_CHAR) abort();
+        float es = -1.0f;
+        int is_dga = -1;
+        if (c2d_dga_ensemble_score(ensemble(), name, size, &es) != st ||
+            c2d_dga_ensemble_classify(ensemble(), NULL, name, size, NAN, &es, &is_dga) != st ||
+            es != -1.0f || is_dga != -1)
+            abort();
     }
     free(name);
     return 0;
