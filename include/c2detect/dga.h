@@ -1,7 +1,8 @@
 /* libc2detect: DGA (domain generation algorithm) detection on DNS query names:
  * name normalisation, the public-suffix split, FANCI-style features
  * (schema "dga-fanci-v1"), the same plus letter n-gram language features
- * (schema "dga-fanci-v2"), both defined in docs/features.md, forest scoring,
+ * (schema "dga-fanci-v2"), those plus wordlist-DGA vocabulary features
+ * (schema "dga-fanci-v3"), all defined in docs/features.md, forest scoring,
  * and character tokens (schema "dga-chars-v1", docs/dga.md) for int8 CNN
  * scoring. */
 #ifndef C2DETECT_DGA_H
@@ -14,12 +15,13 @@
 extern "C" {
 #endif
 
-/* Input schema ids of DGA models: v1 (41 FANCI features) and v2 (the 41 v1
- * features, then 6 language features). C2D_DGA_SCHEMA stays the v1 id.
- * Since 0.1.0. */
+/* Input schema ids of DGA models: v1 (41 FANCI features), v2 (the 41 v1
+ * features, then 6 language features) and v3 (the 47 v2 features, then 2
+ * vocabulary features). C2D_DGA_SCHEMA stays the v1 id. Since 0.1.0. */
 #define C2D_DGA_SCHEMA "dga-fanci-v1"
 #define C2D_DGA_SCHEMA_V1 "dga-fanci-v1"
 #define C2D_DGA_SCHEMA_V2 "dga-fanci-v2"
+#define C2D_DGA_SCHEMA_V3 "dga-fanci-v3"
 /* Input schema id of character-level CNN DGA models (docs/dga.md): token ids
  * of the normalised name, C2D_DGA_CHARS_SEQ_LEN per name. Since 0.1.0. */
 #define C2D_DGA_SCHEMA_CHARS "dga-chars-v1"
@@ -87,6 +89,17 @@ enum {
     C2D_DGA_V2_N_FEATURES /* = 47 */
 };
 
+/* Feature indexes of a dga-fanci-v3 row: indexes 0..46 are the dga-fanci-v2
+ * features above, in the same order; then how much of the letter runs of the
+ * subdomain labels the words of wordlist DGAs cover (a vocabulary learned from
+ * the training names of such families, compiled into the library). Fixed
+ * forever for this schema. Since 0.1.0. */
+enum {
+    C2D_DGA_F_VOCAB_COVERAGE = C2D_DGA_V2_N_FEATURES,
+    C2D_DGA_F_VOCAB_WORDS,
+    C2D_DGA_V3_N_FEATURES /* = 49 */
+};
+
 /* Lower-case a query name and check it. Accepted: labels of ASCII letters,
  * digits, '-' and '_' (so punycode "xn--" labels too) separated by single dots,
  * one optional trailing dot (removed). `name` need not be NUL-terminated; bytes
@@ -142,10 +155,19 @@ C2D_API c2d_status c2d_dga_features(const char *name, size_t len, float *feature
 C2D_API c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features,
                                        size_t n_features);
 
-/* Static snake_case name of feature `index` of a dga-fanci-v2 row ("length",
- * "entropy", "bigram_surprisal_mean", ...; indexes below C2D_DGA_N_FEATURES
- * name the dga-fanci-v1 features too), or NULL when
- * index >= C2D_DGA_V2_N_FEATURES. Thread-safe. Since 0.1.0. */
+/* The dga-fanci-v3 feature row of `name` into
+ * features[0..C2D_DGA_V3_N_FEATURES) (`n_features` >= C2D_DGA_V3_N_FEATURES):
+ * the 47 values of c2d_dga_features_v2(), then the 2 vocabulary features.
+ * Thread-safe, allocation-free, locale-independent; bytes past `len` are never
+ * read. Returns as c2d_dga_features() (C2D_ERR_INVALID_ARG when the capacity
+ * is below C2D_DGA_V3_N_FEATURES). Since 0.1.0. */
+C2D_API c2d_status c2d_dga_features_v3(const char *name, size_t len, float *features,
+                                       size_t n_features);
+
+/* Static snake_case name of feature `index` of a dga-fanci-v3 row ("length",
+ * "entropy", "bigram_surprisal_mean", "vocab_words", ...; lower indexes name
+ * the dga-fanci-v1 and -v2 features too, which are the leading part of a v3
+ * row), or NULL when index >= C2D_DGA_V3_N_FEATURES. Thread-safe. Since 0.1.0. */
 C2D_API const char *c2d_dga_feature_name(size_t index);
 
 /* The dga-chars-v1 tokens of `name` into tokens[0..C2D_DGA_CHARS_SEQ_LEN)
@@ -160,8 +182,8 @@ C2D_API c2d_status c2d_dga_tokenize(const char *name, size_t len, uint16_t *toke
                                     size_t n_tokens);
 
 /* Check that `model` can score names: a two-class forest over schema
- * dga-fanci-v1 (41 inputs) or dga-fanci-v2 (47 inputs), or a binary CNN (one
- * logit) over schema dga-chars-v1 (sequence length C2D_DGA_CHARS_SEQ_LEN,
+ * dga-fanci-v1 (41 inputs), dga-fanci-v2 (47) or dga-fanci-v3 (49), or a
+ * binary CNN (one logit) over schema dga-chars-v1 (sequence length C2D_DGA_CHARS_SEQ_LEN,
  * vocabulary of at least C2D_DGA_CHARS_VOCAB) whose scratch is at most
  * C2D_DGA_CNN_SCRATCH_MAX bytes; the scoring calls compute the input of the
  * model's schema. Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL),
@@ -240,7 +262,7 @@ C2D_API c2d_status c2d_dga_classify(const c2d_model *model, const c2d_dga_allowl
                                     int *is_dga);
 
 /* ------------------------------------------------------------------ ensemble
- * The recommended DGA detector: a FANCI forest (dga-fanci-v1/v2) and a
+ * The recommended DGA detector: a FANCI forest (dga-fanci-v1/v2/v3) and a
  * dga-chars-v1 CNN judging each name together (docs/dga.md, "Ensemble"):
  *
  *     score = sigmoid((logit(p) + z) / 2)

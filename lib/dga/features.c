@@ -1,5 +1,6 @@
-/* FANCI-style features of one query name (schema dga-fanci-v1) and the letter
- * n-gram language features appended by dga-fanci-v2. Every feature is
+/* FANCI-style features of one query name (schema dga-fanci-v1), the letter
+ * n-gram language features appended by dga-fanci-v2 and the row of
+ * dga-fanci-v3 (v2 + lib/dga/vocab.c). Every feature is
  * defined in docs/features.md, "DGA features"; bindings/python/c2detect/dga.py is
  * the bit-for-bit twin. Allocation-free, locale-free, double arithmetic. */
 #include <math.h>
@@ -7,7 +8,7 @@
 
 #include "dga/dga_internal.h"
 
-static const char *const feature_names[C2D_DGA_V2_N_FEATURES] = {
+static const char *const feature_names[C2D_DGA_V3_N_FEATURES] = {
     "length", "n_subdomains", "subdomain_len_mean", "has_www_prefix", "valid_tld",
     "has_single_char_subdomain", "is_exclusive_prefix_repetition", "has_tld_as_subdomain",
     "digit_subdomain_ratio", "hex_subdomain_ratio", "underscore_ratio", "has_ip",
@@ -18,10 +19,11 @@ static const char *const feature_names[C2D_DGA_V2_N_FEATURES] = {
     "gram3_mean", "gram3_std", "gram3_median", "gram3_min", "gram3_max", "gram3_p25", "gram3_p75",
     "entropy",
     "bigram_surprisal_mean", "bigram_surprisal_max", "trigram_surprisal_mean",
-    "trigram_surprisal_max", "unlikely_bigram_run", "common_trigram_coverage"};
+    "trigram_surprisal_max", "unlikely_bigram_run", "common_trigram_coverage",
+    "vocab_coverage", "vocab_words"};
 
 const char *c2d_dga_feature_name(size_t index) {
-    return index < C2D_DGA_V2_N_FEATURES ? feature_names[index] : NULL;
+    return index < C2D_DGA_V3_N_FEATURES ? feature_names[index] : NULL;
 }
 
 /* log2(c) for c = 0..253 (entry 0 unused), as libm's log2 gives them; the Python
@@ -601,6 +603,18 @@ c2d_status c2d_dga_features_v2(const char *name, size_t len, float *features, si
     if (st != C2D_OK) return st;
     c2d__dga_features_of(&d, features);
     c2d__dga_language_of(&d, features + C2D_DGA_N_FEATURES);
+    return C2D_OK;
+}
+
+c2d_status c2d_dga_features_v3(const char *name, size_t len, float *features, size_t n_features) {
+    if ((!name && len) || !features || n_features < C2D_DGA_V3_N_FEATURES)
+        return C2D_ERR_INVALID_ARG;
+    c2d__dname d;
+    c2d_status st = c2d__dname_parse(name, len, &d);
+    if (st != C2D_OK) return st;
+    c2d__dga_features_of(&d, features);
+    c2d__dga_language_of(&d, features + C2D_DGA_N_FEATURES);
+    c2d__dga_vocab_of(&d, features + C2D_DGA_V2_N_FEATURES);
     return C2D_OK;
 }
 

@@ -19,7 +19,14 @@
 #define DGA_NOINLINE
 #endif
 
-/* Accepts dga-fanci-v1 and dga-fanci-v2 forests and dga-chars-v1 binary CNNs
+/* The row width of a forest's schema. */
+static size_t row_width(enum c2d__dga_input in) {
+    return in == DGA_FANCI_V1 ? C2D_DGA_N_FEATURES
+           : in == DGA_FANCI_V2 ? C2D_DGA_V2_N_FEATURES
+                                : C2D_DGA_V3_N_FEATURES;
+}
+
+/* Accepts dga-fanci-v1, -v2 and -v3 forests and dga-chars-v1 binary CNNs
  * whose scratch fits C2D_DGA_CNN_SCRATCH_MAX; *input (may be NULL) gets which,
  * *scratch (may be NULL) a CNN's scratch bytes (0 for a forest). */
 c2d_status c2d__dga_check_model(const c2d_model *m, enum c2d__dga_input *input,
@@ -31,6 +38,8 @@ c2d_status c2d__dga_check_model(const c2d_model *m, enum c2d__dga_input *input,
         in = DGA_FANCI_V1;
     else if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V2) == 0)
         in = DGA_FANCI_V2;
+    else if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_V3) == 0)
+        in = DGA_FANCI_V3;
     else if (m->schema && strcmp(m->schema, C2D_DGA_SCHEMA_CHARS) == 0)
         in = DGA_CHARS;
     else
@@ -47,7 +56,7 @@ c2d_status c2d__dga_check_model(const c2d_model *m, enum c2d__dga_input *input,
         if (sh.scratch_bytes > C2D_DGA_CNN_SCRATCH_MAX) return C2D_ERR_LIMIT;
         need = sh.scratch_bytes;
     } else {
-        const size_t want = in == DGA_FANCI_V1 ? C2D_DGA_N_FEATURES : C2D_DGA_V2_N_FEATURES;
+        const size_t want = row_width(in);
         if (m->kind != C2D_MODEL_FOREST) return C2D_ERR_KIND_MISMATCH;
         if (m->forest.n_features != want || m->forest.n_classes != 2)
             return C2D_ERR_SCHEMA_MISMATCH;
@@ -61,14 +70,11 @@ c2d_status c2d_dga_model_check(const c2d_model *model) {
     return c2d__dga_check_model(model, NULL, NULL);
 }
 
-/* The row of a forest's schema. */
-static size_t row_width(enum c2d__dga_input in) {
-    return in == DGA_FANCI_V1 ? C2D_DGA_N_FEATURES : C2D_DGA_V2_N_FEATURES;
-}
-
 static void row_of(const c2d__dname *d, enum c2d__dga_input in, float *row) {
     c2d__dga_features_of(d, row);
-    if (in == DGA_FANCI_V2) c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
+    if (in == DGA_FANCI_V1) return;
+    c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
+    if (in == DGA_FANCI_V3) c2d__dga_vocab_of(d, row + C2D_DGA_V2_N_FEATURES);
 }
 
 /* P(DGA), or the logit when `logits`, of n (<= C2D__DGA_CNN_BATCH) token
@@ -107,7 +113,7 @@ c2d_status c2d__dga_cnn_run(const c2d_model *m, size_t scratch_need, const uint1
 
 c2d_status c2d__dga_forest_p(const c2d_model *m, enum c2d__dga_input in, const c2d__dname *d,
                              float *p_dga) {
-    float row[C2D_DGA_V2_N_FEATURES], proba[2];
+    float row[C2D_DGA_V3_N_FEATURES], proba[2];
     row_of(d, in, row);
     c2d_status st = c2d_forest_predict(m, row, row_width(in), proba, 2);
     if (st != C2D_OK) return st;
@@ -174,8 +180,8 @@ DGA_NOINLINE c2d_status c2d__dga_forest_batch(const c2d_model *model, enum c2d__
                                             const char *const *names, const size_t *lens,
                                             size_t n, float *scores, c2d_status *statuses) {
     const size_t nf = row_width(in);
-    /* Rows packed nf floats apart (41 or 47). */
-    float rows[C2D__DGA_BATCH_ROWS * C2D_DGA_V2_N_FEATURES];
+    /* Rows packed nf floats apart (41, 47 or 49). */
+    float rows[C2D__DGA_BATCH_ROWS * C2D_DGA_V3_N_FEATURES];
     float proba[C2D__DGA_BATCH_ROWS][2];
     size_t idx[C2D__DGA_BATCH_ROWS];
     c2d__dname d;

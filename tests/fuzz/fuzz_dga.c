@@ -38,6 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     c2d_status st = c2d_dga_features(name, size, f, C2D_DGA_N_FEATURES);
     float f2[C2D_DGA_V2_N_FEATURES];
     if (c2d_dga_features_v2(name, size, f2, C2D_DGA_V2_N_FEATURES) != st) abort();
+    float f3[C2D_DGA_V3_N_FEATURES];
+    if (c2d_dga_features_v3(name, size, f3, C2D_DGA_V3_N_FEATURES) != st) abort();
     c2d_domain_parts parts = {.size = sizeof parts};
     c2d_status st2 = c2d_dga_split(name, size, &parts);
     char norm[C2D_DGA_MAX_NAME + 1];
@@ -52,6 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (int i = C2D_DGA_N_FEATURES; i < C2D_DGA_V2_N_FEATURES; i++)
             if (!isfinite(f2[i]) || f2[i] < 0.0f) abort();
         if (f2[C2D_DGA_F_COMMON_TRIGRAM_COVERAGE] > 1.0f) abort();
+        /* v3 = v2 + coverage in [0, 1] + a word count that needs full coverage
+         * (at most one word per 3 letters) */
+        if (memcmp(f2, f3, sizeof f2) != 0) abort();
+        const float cov = f3[C2D_DGA_F_VOCAB_COVERAGE], words = f3[C2D_DGA_F_VOCAB_WORDS];
+        if (!(cov >= 0.0f && cov <= 1.0f) || !(words >= 0.0f && words <= 84.0f)) abort();
+        if (words > 0.0f && cov != 1.0f) abort();
         if (parts.suffix_off + parts.suffix_len != parts.name_len || nlen != parts.name_len)
             abort();
         if (parts.registrable_len && parts.registrable_off + parts.registrable_len != nlen) abort();

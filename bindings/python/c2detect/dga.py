@@ -1,4 +1,4 @@
-"""DGA features (schemas dga-fanci-v1 and dga-fanci-v2): the Python twin of lib/dga/.
+"""DGA features (schemas dga-fanci-v1, -v2 and -v3): the Python twin of lib/dga/.
 
 Pure standard library; gives the same float32 values as c2d_dga_features()
 for every name (bindings/python/tests/test_dga.py checks thousands). docs/features.md,
@@ -13,6 +13,7 @@ import struct
 
 SCHEMA = "dga-fanci-v1"
 SCHEMA_V2 = "dga-fanci-v2"
+SCHEMA_V3 = "dga-fanci-v3"
 MAX_NAME = 253
 MAX_LABEL = 63
 
@@ -38,6 +39,12 @@ assert V2_N_FEATURES == 47
 Q_PER_BIT = 8
 UNLIKELY_BIGRAM_Q = 56   # a bigram with p(next | prev) <= 2^-7 is "unlikely"
 COMMON_TRIGRAM_Q = 24    # a trigram with p(next | two prev) >= 2^-3 is "common"
+# dga-fanci-v3 = the 47 v2 features, then these (docs/features.md, "Vocabulary").
+V3_EXTRA_NAMES = ("vocab_coverage", "vocab_words")
+V3_FEATURE_NAMES = V2_FEATURE_NAMES + V3_EXTRA_NAMES
+V3_N_FEATURES = len(V3_FEATURE_NAMES)
+assert V3_N_FEATURES == 49
+VOCAB_MIN_WORD = 3       # every vocabulary word has at least 3 letters
 
 # Status values from include/c2detect/common.h.
 ERR_NAME_EMPTY = -50
@@ -293,11 +300,45 @@ def features_v2(name) -> list[float]:
     return f + [_f32(x) for x in language_features(subdomain_labels(name))]
 
 
+def vocab_features(sub: list[str], words=None) -> list[float]:
+    """The 2 dga-fanci-v3 vocabulary features of S: per letter run, the
+    non-overlapping vocabulary words that cover the most letters (then the
+    fewest words); coverage = covered letters / letters, words = their number
+    when every letter is covered, else 0."""
+    if words is None:
+        from .dga_vocab_table import WORDS as words
+    letters = covered = n_words = 0
+    for w in letter_runs(sub):
+        n = len(w)
+        letters += n
+        best = [(0, 0)] * (n + 1)  # (covered, -words): larger is better
+        for p in range(n):
+            if best[p] > best[p + 1]:
+                best[p + 1] = best[p]
+            for q in range(p + VOCAB_MIN_WORD, n + 1):
+                if w[p:q] in words:
+                    c = (best[p][0] + q - p, best[p][1] - 1)
+                    if c > best[q]:
+                        best[q] = c
+        covered += best[n][0]
+        n_words -= best[n][1]
+    return [float(covered) / float(letters) if letters else 0.0,
+            float(n_words) if letters and covered == letters else 0.0]
+
+
+def features_v3(name) -> list[float]:
+    """The 49 dga-fanci-v3 features of `name` as float32-rounded Python floats."""
+    sub = subdomain_labels(name)
+    return features_v2(name) + [_f32(x) for x in vocab_features(sub)]
+
+
 def features_for(schema: str, name) -> list[float]:
     if schema == SCHEMA:
         return features(name)
     if schema == SCHEMA_V2:
         return features_v2(name)
+    if schema == SCHEMA_V3:
+        return features_v3(name)
     raise ValueError(f"unknown DGA schema {schema!r}")
 
 
@@ -379,11 +420,11 @@ def features(name) -> list[float]:
 
 
 def features_matrix(names, schema: str = SCHEMA):
-    """numpy float32 matrix (len(names), 41 or 47 per `schema`) and a list of
-    the row indexes kept (malformed names are skipped)."""
+    """numpy float32 matrix (len(names), 41, 47 or 49 per `schema`) and a list
+    of the row indexes kept (malformed names are skipped)."""
     import numpy as np
     rows, kept = [], []
-    width = V2_N_FEATURES if schema == SCHEMA_V2 else N_FEATURES
+    width = {SCHEMA_V2: V2_N_FEATURES, SCHEMA_V3: V3_N_FEATURES}.get(schema, N_FEATURES)
     for i, nm in enumerate(names):
         try:
             rows.append(features_for(schema, nm))

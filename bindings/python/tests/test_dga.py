@@ -23,38 +23,43 @@ def clib():
     h.c2d_dga_features.argtypes = [ctypes.c_char_p, ctypes.c_size_t,
                                    ctypes.POINTER(ctypes.c_float), ctypes.c_size_t]
     h.c2d_dga_features.restype = ctypes.c_int
-    h.c2d_dga_features_v2.argtypes = h.c2d_dga_features.argtypes
-    h.c2d_dga_features_v2.restype = ctypes.c_int
+    for fn in (h.c2d_dga_features_v2, h.c2d_dga_features_v3):
+        fn.argtypes = h.c2d_dga_features.argtypes
+        fn.restype = ctypes.c_int
     return h
 
 
-def c_features(h, name: bytes, v2=False):
-    n = dga.V2_N_FEATURES if v2 else dga.N_FEATURES
+# schema version -> (feature names, C function name, Python function)
+SCHEMAS = {1: (dga.FEATURE_NAMES, "c2d_dga_features", dga.features),
+           2: (dga.V2_FEATURE_NAMES, "c2d_dga_features_v2", dga.features_v2),
+           3: (dga.V3_FEATURE_NAMES, "c2d_dga_features_v3", dga.features_v3)}
+
+
+def c_features(h, name: bytes, version=1):
+    n = len(SCHEMAS[version][0])
     buf = (ctypes.c_float * n)()
-    fn = h.c2d_dga_features_v2 if v2 else h.c2d_dga_features
-    st = fn(name, len(name), buf, n)
+    st = getattr(h, SCHEMAS[version][1])(name, len(name), buf, n)
     return st, list(buf)
 
 
-def py_features(name: bytes, v2=False):
+def py_features(name: bytes, version=1):
     try:
-        return 0, (dga.features_v2(name) if v2 else dga.features(name))
+        return 0, SCHEMAS[version][2](name)
     except dga.NameError_ as e:
         return e.status, None
 
 
 def compare(h, names):
-    """Names where C and Python differ, for both schemas (v1 rows, v2 rows)."""
+    """Names where C and Python differ, for each schema (v1, v2 and v3 rows)."""
     bad = []
-    for v2 in (False, True):
-        names_ = dga.V2_FEATURE_NAMES if v2 else dga.FEATURE_NAMES
+    for version, (names_, _, _) in SCHEMAS.items():
         for n in names:
-            cs, cf = c_features(h, n, v2)
-            ps, pf = py_features(n, v2)
+            cs, cf = c_features(h, n, version)
+            ps, pf = py_features(n, version)
             if cs != ps or (cs == 0 and cf != pf):
                 diff = [(names_[i], a, b) for i, (a, b) in
                         enumerate(zip(cf, pf or [0.0] * len(names_))) if a != b]
-                bad.append((n, v2, cs, ps, diff[:3]))
+                bad.append((n, version, cs, ps, diff[:3]))
     return bad
 
 
@@ -109,6 +114,32 @@ def test_structured_names_agree(clib):
     assert compare(clib, names) == []
 
 
+def test_vocabulary_names_agree(clib):
+    """Names glued from vocabulary words, word pieces and other letters, so the
+    cover search meets whole words, overlapping candidates, prefixes that are
+    not words and runs cut by digits, hyphens and dots."""
+    from c2detect.dga_vocab_table import WORDS
+    words = sorted(WORDS)
+    rng = random.Random(20261202)
+    names = []
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 7)):
+            w = rng.choice(words)
+            r = rng.random()
+            if r < 0.2:
+                w = w[:rng.randint(1, len(w))]
+            elif r < 0.3:
+                w = w + rng.choice("sqxe")
+            elif r < 0.4:
+                w = rng.choice(["0", "-", "7x", "_"]) + w
+            parts.append(w)
+        label = "".join(parts).strip("-")[:63] or "a"
+        sub = rng.choice(["", "www.", "mail.", "ab12."])
+        names.append((sub + label + rng.choice([".com", ".net", ".co.uk", ".ru"])).encode())
+    assert compare(clib, names) == []
+
+
 @pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data/dga absent")
 def test_shared_data_agree(clib):
     names = []
@@ -128,9 +159,9 @@ def test_shared_data_agree(clib):
 def test_feature_names_match(clib):
     clib.c2d_dga_feature_name.restype = ctypes.c_char_p
     clib.c2d_dga_feature_name.argtypes = [ctypes.c_size_t]
-    assert [clib.c2d_dga_feature_name(i).decode() for i in range(dga.V2_N_FEATURES)] == \
-        list(dga.V2_FEATURE_NAMES)
-    assert clib.c2d_dga_feature_name(dga.V2_N_FEATURES) is None
+    assert [clib.c2d_dga_feature_name(i).decode() for i in range(dga.V3_N_FEATURES)] == \
+        list(dga.V3_FEATURE_NAMES)
+    assert clib.c2d_dga_feature_name(dga.V3_N_FEATURES) is None
 
 
 def test_ngram_table_matches_c_source():
@@ -147,6 +178,35 @@ def test_ngram_table_matches_c_source():
     vals = [bytes(int(v) for v in a.replace("\n", " ").split(",") if v.strip()) for a in arrays]
     assert vals[0] == t.BIGRAM_Q and len(t.BIGRAM_Q) == 27 * 27
     assert vals[1] == t.TRIGRAM_Q and len(t.TRIGRAM_Q) == 27 ** 3
+
+
+def test_vocab_table_matches_c_source():
+    """The words of the C trie (lib/dga/vocab_table.c) are the Python twin's
+    WORDS, and every child index stays inside the node array."""
+    import pathlib
+    import re
+    from c2detect.dga_vocab_table import WORDS
+    src = pathlib.Path(__file__).resolve().parents[3] / "lib" / "dga" / "vocab_table.c"
+    if not src.exists():
+        pytest.skip("not in a source tree")
+    nodes = [(int(m, 16), int(c)) for m, c in
+             re.findall(r"\{0x([0-9a-f]{8})u, (\d+)u\}", src.read_text())]
+    n_decl = int(re.search(r"c2d__dga_vocab_n_nodes = (\d+);", src.read_text()).group(1))
+    assert len(nodes) == n_decl
+    words, stack = set(), [(0, "")]
+    while stack:
+        i, prefix = stack.pop()
+        mask, first = nodes[i]
+        if mask & (1 << 31):
+            words.add(prefix)
+        k = 0
+        for c in range(26):
+            if mask & (1 << c):
+                assert first + k < len(nodes)
+                stack.append((first + k, prefix + chr(97 + c)))
+                k += 1
+    assert words == set(WORDS)
+    assert min(len(w) for w in words) >= dga.VOCAB_MIN_WORD
 
 
 def _load(h, data: bytes):
@@ -187,6 +247,9 @@ def test_scoring_follows_model_schema(clib):
     v2, b2 = _load(h, forest(47, 46, 0.5, dga.SCHEMA_V2))
     bad, b3 = _load(h, forest(41, 0, 10.0, dga.SCHEMA_V2))
     bad2, b4 = _load(h, forest(47, 0, 10.0, dga.SCHEMA))
+    # v3 splits on vocab_words (48) <= 2.5; a 47-input forest is no v3 model
+    v3, b5 = _load(h, forest(49, 48, 2.5, dga.SCHEMA_V3))
+    bad3, b6 = _load(h, forest(47, 46, 0.5, dga.SCHEMA_V3))
     try:
         assert h.c2d_dga_model_check(v1) == 0
         assert h.c2d_dga_model_check(v2) == 0
@@ -204,6 +267,13 @@ def test_scoring_follows_model_schema(clib):
         assert _score(h, v1, b"qxwcretkhuvchx.co.uk") == (0, 1.0)
         assert _score(h, v2, b"qxwcretkhuvchx.co.uk") == (0, 0.0)
         assert dga.features_v2(b"qxwcretkhuvchx.co.uk")[46] < 0.5
+        assert h.c2d_dga_model_check(v3) == 0
+        assert h.c2d_dga_model_check(bad3) == schema_mismatch
+        assert _score(h, bad3, b"a.com")[0] == schema_mismatch
+        # four vocabulary words cover every letter -> class 1; a brand name -> 0
+        assert dga.features_v3(b"abilitybasedealfiledoubt.com")[47:] == [1.0, 5.0]
+        assert _score(h, v3, b"abilitybasedealfiledoubt.com") == (0, 1.0)
+        assert _score(h, v3, b"www.example.co.uk") == (0, 0.0)
     finally:
-        for m in (v1, v2, bad, bad2):
+        for m in (v1, v2, bad, bad2, v3, bad3):
             h.c2d_model_free(m)
