@@ -35,7 +35,10 @@ static void test_feature_names(void **state) {
     assert_string_equal(c2d_dga_feature_name(C2D_DGA_N_FEATURES), "bigram_surprisal_mean");
     assert_string_equal(c2d_dga_feature_name(C2D_DGA_F_COMMON_TRIGRAM_COVERAGE),
                         "common_trigram_coverage");
-    assert_null(c2d_dga_feature_name(C2D_DGA_V2_N_FEATURES));
+    assert_int_equal(C2D_DGA_V3_N_FEATURES, 49);
+    assert_string_equal(c2d_dga_feature_name(C2D_DGA_V2_N_FEATURES), "vocab_coverage");
+    assert_string_equal(c2d_dga_feature_name(C2D_DGA_F_VOCAB_WORDS), "vocab_words");
+    assert_null(c2d_dga_feature_name(C2D_DGA_V3_N_FEATURES));
 }
 
 static void feats2(const char *name, size_t len, float *f) {
@@ -108,6 +111,53 @@ static void test_features_v2_language(void **state) {
     assert_int_equal(c2d_dga_features_v2("a.com", 5, NULL, C2D_DGA_V2_N_FEATURES),
                      C2D_ERR_INVALID_ARG);
     assert_int_equal(c2d_dga_features_v2("a..com", 6, f, C2D_DGA_V2_N_FEATURES),
+                     C2D_ERR_NAME_EMPTY_LABEL);
+}
+
+static void vocab(const char *name, float coverage, float words) {
+    float f[C2D_DGA_V3_N_FEATURES], g[C2D_DGA_V2_N_FEATURES];
+    assert_int_equal(c2d_dga_features_v3(name, strlen(name), f, C2D_DGA_V3_N_FEATURES), C2D_OK);
+    /* The first 47 are the dga-fanci-v2 row. */
+    assert_int_equal(c2d_dga_features_v2(name, strlen(name), g, C2D_DGA_V2_N_FEATURES), C2D_OK);
+    assert_memory_equal(f, g, sizeof g);
+    FEQ(f[C2D_DGA_F_VOCAB_COVERAGE], coverage);
+    FEQ(f[C2D_DGA_F_VOCAB_WORDS], words);
+}
+
+/* Hand-worked dga-fanci-v3 vocabulary features. Words of the compiled
+ * vocabulary (lib/dga/vocab_table.c) used here: ability, base, deal, file,
+ * doubt, ball, baseball, mail, exam, example, air, airport, sex; not in it:
+ * "www", "port", and no 3+ letter piece of "qxwcretkhuvchx" or of "xq". */
+static void test_features_v3_vocabulary(void **state) {
+    (void)state;
+    /* matsnu-style: five words cover all 24 letters. */
+    vocab("abilitybasedealfiledoubt.com", 1.0f, 5.0f);
+    /* "base" + "ball" and "baseball" cover the same letters: the fewest words win. */
+    vocab("baseball.com", 1.0f, 1.0f);
+    /* "ability" covers 7 of 9 letters; not all covered, so no word count. */
+    vocab("abilityxq.com", 7.0f / 9.0f, 0.0f);
+    /* runs "mail", "ability", "base" (the digit cuts the label): 3 words, all 15 letters. */
+    vocab("mail.ability2base.co.uk", 1.0f, 3.0f);
+    /* "www" has no word; "example" beats "exam" (more letters): 7 of 10. */
+    vocab("www.example.co.uk", 0.7f, 0.0f);
+    vocab("qxwcretkhuvchx.co.uk", 0.0f, 0.0f);
+    /* no letters, no subdomain labels: both 0. */
+    vocab("192.168.1.1", 0.0f, 0.0f);
+    vocab("co.uk", 0.0f, 0.0f);
+    /* case and a trailing dot do not matter: "airport" + "sex". */
+    vocab("AirportSex.NET.", 1.0f, 2.0f);
+    /* a 63-letter label of nine words */
+    char name[68];
+    for (int i = 0; i < 9; i++) memcpy(name + 7 * i, "ability", 7);
+    memcpy(name + 63, ".com", 5);
+    vocab(name, 1.0f, 9.0f);
+    float f[C2D_DGA_V3_N_FEATURES];
+    assert_int_equal(c2d_dga_features_v3("a.com", 5, f, C2D_DGA_V3_N_FEATURES - 1),
+                     C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features_v3(NULL, 3, f, C2D_DGA_V3_N_FEATURES), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features_v3("a.com", 5, NULL, C2D_DGA_V3_N_FEATURES),
+                     C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_dga_features_v3("a..com", 6, f, C2D_DGA_V3_N_FEATURES),
                      C2D_ERR_NAME_EMPTY_LABEL);
 }
 
@@ -401,6 +451,23 @@ static void test_builtin_verdicts(void **state) {
         assert_int_equal(v, 0);
     }
     assert_int_equal(c2d_dga_classify(m, NULL, "a..b", 4, NAN, &s, &v), C2D_ERR_NAME_EMPTY_LABEL);
+    if (strcmp(model_name(state), "dga-fanci") == 0) {
+        /* The forest's vocabulary features (dga-fanci-v3): matsnu-style names made
+         * of its words against names that also use other words (none of the four
+         * is in the data set). */
+        static const char *const words_dga[] = {"structuredoubtfilebaseability.com",
+                                                "confirmletterbasedealwitness.com"};
+        static const char *const words_benign[] = {"riversidefamilydental.com",
+                                                   "cityparkingfinder.org"};
+        for (size_t i = 0; i < 2; i++) {
+            assert_int_equal(c2d_dga_classify(m, NULL, words_dga[i], strlen(words_dga[i]), NAN,
+                                              &s, &v), C2D_OK);
+            assert_int_equal(v, 1);
+            assert_int_equal(c2d_dga_classify(m, NULL, words_benign[i], strlen(words_benign[i]),
+                                              NAN, &s, &v), C2D_OK);
+            assert_int_equal(v, 0);
+        }
+    }
     c2d_model_free(m);
 }
 
@@ -778,13 +845,20 @@ static void test_ensemble_builtin(void **state) {
     fs.size = cs.size = sizeof fs;
     assert_int_equal(c2d_model_info(info.forest, &fs), C2D_OK);
     assert_int_equal(c2d_model_info(info.cnn, &cs), C2D_OK);
-    assert_string_equal(fs.schema, C2D_DGA_SCHEMA_V2);
+    assert_string_equal(fs.schema, C2D_DGA_SCHEMA_V3);
     assert_string_equal(cs.schema, C2D_DGA_SCHEMA_CHARS);
 
+    /* The last two of each: names glued from words, none of them in the data
+     * set. The benign ones also use words outside the wordlist DGAs' vocabulary;
+     * the DGA ones are matsnu-style (every letter in a vocabulary word), and the
+     * CNN alone scores the first below its own threshold (0.9929 < 0.9999). */
     static const char *const benign[] = {"www.google.com", "wikipedia.org", "www.example.co.uk",
-                                         "mail.yahoo.co.jp", "github.com", "www.bbc.co.uk"};
+                                         "mail.yahoo.co.jp", "github.com", "www.bbc.co.uk",
+                                         "riversidefamilydental.com", "cityparkingfinder.org"};
     static const char *const dgas[] = {"krihpqnrgqls.com", "bmlcqkjiflco.com",
-                                       "qxwcretkhuvchx.co.uk", "xkqzvtwpmrbnhgfdlsjc.net"};
+                                       "qxwcretkhuvchx.co.uk", "xkqzvtwpmrbnhgfdlsjc.net",
+                                       "structuredoubtfilebaseability.com",
+                                       "confirmletterbasedealwitness.com"};
     float s;
     int v;
     for (size_t i = 0; i < sizeof benign / sizeof benign[0]; i++) {
@@ -990,6 +1064,7 @@ int main(void) {
         cmocka_unit_test(test_features_punycode),
         cmocka_unit_test(test_features_63_byte_label),
         cmocka_unit_test(test_features_v2_language),
+        cmocka_unit_test(test_features_v3_vocabulary),
         cmocka_unit_test(test_schema_and_args),
         cmocka_unit_test(test_builtin_verdicts),
         cmocka_unit_test_prestate(test_builtin_verdicts, (void *)"dga-fanci"),

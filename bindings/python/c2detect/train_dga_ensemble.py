@@ -172,7 +172,8 @@ def write_card(path, fig, singles, cmd, sizes):
       "had been evaluated on these test sets before (bench/dga/README.md, 'Experiment'), and "
       "before the 5 % rule was written, seen/unseen TPR was looked at for forest gates 0.05 to 0.6 "
       "(CNN on 45 % to 3 % of benign names; seen TPR 0.8558 to 0.8536): the rule sits where that "
-      "curve is flat.\n")
+      "curve is flat. The forest's dga-fanci-v3 vocabulary features were added after these test "
+      "sets had shown matsnu as the largest miss (docs/models/dga.md).\n")
     w("| set | names |\n|---|---:|")
     for k, v in sizes.items():
         w(f"| {k} | {v} |")
