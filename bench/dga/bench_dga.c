@@ -194,11 +194,11 @@ int main(int argc, char **argv) {
     int *nres = malloc(n * sizeof *nres);
     if (!nres) return 1;
 #endif
-    double ns_feat = INFINITY, ns_feat2 = INFINITY, ns_single = INFINITY, ns_batch = INFINITY,
+    double ns_feat = INFINITY, ns_feat2 = INFINITY, ns_feat3 = INFINITY, ns_single = INFINITY, ns_batch = INFINITY,
            ns_tok = INFINITY, ns_cnn_single = INFINITY, ns_cnn_batch = INFINITY,
            ns_ndpi = INFINITY, ns_ens_batch = INFINITY, ns_ens_classify = INFINITY,
            ns_ens_classify_benign = INFINITY, ns_ndpi_benign = INFINITY;
-    float feat[C2D_DGA_V2_N_FEATURES];
+    float feat[C2D_DGA_V3_N_FEATURES];
     uint16_t tok[C2D_DGA_CHARS_SEQ_LEN];
     enum { CHUNK = 256 };
     /* Rounds interleave the tools: each round runs every method once over all names. */
@@ -210,6 +210,10 @@ int main(int argc, char **argv) {
         TIMED_PASS(ns_feat2, n, for (size_t i = 0; i < n; i++) {
             c2d_dga_features_v2(v[i].name, v[i].len, feat, C2D_DGA_V2_N_FEATURES);
             sink_f = feat[C2D_DGA_F_COMMON_TRIGRAM_COVERAGE];
+        });
+        TIMED_PASS(ns_feat3, n, for (size_t i = 0; i < n; i++) {
+            c2d_dga_features_v3(v[i].name, v[i].len, feat, C2D_DGA_V3_N_FEATURES);
+            sink_f = feat[C2D_DGA_F_VOCAB_COVERAGE];
         });
         TIMED_PASS(ns_single, n, for (size_t i = 0; i < n; i++) {
             float s = 0;
@@ -263,6 +267,7 @@ int main(int argc, char **argv) {
     }
     printf("c2d_features %.1f ns/name\n", ns_feat);
     printf("c2d_features_v2 %.1f ns/name\n", ns_feat2);
+    printf("c2d_features_v3 %.1f ns/name\n", ns_feat3);
     printf("c2d_score_single %.1f ns/name\n", ns_single);
     printf("c2d_score_batch %.1f ns/name\n", ns_batch);
     printf("c2d_cnn_tokenize %.1f ns/name\n", ns_tok);
@@ -279,6 +284,7 @@ int main(int argc, char **argv) {
     printf("ndpi_check_dga_name %.1f ns/name\n", ns_ndpi);
     printf("ratio_features_vs_ndpi %.3f x\n", ns_feat / ns_ndpi);
     printf("ratio_features_v2_vs_ndpi %.3f x\n", ns_feat2 / ns_ndpi);
+    printf("ratio_features_v3_vs_ndpi %.3f x\n", ns_feat3 / ns_ndpi);
     printf("ratio_score_single_vs_ndpi %.3f x\n", ns_single / ns_ndpi);
     printf("ratio_score_batch_vs_ndpi %.3f x\n", ns_batch / ns_ndpi);
     printf("ratio_cnn_score_single_vs_ndpi %.3f x\n", ns_cnn_single / ns_ndpi);

@@ -98,6 +98,11 @@ typedef struct c2d__vocab_node {
 
 extern const size_t c2d__dga_vocab_n_nodes;
 extern const c2d__vocab_node c2d__dga_vocab_nodes[];
+/* The node after the letters x, y (0..25) at [26 * x + y], or 0 when no word
+ * starts with them: every word has 3+ letters, so a walk starts there. */
+extern const uint16_t c2d__dga_vocab_pair[26 * 26];
+/* Bit 26 * (26 * x + y) + z of this bitmap: some word starts with x, y, z. */
+extern const uint32_t c2d__dga_vocab_triple[(26 * 26 * 26 + 31) / 32];
 
 /* The 2 dga-fanci-v3 vocabulary features of a parsed name into out[0..2). */
 void c2d__dga_vocab_of(const c2d__dname *d, float *out);

@@ -207,6 +207,28 @@ def test_vocab_table_matches_c_source():
                 k += 1
     assert words == set(WORDS)
     assert min(len(w) for w in words) >= dga.VOCAB_MIN_WORD
+    # the start tables the C walk uses: node after two letters, three-letter filter
+    text = src.read_text()
+    pair = [int(v) for v in re.search(r"c2d__dga_vocab_pair\[26 \* 26\] = \{([^}]*)\}",
+                                      text).group(1).replace(",", " ").split()]
+    triple = [int(v, 16) for v in re.findall(
+        r"0x([0-9a-f]{8})u", re.search(r"c2d__dga_vocab_triple\[\d+\] = \{([^}]*)\}",
+                                       text).group(1))]
+    assert len(pair) == 26 * 26 and len(triple) == (26 ** 3 + 31) // 32
+
+    def child(i, c):
+        mask, first = nodes[i]
+        return first + bin(mask & ((1 << c) - 1)).count("1") if mask & (1 << c) else None
+
+    for x in range(26):
+        a = child(0, x)
+        for y in range(26):
+            b = child(a, y) if a is not None else None
+            assert pair[26 * x + y] == (b or 0)
+            for z in range(26):
+                i = (26 * x + y) * 26 + z
+                starts = any(w[:3] == chr(97 + x) + chr(97 + y) + chr(97 + z) for w in words)
+                assert bool(triple[i >> 5] >> (i & 31) & 1) == starts
 
 
 def _load(h, data: bytes):
