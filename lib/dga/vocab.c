@@ -13,22 +13,23 @@ static inline uint32_t popcount32(uint32_t x) {
     return (x * 0x01010101u) >> 24;
 }
 
-/* Best cover of one letter run w[0..n): per prefix length p, the most letters
- * covered by non-overlapping vocabulary words, then the fewest words. Every
- * prefix can be reached by skipping letters, so (0, 0) starts every entry; a
- * relaxation only reaches longer prefixes, so best[p] is final when the walk
- * from p starts. A walk starts only where some word starts with the next three
- * letters (a 2.2 KB bitmap: on random-looking names most positions stop there,
- * and the branch is predictable), at the node after the first two letters (the
- * pair table: one load instead of two dependent ones). */
+/* Best cover of one letter run w[0..n): the most letters covered by
+ * non-overlapping vocabulary words, then the fewest words, as one key
+ * covered * 256 + (255 - words) (larger is better; words <= 21, covered <= 63).
+ * best(p), the best cover of the prefix w[0..p), never decreases with p (skip a
+ * letter), so one running maximum serves every walk start; words that end at
+ * q leave their key in arrive[q] (bit q of `has` says it is set) and join the
+ * maximum when p reaches q. A walk starts only where some word starts with the
+ * next three letters (a 2.2 KB bitmap: on random-looking names most positions
+ * stop there, and the branch is predictable), at the node after the first two
+ * letters (the pair table: one load instead of two dependent ones). */
 static void cover_run(const unsigned char *w, size_t n, uint32_t *covered, uint32_t *words) {
-    uint8_t cov[C2D_DGA_MAX_LABEL + 1] = {0}, cnt[C2D_DGA_MAX_LABEL + 1] = {0};
-    for (size_t p = 0; p < n; p++) {
-        if (cov[p] > cov[p + 1] || (cov[p] == cov[p + 1] && cnt[p] < cnt[p + 1])) {
-            cov[p + 1] = cov[p];
-            cnt[p + 1] = cnt[p];
-        }
-        if (p + C2D__VOCAB_MIN_WORD > n) continue;
+    uint32_t arrive[C2D_DGA_MAX_LABEL + 1];
+    uint64_t has = 0;
+    uint32_t best = 255; /* nothing covered, no word */
+    size_t p = 0;
+    for (; p + C2D__VOCAB_MIN_WORD <= n; p++) {
+        if (((has >> p) & 1u) && arrive[p] > best) best = arrive[p];
         const uint32_t x = (uint32_t)(w[p] - 'a'), y = (uint32_t)(w[p + 1] - 'a');
         const uint32_t xyz = (x * 26u + y) * 26u + (uint32_t)(w[p + 2] - 'a');
         if (!((c2d__dga_vocab_triple[xyz >> 5] >> (xyz & 31u)) & 1u)) continue;
@@ -38,16 +39,20 @@ static void cover_run(const unsigned char *w, size_t n, uint32_t *covered, uint3
             if (!(node.mask & (1u << c))) break;
             node = c2d__dga_vocab_nodes[node.first_child + popcount32(node.mask & ((1u << c) - 1u))];
             if (node.mask & C2D__VOCAB_WORD) {
-                const uint8_t v = (uint8_t)(cov[p] + (q + 1 - p)), k = (uint8_t)(cnt[p] + 1);
-                if (v > cov[q + 1] || (v == cov[q + 1] && k < cnt[q + 1])) {
-                    cov[q + 1] = v;
-                    cnt[q + 1] = k;
+                /* the word w[p..q]: q + 1 - p more letters, one more word */
+                const uint32_t v = best + (uint32_t)(q + 1 - p) * 256u - 1u;
+                const uint64_t bit = (uint64_t)1 << (q + 1);
+                if (!(has & bit) || v > arrive[q + 1]) {
+                    arrive[q + 1] = v;
+                    has |= bit;
                 }
             }
         }
     }
-    *covered += cov[n];
-    *words += cnt[n];
+    for (; p <= n; p++)
+        if (((has >> p) & 1u) && arrive[p] > best) best = arrive[p];
+    *covered += best >> 8;
+    *words += 255u - (best & 255u);
 }
 
 void c2d__dga_vocab_of(const c2d__dname *d, float *out) {
