@@ -139,6 +139,10 @@ def main(argv=None):
                     choices=(dga.SCHEMA, dga.SCHEMA_V2, dga.SCHEMA_V3))
     ap.add_argument("--sweep", action="store_true",
                     help="also compare forest sizes (and v1 features) in the card")
+    ap.add_argument("--train-cap", type=int, default=TRAIN_CAP,
+                    help="training names per seen family (the test sets do not depend on it)")
+    ap.add_argument("--tried", default="",
+                    help="other configurations evaluated on this split before this one (card text)")
     ap.add_argument("--cache", default=None, help="npz cache of the feature matrices")
     ap.add_argument("--dump-test", default=None, metavar="TSV",
                     help="only write the held-out test names (label, group, family, name) "
@@ -156,7 +160,7 @@ def main(argv=None):
 
     t0 = time.time()
     fam, benign = load(args.data)
-    s, seen, unseen, dropped = split(fam, benign)
+    s, seen, unseen, dropped = split(fam, benign, args.train_cap)
     sets = {}
     cache = None
     if args.cache and os.path.exists(args.cache):
@@ -325,7 +329,9 @@ def write_card(args, clf, r, s, sets, seen, unseen, dropped, sweep, nbytes, sha)
       f"    --data ../shared/data/dga --out lib/models/dga-fanci.c2dm --card docs/models/dga.md"
       f" --schema {args.schema} --trees {args.trees} --max-depth {args.max_depth}"
       f" --min-leaf {args.min_leaf}"
-      f"{' --sweep' if sweep else ''}\n```\n")
+      + (f" --train-cap {args.train_cap}" if args.train_cap != TRAIN_CAP else "")
+      + f"{' --sweep' if sweep else ''}"
+      + (f" \\\n    --tried '{args.tried}'" if args.tried else "") + "\n```\n")
     w("## What it is\n")
     w(f"- A scikit-learn {__import__('sklearn').__version__} `RandomForestClassifier` "
       f"({args.trees} trees, max depth {args.max_depth}, min {args.min_leaf} samples per leaf, "
@@ -359,13 +365,18 @@ def write_card(args, clf, r, s, sets, seen, unseen, dropped, sweep, nbytes, sha)
         w("- Input: the 41 `dga-fanci-v1` features of a query name (docs/features.md, after "
           "FANCI, Schüppen et al., USENIX Security 2018). Output: probability of class 1 (DGA) "
           "= `c2d_dga_score()`.")
+    if args.tried:
+        w(f"- Selection: configurations evaluated on this same split before this one: "
+          f"{args.tried}. The held-out sets were therefore looked at more than once; the "
+          "differences are reported so that this is visible.")
     w(f"- Decision threshold (metadata `threshold`): **{thr:.6f}**, tuned so that at most "
       f"{args.fpr:.1%} of the benign tuning split scores at or above it (metadata "
       f"`threshold_fpr` = {args.fpr}). On the separate benign test split it flags "
       f"**{r['test_fpr']:.4%}** of names.")
     w("- Scope: one name at a time, no context (no NXDOMAIN rate, no per-host grouping). It "
-      "judges how a name *looks*: wordlist DGAs (matsnu, suppobox, …) look like words and are "
-      "largely missed; CDN, cloud and tracking names with random-looking labels are the "
+      "judges how a name *looks*: wordlist DGAs look like words and are largely missed ("
+      + ("those whose words it has not learned: suppobox, nymaim2, …" if args.schema == dga.SCHEMA_V3
+         else "matsnu, suppobox, …") + "); CDN, cloud and tracking names with random-looking labels are the "
       "typical false positives (use the allow-list, `c2d_dga_allowlist_*`).\n")
     w("## Data\n")
     w("All from `../shared/data/dga` (provenance in its SOURCES.md), read by path, never copied:\n")
@@ -382,7 +393,7 @@ def write_card(args, clf, r, s, sets, seen, unseen, dropped, sweep, nbytes, sha)
     w(f"- Unseen families ({UNSEEN_FRACTION:.0%} of the {len(seen) + len(unseen)} kept families, "
       f"chosen at random, never in training): {', '.join(unseen)}.")
     w(f"- Seen families ({len(seen)}): {SEEN_TEST_FRACTION:.0%} of each family's names held "
-      f"out for test; training uses at most {TRAIN_CAP} of the rest per family.")
+      f"out for test; training uses at most {args.train_cap} of the rest per family.")
     w(f"- Benign: {BENIGN_SPLIT[0]:.0%} train, {BENIGN_SPLIT[1]:.0%} threshold tuning, "
       f"{BENIGN_SPLIT[2]:.0%} test.\n")
     w("The n-gram table of the language features is counted on `benign_train` only, the "

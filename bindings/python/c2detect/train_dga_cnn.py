@@ -408,10 +408,8 @@ def write_card(args, rc, rfl, rf, res, sets, seen, unseen, dropped, nbytes, sha,
       "dropped from every set, as the forest's featurisation drops them.\n")
     w(f"- Unseen families (never in training or tuning): {', '.join(unseen)}.")
     w(f"- Seen families ({len(seen)}): 20 % of each held out for test; at most "
-      f"{args.train_cap} of the rest per family for training"
-      + ("." if args.train_cap == train_dga.TRAIN_CAP else
-         f" (the forest uses at most {train_dga.TRAIN_CAP}: the test sets are the same names, "
-         "the CNN sees more training names of the big seen families).") + "\n")
+      f"{args.train_cap} of the rest per family for training (the forest's cap is in its "
+      "card; the test sets do not depend on either cap: they are the same names).\n")
     w("| set | names |\n|---|---:|")
     for k in ("train", "benign_train", "seen_test", "unseen_test", "benign_tune", "benign_test"):
         w(f"| {k} | {len(sets[k][0])} |")
