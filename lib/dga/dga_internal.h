@@ -87,7 +87,8 @@ extern const uint8_t c2d__dga_trigram_q[27 * 27 * 27];
  * node has a child for that letter, bit 31 that a vocabulary word ends here;
  * the children are consecutive from `first_child`, in letter order, so the
  * child for c is first_child + popcount(mask & ((1 << c) - 1)). Node 0 is the
- * root. test_dga checks every child index against the node count. */
+ * root. bindings/python/tests/test_dga.py checks every child index against the
+ * node count and both start tables below against the trie. */
 typedef struct c2d__vocab_node {
     uint32_t mask;
     uint32_t first_child;
