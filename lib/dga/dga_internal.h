@@ -69,6 +69,11 @@ int c2d__psl_is_tld(const char *label, size_t len);
 /* The C2D_DGA_N_FEATURES features of a parsed name (docs/features.md). */
 void c2d__dga_features_of(const c2d__dname *d, float *features);
 
+/* The feature row of the schema with `width` features (C2D_DGA_N_FEATURES,
+ * C2D_DGA_V2_N_FEATURES or C2D_DGA_V3_N_FEATURES) of a parsed name: each
+ * schema's row starts with the previous one's. */
+void c2d__dga_row_of(const c2d__dname *d, size_t width, float *row);
+
 /* The 6 dga-fanci-v2 language features of a parsed name into out[0..6). */
 void c2d__dga_language_of(const c2d__dname *d, float *out);
 

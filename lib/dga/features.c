@@ -595,17 +595,19 @@ void c2d__dga_language_of(const c2d__dname *d, float *out) {
     out[5] = letters ? (float)((double)covered / (double)letters) : 0.0f;
 }
 
-/* The row of the schema with `width` features (41, 47 or 49): each schema's
- * row starts with the previous one's. */
+void c2d__dga_row_of(const c2d__dname *d, size_t width, float *row) {
+    c2d__dga_features_of(d, row);
+    if (width > C2D_DGA_N_FEATURES) c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
+    if (width > C2D_DGA_V2_N_FEATURES) c2d__dga_vocab_of(d, row + C2D_DGA_V2_N_FEATURES);
+}
+
 static c2d_status features_row(const char *name, size_t len, float *features, size_t n_features,
                                size_t width) {
     if ((!name && len) || !features || n_features < width) return C2D_ERR_INVALID_ARG;
     c2d__dname d;
     c2d_status st = c2d__dname_parse(name, len, &d);
     if (st != C2D_OK) return st;
-    c2d__dga_features_of(&d, features);
-    if (width > C2D_DGA_N_FEATURES) c2d__dga_language_of(&d, features + C2D_DGA_N_FEATURES);
-    if (width > C2D_DGA_V2_N_FEATURES) c2d__dga_vocab_of(&d, features + C2D_DGA_V2_N_FEATURES);
+    c2d__dga_row_of(&d, width, features);
     return C2D_OK;
 }
 

@@ -70,13 +70,6 @@ c2d_status c2d_dga_model_check(const c2d_model *model) {
     return c2d__dga_check_model(model, NULL, NULL);
 }
 
-static void row_of(const c2d__dname *d, enum c2d__dga_input in, float *row) {
-    c2d__dga_features_of(d, row);
-    if (in == DGA_FANCI_V1) return;
-    c2d__dga_language_of(d, row + C2D_DGA_N_FEATURES);
-    if (in == DGA_FANCI_V3) c2d__dga_vocab_of(d, row + C2D_DGA_V2_N_FEATURES);
-}
-
 /* P(DGA), or the logit when `logits`, of n (<= C2D__DGA_CNN_BATCH) token
  * sequences of a checked dga-chars-v1 CNN, with `scratch_n` bytes of stack
  * scratch. Each size lives only in its own frame, so the forest paths and
@@ -114,7 +107,7 @@ c2d_status c2d__dga_cnn_run(const c2d_model *m, size_t scratch_need, const uint1
 c2d_status c2d__dga_forest_p(const c2d_model *m, enum c2d__dga_input in, const c2d__dname *d,
                              float *p_dga) {
     float row[C2D_DGA_V3_N_FEATURES], proba[2];
-    row_of(d, in, row);
+    c2d__dga_row_of(d, row_width(in), row);
     c2d_status st = c2d_forest_predict(m, row, row_width(in), proba, 2);
     if (st != C2D_OK) return st;
     *p_dga = proba[1];
@@ -196,7 +189,7 @@ DGA_NOINLINE c2d_status c2d__dga_forest_batch(const c2d_model *model, enum c2d__
                 scores[i] = NAN;
                 continue;
             }
-            row_of(&d, in, rows + k * nf);
+            c2d__dga_row_of(&d, nf, rows + k * nf);
             idx[k++] = i;
         }
         if (!k) continue;
