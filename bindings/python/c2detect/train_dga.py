@@ -351,9 +351,8 @@ def write_card(args, clf, r, s, sets, seen, unseen, dropped, sweep, nbytes, sha)
         w("- Disclosure: the vocabulary features exist because the per-family results of the "
           "v2 forest, the CNN and the ensemble on these same test sets showed matsnu as the "
           "largest miss. Their learning rule (docs/features.md, \"Vocabulary\") was written "
-          "before any test name was scored with them, but a prototype of them was scored once "
-          "on the test sets to decide whether to build them (ensemble seen TPR at FPR 0.1 % "
-          "0.828 -> 0.855 there).")
+          "before any test name was scored with them, but a prototype of them (a script not "
+          "kept) was scored once on the test sets to decide whether to build them.")
     elif args.schema == dga.SCHEMA_V2:
         w("- Input: the 47 `dga-fanci-v2` features of a query name (docs/features.md): the 41 "
           "FANCI features of `dga-fanci-v1` (after Schüppen et al., USENIX Security 2018) and 6 "
