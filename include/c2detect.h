@@ -14,5 +14,6 @@
 #include "c2detect/dga.h"
 #include "c2detect/dns.h"
 #include "c2detect/flow.h"
+#include "c2detect/hosts.h"
 
 #endif /* C2DETECT_H */

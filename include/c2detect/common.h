@@ -48,7 +48,7 @@ C2D_API const char *c2d_version_string(void);
  * A value keeps its number forever; new values are only ever added.
  * Ranges: -1..-49 common and model container, -50..-69 domain names (DGA),
  * -70..-89 HTTP, -90..-109 capture/flow/DNS, -110..-129 IOC and MMDB,
- * -130..-149 CNN. */
+ * -130..-149 CNN, -150..-169 host engine and Zeek logs, -170..-189 TLS. */
 typedef enum c2d_status {
     C2D_OK = 0,
 
