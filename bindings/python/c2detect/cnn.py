@@ -1,14 +1,14 @@
 """ctypes access to the int8 CNN engine of libc2detect (include/c2detect/cnn.h).
 
-The library is found through the C2D_LIBRARY environment variable (path to
-libc2detect.so) until the package-wide loader lands.
+The library is found by the package's loader (c2detect.lib).
 """
 from __future__ import annotations
 
 import ctypes
-import os
 
 import numpy as np
+
+from .lib import C2DError, lib as _shared_lib
 
 C2D_CNN_PROBA = 0
 C2D_CNN_LOGITS = 1
@@ -23,7 +23,9 @@ class _Shape(ctypes.Structure):
 
 
 def _lib(path=None):
-    lib = ctypes.CDLL(path or os.environ["C2D_LIBRARY"])
+    """The package's library (`path` is accepted for old callers and ignored:
+    C2D_LIBRARY chooses the file)."""
+    lib = _shared_lib()
     lib.c2d_model_load_memory.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
                                           ctypes.POINTER(ctypes.c_void_p)]
     lib.c2d_model_free.argtypes = [ctypes.c_void_p]
@@ -32,8 +34,6 @@ def _lib(path=None):
     lib.c2d_cnn_predict.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
                                     ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int,
                                     ctypes.c_void_p, ctypes.c_size_t]
-    lib.c2d_status_name.restype = ctypes.c_char_p
-    lib.c2d_status_name.argtypes = [ctypes.c_int]
     return lib
 
 
@@ -52,7 +52,7 @@ class CnnModel:
 
     def _check(self, st):
         if st != 0:
-            raise RuntimeError(self._lib.c2d_status_name(st).decode())
+            raise C2DError(st, "cnn")  # a RuntimeError
 
     def set_isa_cap(self, isa: str):
         self._check(self._lib.c2d_model_set_param(self._h, 1, ISA[isa]))

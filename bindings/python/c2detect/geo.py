@@ -6,12 +6,13 @@
         db.lookup("1.1.1.1")            # {'country_code': 'AU'} (the whole record)
         db.prefix_len("1.1.1.1")        # 24
 
-The shared library is found through the C2D_LIBRARY environment variable (a
-path to libc2detect.so) until the package's common loader lands.
+The shared library is found by the package's loader (c2detect.lib).
 """
 
 import ctypes
 import os
+
+from .lib import C2DError, lib as _shared_lib
 
 _lib = None
 
@@ -19,8 +20,7 @@ _lib = None
 def _load():
     global _lib
     if _lib is None:
-        path = os.environ.get("C2D_LIBRARY", "libc2detect.so")
-        lib = ctypes.CDLL(path)
+        lib = _shared_lib()
         lib.c2d_geodb_open_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
         lib.c2d_geodb_open_memory.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
                                               ctypes.POINTER(ctypes.c_void_p)]
@@ -44,8 +44,6 @@ def _load():
         lib.c2d_asntable_free.restype = None
         lib.c2d_asntable_lookup.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32),
                                             ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)]
-        lib.c2d_status_name.argtypes = [ctypes.c_int]
-        lib.c2d_status_name.restype = ctypes.c_char_p
         _lib = lib
     return _lib
 
@@ -84,11 +82,8 @@ class AsnStats(ctypes.Structure):
                 ("distinct_orgs", ctypes.c_size_t), ("bytes", ctypes.c_size_t)]
 
 
-class GeoError(Exception):
-    def __init__(self, status, what=""):
-        self.status = status
-        name = _load().c2d_status_name(status).decode()
-        super().__init__("%s: %s" % (what, name) if what else name)
+class GeoError(C2DError):
+    """A geo call failed (a C2DError: `.status`, `.name`)."""
 
 
 def _check(status, what=""):

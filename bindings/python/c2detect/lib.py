@@ -1,7 +1,13 @@
-"""ctypes binding to libc2detect.so: loading, version check, status errors, models.
+"""ctypes binding to libc2detect.so: the one loader, version check, status errors, models.
 
-The library is found from $C2D_LIBRARY, else the build trees next to the source
-checkout (build/lib), else the system loader (libc2detect.so.0).
+The library is found, in this order:
+  1. $C2D_LIBRARY (a path; when set, only this file is tried);
+  2. the copy bundled inside the installed package (c2detect/libc2detect.so,
+     put there by `pip install`);
+  3. a source checkout's build trees (build/, build-release/) when the package
+     is imported from bindings/python of a checkout;
+  4. the system loader (libc2detect.so.0, e.g. after `cmake --install`).
+Every module of the package goes through lib(); nothing else opens the library.
 """
 from __future__ import annotations
 
@@ -13,88 +19,149 @@ import pathlib
 HEADER_VERSION = (0, 1, 0)  # must agree with include/c2detect/common.h in major
 
 
-class C2DError(Exception):
-    """A libc2detect call failed; `.status` is the c2d_status value."""
+class LibraryNotFound(OSError):
+    """No loadable libc2detect: `.tried` lists (candidate, reason) pairs."""
+
+    def __init__(self, tried):
+        self.tried = list(tried)
+        lines = "\n".join(f"  {c}: {why}" for c, why in self.tried)
+        super().__init__("libc2detect shared library not found. Tried:\n" + lines +
+                         "\nInstall the package with pip (it bundles the library), set "
+                         "C2D_LIBRARY=/path/to/libc2detect.so, or install the library "
+                         "system-wide.")
+
+
+class C2DError(RuntimeError):
+    """A libc2detect call returned an error status.
+
+    `.status` is the c2d_status number, `.name` its identifier
+    ("C2D_ERR_CHECKSUM"), `.what` the object or call it concerns."""
 
     def __init__(self, status: int, what: str = ""):
-        self.status = status
-        self.name = _lib().c2d_status_name(status).decode()
-        msg = _lib().c2d_strerror(status).decode()
+        self.status = int(status)
+        self.what = what
+        try:
+            h = _lib()
+            self.name = h.c2d_status_name(self.status).decode()
+            msg = h.c2d_strerror(self.status).decode()
+        except OSError:  # cannot happen after a call succeeded, but never mask the error
+            self.name, msg = f"status {self.status}", "libc2detect error"
         super().__init__(f"{what}: {msg} ({self.name})" if what else f"{msg} ({self.name})")
 
 
 _LIB = None
+_PKG_DIR = pathlib.Path(__file__).resolve().parent
 
 
 def _candidates():
     env = os.environ.get("C2D_LIBRARY")
     if env:
-        yield env
+        yield env, "C2D_LIBRARY"
         return
-    root = pathlib.Path(__file__).resolve().parents[3]
-    for build in ("build", "build-release", "build-asan"):
-        p = root / build / "lib" / "libc2detect.so"
-        if p.exists():
-            yield str(p)
+    bundled = _PKG_DIR / "libc2detect.so"
+    yield str(bundled), "bundled"
+    root = _PKG_DIR.parents[2]
+    if _PKG_DIR.parent.name == "python" and _PKG_DIR.parents[1].name == "bindings":
+        for build in ("build", "build-release"):
+            yield str(root / build / "lib" / "libc2detect.so"), "source checkout"
     found = ctypes.util.find_library("c2detect")
-    yield found or "libc2detect.so.0"
+    yield found or "libc2detect.so.0", "system"
 
 
 def _declare(lib):
     S = ctypes.c_int
+    vp = ctypes.c_void_p
     lib.c2d_version_number.restype = ctypes.c_uint
     lib.c2d_version_string.restype = ctypes.c_char_p
     lib.c2d_strerror.restype = ctypes.c_char_p
     lib.c2d_strerror.argtypes = [S]
     lib.c2d_status_name.restype = ctypes.c_char_p
     lib.c2d_status_name.argtypes = [S]
-    lib.c2d_model_load_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
-    lib.c2d_model_load_memory.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
-                                          ctypes.POINTER(ctypes.c_void_p)]
-    lib.c2d_model_builtin.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
-    lib.c2d_model_free.argtypes = [ctypes.c_void_p]
+    lib.c2d_model_load_file.argtypes = [ctypes.c_char_p, vp, ctypes.POINTER(vp)]
+    lib.c2d_model_load_memory.argtypes = [vp, ctypes.c_size_t, vp, ctypes.POINTER(vp)]
+    lib.c2d_model_builtin.argtypes = [ctypes.c_char_p, vp, ctypes.POINTER(vp)]
+    lib.c2d_model_builtin_name.argtypes = [ctypes.c_size_t]
+    lib.c2d_model_builtin_name.restype = ctypes.c_char_p
+    lib.c2d_model_free.argtypes = [vp]
     lib.c2d_model_free.restype = None
-    lib.c2d_model_meta_text.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]
-    lib.c2d_model_meta_number.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_double)]
+    lib.c2d_model_meta_text.argtypes = [vp, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]
+    lib.c2d_model_meta_number.argtypes = [vp, ctypes.c_char_p, ctypes.POINTER(ctypes.c_double)]
     fp = ctypes.POINTER(ctypes.c_float)
-    lib.c2d_forest_predict.argtypes = [ctypes.c_void_p, fp, ctypes.c_size_t, fp, ctypes.c_size_t]
-    lib.c2d_forest_predict_batch.argtypes = [ctypes.c_void_p, fp, ctypes.c_size_t, ctypes.c_size_t,
+    lib.c2d_forest_predict.argtypes = [vp, fp, ctypes.c_size_t, fp, ctypes.c_size_t]
+    lib.c2d_forest_predict_batch.argtypes = [vp, fp, ctypes.c_size_t, ctypes.c_size_t,
                                              fp, ctypes.c_size_t]
 
 
 def _lib():
     global _LIB
     if _LIB is None:
-        err = None
-        for cand in _candidates():
+        tried = []
+        for cand, where in _candidates():
+            if where != "system" and where != "C2D_LIBRARY" and not os.path.exists(cand):
+                continue  # only name what exists, plus the system loader's attempt
             try:
                 lib = ctypes.CDLL(cand)
                 break
             except OSError as e:
-                err = e
+                tried.append((f"{cand} ({where})", str(e)))
         else:
-            raise OSError(f"libc2detect not found (set C2D_LIBRARY): {err}")
+            raise LibraryNotFound(tried)
         _declare(lib)
         got = lib.c2d_version_number()
         if got // 10000 != HEADER_VERSION[0]:
-            raise OSError(f"libc2detect {lib.c2d_version_string().decode()} does not match "
-                          f"binding {'.'.join(map(str, HEADER_VERSION))}")
+            raise OSError(f"libc2detect {lib.c2d_version_string().decode()} at {cand} does not "
+                          f"match binding {'.'.join(map(str, HEADER_VERSION))}")
+        lib._c2d_path = cand
         _LIB = lib
     return _LIB
 
 
 def lib():
-    """The loaded ctypes.CDLL (declared signatures)."""
+    """The loaded ctypes.CDLL (declared signatures); raises LibraryNotFound."""
     return _lib()
 
 
+def library_path() -> str:
+    """Path (or soname) of the library that was loaded."""
+    return _lib()._c2d_path
+
+
 def check(status: int, what: str = "") -> None:
+    """Raise C2DError for a non-zero status."""
     if status != 0:
         raise C2DError(status, what)
 
 
+def status_name(status: int) -> str:
+    return _lib().c2d_status_name(int(status)).decode()
+
+
 def version() -> str:
+    """Version string of the loaded library ("0.1.0")."""
     return _lib().c2d_version_string().decode()
+
+
+def as_bytes(value, what: str) -> bytes:
+    """str (UTF-8, surrogateescape) or bytes-like -> bytes; TypeError otherwise."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape")
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+
+
+def builtin_models() -> list:
+    """Names of the models compiled into the library ("dga", "http", ...)."""
+    out, i = [], 0
+    h = _lib()
+    while True:
+        name = h.c2d_model_builtin_name(i)
+        if not name:
+            return out
+        out.append(name.decode())
+        i += 1
 
 
 class Model:
@@ -105,59 +172,90 @@ class Model:
         self._keep = keepalive
 
     @classmethod
-    def load(cls, path: str) -> "Model":
+    def load(cls, path) -> "Model":
+        if not isinstance(path, (str, bytes, os.PathLike)):
+            raise TypeError(f"path must be a path, not {type(path).__name__}")
         h = ctypes.c_void_p()
-        check(_lib().c2d_model_load_file(os.fsencode(path), None, ctypes.byref(h)), path)
+        check(_lib().c2d_model_load_file(os.fsencode(path), None, ctypes.byref(h)), str(path))
         return cls(h)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Model":
-        buf = ctypes.create_string_buffer(bytes(data), len(data))
+    def from_bytes(cls, data) -> "Model":
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        data = bytes(data)
+        buf = ctypes.create_string_buffer(data, len(data))
         h = ctypes.c_void_p()
         check(_lib().c2d_model_load_memory(buf, len(data), None, ctypes.byref(h)), "model")
         return cls(h, keepalive=buf)  # the model uses the bytes in place
 
     @classmethod
     def builtin(cls, name: str) -> "Model":
+        if not isinstance(name, str):
+            raise TypeError(f"name must be str, not {type(name).__name__}")
         h = ctypes.c_void_p()
         check(_lib().c2d_model_builtin(name.encode(), None, ctypes.byref(h)), name)
         return cls(h)
 
     @property
     def handle(self):
+        if not self._h:
+            raise ValueError("model is closed")
         return self._h
 
     def meta_text(self, key: str) -> str:
         out = ctypes.c_char_p()
-        check(_lib().c2d_model_meta_text(self._h, key.encode(), ctypes.byref(out)), key)
+        check(_lib().c2d_model_meta_text(self.handle, key.encode(), ctypes.byref(out)), key)
         return out.value.decode()
 
     def meta_number(self, key: str) -> float:
         out = ctypes.c_double()
-        check(_lib().c2d_model_meta_number(self._h, key.encode(), ctypes.byref(out)), key)
+        check(_lib().c2d_model_meta_number(self.handle, key.encode(), ctypes.byref(out)), key)
         return out.value
 
     def forest_predict(self, rows, n_classes: int):
-        """Class probabilities for a 2-D float32 numpy array (batch call)."""
-        import numpy as np
-        x = np.ascontiguousarray(rows, dtype=np.float32)
-        out = np.zeros((x.shape[0], n_classes), dtype=np.float32)
+        """Class probabilities [N, n_classes] of a 2-D float array of rows, in ONE
+        call (c2d_forest_predict_batch). Without numpy, `rows` may be a list of
+        equal-length lists and the result is a list of lists."""
         fp = ctypes.POINTER(ctypes.c_float)
-        check(_lib().c2d_forest_predict_batch(self._h, x.ctypes.data_as(fp), x.shape[0], x.shape[1],
-                                              out.ctypes.data_as(fp), n_classes), "predict")
-        return out
+        if not isinstance(n_classes, int) or n_classes < 1:
+            raise ValueError("n_classes must be a positive int")
+        try:
+            import numpy as np
+        except ImportError:
+            np = None
+        if np is not None:
+            x = np.ascontiguousarray(rows, dtype=np.float32)
+            if x.ndim != 2:
+                raise ValueError(f"rows must be 2-D, got shape {x.shape}")
+            out = np.zeros((x.shape[0], n_classes), dtype=np.float32)
+            check(_lib().c2d_forest_predict_batch(self.handle, x.ctypes.data_as(fp), x.shape[0],
+                                                  x.shape[1], out.ctypes.data_as(fp), n_classes),
+                  "predict")
+            return out
+        rows = [list(r) for r in rows]
+        width = len(rows[0]) if rows else 0
+        if any(len(r) != width for r in rows):
+            raise ValueError("rows must all have the same length")
+        flat = (ctypes.c_float * (len(rows) * width))(*[v for r in rows for v in r])
+        out = (ctypes.c_float * (len(rows) * n_classes))()
+        check(_lib().c2d_forest_predict_batch(self.handle, flat, len(rows), width, out,
+                                              n_classes), "predict")
+        if np is not None:
+            return np.frombuffer(out, dtype=np.float32).reshape(len(rows), n_classes).copy()
+        return [list(out[i * n_classes:(i + 1) * n_classes]) for i in range(len(rows))]
 
     def forest_predict_one(self, row, n_classes: int):
         import numpy as np
         x = np.ascontiguousarray(row, dtype=np.float32)
         out = np.zeros(n_classes, dtype=np.float32)
         fp = ctypes.POINTER(ctypes.c_float)
-        check(_lib().c2d_forest_predict(self._h, x.ctypes.data_as(fp), x.shape[0],
+        check(_lib().c2d_forest_predict(self.handle, x.ctypes.data_as(fp), x.shape[0],
                                         out.ctypes.data_as(fp), n_classes), "predict")
         return out
 
     def close(self):
-        if self._h:
+        if getattr(self, "_h", None):
             _lib().c2d_model_free(self._h)
             self._h = None
 

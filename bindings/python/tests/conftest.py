@@ -3,13 +3,15 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "bindings" / "python"))
+# C2D_TEST_INSTALLED=1: test the installed package (pip install), not the source tree
+if not os.environ.get("C2D_TEST_INSTALLED"):
+    sys.path.insert(0, str(ROOT / "bindings" / "python"))
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def c_library():
     """The project's libc2detect through c2detect.lib, or skip the test module
-    when no built library can be loaded (C2D_LIBRARY or a build tree)."""
+    when no library can be loaded (C2D_LIBRARY, the bundled copy or a build tree)."""
     import pytest
     from c2detect import lib as c2dlib
     try:

@@ -8,7 +8,12 @@ import pytest
 from c2detect import mmdb_writer
 from c2detect.geo import AsnTable, GeoDB, GeoError
 
-pytestmark = pytest.mark.skipif("C2D_LIBRARY" not in os.environ, reason="C2D_LIBRARY not set")
+
+
+@pytest.fixture(autouse=True)
+def _needs_library():
+    from conftest import c_library
+    c_library()
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "data", "geo")
 

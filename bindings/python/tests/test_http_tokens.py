@@ -2,7 +2,6 @@
 c2d_http_tokenize on every request header block in the shared data, on generated
 blocks and on edge cases."""
 import ctypes
-import os
 import pathlib
 import random
 import shutil
@@ -15,13 +14,8 @@ SHARED = pathlib.Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
 def _lib():
-    path = os.environ.get("C2D_LIBRARY")
-    if not path:
-        root = pathlib.Path(__file__).resolve().parents[3]
-        path = str(root / "build" / "lib" / "libc2detect.so")
-    if not os.path.exists(path):
-        pytest.skip("libc2detect.so not built (set C2D_LIBRARY)")
-    lib = ctypes.CDLL(path)
+    from conftest import c_library
+    lib = c_library()
     lib.c2d_http_tokenize.argtypes = [ctypes.c_char_p, ctypes.c_size_t,
                                       ctypes.POINTER(ctypes.c_uint16), ctypes.c_size_t,
                                       ctypes.POINTER(ctypes.c_size_t)]
