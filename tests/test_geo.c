@@ -677,6 +677,78 @@ static void test_hostile_files(void **state) {
     c2d_geodb_free(NULL);
 }
 
+/* c2d_geodb_lookup_ipv4_batch gives per address what the single calls give,
+ * decodes a shared record once, and stops at the first undecodable record. */
+static void test_lookup_batch(void **state) {
+    (void)state;
+    for (unsigned ipv = 4; ipv <= 6; ipv += 2) {
+        size_t n;
+        uint8_t *f = make_db(24, ipv, &n);
+        c2d_geodb *db = open_mem(f, n);
+        const uint32_t addrs[] = {0x02020909u, 0x0202090Au, 0x020202C8u, 0x02030000u,
+                                  0x80000001u, 0x01010101u, 0x02020909u};
+        enum { N = sizeof addrs / sizeof addrs[0] };
+        uint32_t offsets[N], asns[N];
+        uint8_t plen[N];
+        char iso[2 * N];
+        size_t done = 99;
+        assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, addrs, N, offsets, plen, iso, asns, &done),
+                         C2D_OK);
+        assert_int_equal(done, N);
+        for (size_t i = 0; i < N; i++) {
+            c2d_geo_result r = {.size = sizeof r};
+            assert_int_equal(c2d_geodb_lookup_ipv4(db, addrs[i], &r), C2D_OK);
+            assert_int_equal(offsets[i], r.found ? r.data_offset : C2D_GEO_NO_RECORD);
+            assert_int_equal(plen[i], r.prefix_len);
+        }
+        assert_memory_equal(iso, "GBGBJP\0\0\0\0\0\0GB", 2 * N);
+        const uint32_t want_asn[N] = {64496, 64496, 0, 0, 0, 0, 64496};
+        assert_memory_equal(asns, want_asn, sizeof want_asn);
+        assert_int_equal(plen[0], 21);
+        assert_int_equal(plen[2], 24);
+        assert_int_equal(offsets[3], C2D_GEO_NO_RECORD);
+        /* outputs may be left out; n == 0 and argument errors */
+        uint32_t only_asn[N];
+        assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, addrs, N, NULL, NULL, NULL, only_asn, NULL),
+                         C2D_OK);
+        assert_memory_equal(only_asn, want_asn, sizeof want_asn);
+        assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, NULL, 0, NULL, NULL, NULL, NULL, &done),
+                         C2D_OK);
+        assert_int_equal(done, 0);
+        assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, NULL, 1, offsets, NULL, NULL, NULL, &done),
+                         C2D_ERR_INVALID_ARG);
+        assert_int_equal(c2d_geodb_lookup_ipv4_batch(NULL, addrs, 1, offsets, NULL, NULL, NULL, NULL),
+                         C2D_ERR_INVALID_ARG);
+        c2d_geodb_free(db);
+        free(f);
+    }
+    /* a record whose map key is not a string: the batch stops there */
+    wbuf d = {0};
+    w_ctrl(&d, 7, 1);
+    w_uint(&d, 6, 7);
+    w_str(&d, "v");
+    c2d_geodb *db = NULL;
+    uint8_t *f;
+    assert_int_equal(open_custom(&d, 0, (dbspec){24, 4, 2, false}, &db, &f), C2D_OK);
+    const uint32_t addrs[] = {0x80000001u, 1u, 0x80000002u};
+    uint32_t offsets[3] = {7, 7, 7};
+    char iso[6];
+    size_t done = 99;
+    assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, addrs, 3, offsets, NULL, iso, NULL, &done),
+                     C2D_ERR_MMDB_DATA);
+    assert_int_equal(done, 1);
+    assert_int_equal(offsets[0], C2D_GEO_NO_RECORD);
+    assert_memory_equal(iso, "\0\0", 2);
+    /* without decoding the same addresses are only looked up */
+    assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, addrs, 3, offsets, NULL, NULL, NULL, &done),
+                     C2D_OK);
+    assert_int_equal(done, 3);
+    assert_int_equal(offsets[1], 0);
+    c2d_geodb_free(db);
+    free(f);
+    free(d.p);
+}
+
 static void test_parse_ip(void **state) {
     (void)state;
     int fam;
@@ -978,6 +1050,7 @@ int main(void) {
         cmocka_unit_test(test_hostile_data),
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_parse_ip),
+        cmocka_unit_test(test_lookup_batch),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_shared_files),

@@ -226,6 +226,31 @@ C2D_API c2d_status c2d_geodb_asn(const c2d_geodb *db, const c2d_geo_result *r, u
 C2D_API c2d_status c2d_geodb_as_org(const c2d_geodb *db, const c2d_geo_result *r, char *buf,
                                     size_t cap, size_t *len);
 
+/* data_offsets[i] of c2d_geodb_lookup_ipv4_batch() for an address whose
+ * network has no data record. Since 0.2.0. */
+#define C2D_GEO_NO_RECORD 0xFFFFFFFFu
+
+/* Look up `n` IPv4 addresses (host order, as c2d_geodb_lookup_ipv4) in one
+ * call, for arrays of addresses (bindings, log pipelines). For each i:
+ *   data_offsets[i]  the record's data offset, or C2D_GEO_NO_RECORD;
+ *   prefix_lens[i]   the matching network's prefix length (0..32);
+ *   iso2[2i], iso2[2i+1]  the country code as c2d_geodb_country() reads it,
+ *                    or two NUL bytes when there is none (no record, no
+ *                    country key, or not a 2-byte string);
+ *   asns[i]          the AS number as c2d_geodb_asn() reads it, 0 when none.
+ * Every output may be NULL (not computed; without iso2 and asns no record is
+ * decoded). A record shared by consecutive addresses is decoded once.
+ * *n_done (may be NULL) gets the number of addresses completed: n on success,
+ * else the index of the failing address (outputs before it are filled).
+ * Returns C2D_OK (also for n == 0); C2D_ERR_INVALID_ARG (NULL db, NULL addrs
+ * with n > 0); C2D_ERR_MMDB_TREE, C2D_ERR_MMDB_DATA, C2D_ERR_MMDB_POINTER,
+ * C2D_ERR_MMDB_DEPTH for the first address whose lookup or record decoding
+ * fails. Allocates nothing; thread-safe. Since 0.2.0. */
+C2D_API c2d_status c2d_geodb_lookup_ipv4_batch(const c2d_geodb *db, const uint32_t *addrs,
+                                               size_t n, uint32_t *data_offsets,
+                                               uint8_t *prefix_lens, char *iso2, uint32_t *asns,
+                                               size_t *n_done);
+
 /* ====================================================== ASN range table */
 
 /* IPv4 ranges to AS number and organisation, built from CSV text with lines

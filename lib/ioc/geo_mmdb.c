@@ -928,6 +928,62 @@ c2d_status c2d_geodb_asn(const c2d_geodb *db, const c2d_geo_result *r, uint32_t 
     return C2D_OK;
 }
 
+c2d_status c2d_geodb_lookup_ipv4_batch(const c2d_geodb *db, const uint32_t *addrs, size_t n,
+                                       uint32_t *data_offsets, uint8_t *prefix_lens, char *iso2,
+                                       uint32_t *asns, size_t *n_done) {
+    if (n_done) *n_done = 0;
+    if (!db || (!addrs && n > 0)) return C2D_ERR_INVALID_ARG;
+    int decode = iso2 != NULL || asns != NULL;
+    uint32_t last_offset = C2D_GEO_NO_RECORD;
+    char last_iso[3] = {0, 0, 0};
+    uint32_t last_asn = 0;
+    for (size_t i = 0; i < n; i++) {
+        c2d_geo_result r = {.size = sizeof r};
+        c2d_status st = c2d_geodb_lookup_ipv4(db, addrs[i], &r);
+        if (st != C2D_OK) {
+            if (n_done) *n_done = i;
+            return st;
+        }
+        uint32_t offset = r.found ? r.data_offset : C2D_GEO_NO_RECORD;
+        if (data_offsets) data_offsets[i] = offset;
+        if (prefix_lens) prefix_lens[i] = (uint8_t)r.prefix_len;
+        if (!decode) continue;
+        if (offset != last_offset) {
+            /* a new record: decode it (absent or mistyped fields mean "none") */
+            last_iso[0] = last_iso[1] = 0;
+            last_asn = 0;
+            if (offset != C2D_GEO_NO_RECORD) {
+                if (iso2) {
+                    st = c2d_geodb_country(db, &r, last_iso);
+                    if (st == C2D_ERR_NOT_FOUND || st == C2D_ERR_GEO_TYPE) {
+                        last_iso[0] = last_iso[1] = 0;
+                    } else if (st != C2D_OK) {
+                        if (n_done) *n_done = i;
+                        return st;
+                    }
+                }
+                if (asns) {
+                    st = c2d_geodb_asn(db, &r, &last_asn);
+                    if (st == C2D_ERR_NOT_FOUND || st == C2D_ERR_GEO_TYPE) {
+                        last_asn = 0;
+                    } else if (st != C2D_OK) {
+                        if (n_done) *n_done = i;
+                        return st;
+                    }
+                }
+            }
+            last_offset = offset;
+        }
+        if (iso2) {
+            iso2[2 * i] = last_iso[0];
+            iso2[2 * i + 1] = last_iso[1];
+        }
+        if (asns) asns[i] = last_asn;
+    }
+    if (n_done) *n_done = n;
+    return C2D_OK;
+}
+
 c2d_status c2d_geodb_as_org(const c2d_geodb *db, const c2d_geo_result *r, char *buf, size_t cap,
                             size_t *len) {
     static const char *const p1[] = {"autonomous_system_organization"};
