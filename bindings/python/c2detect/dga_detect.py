@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import math
 
-from .lib import C2DError, Model, check, lib
+from .lib import C2DError, Model, as_bytes, check, lib
 
 _DECLARED = False
 
@@ -48,19 +48,25 @@ def _h():
 
 
 def _encode(names):
-    enc = [n if isinstance(n, bytes) else n.encode("utf-8", "surrogateescape") for n in names]
+    enc = [as_bytes(n, "name") for n in names]
     arr = (ctypes.c_char_p * len(enc))(*enc)
     lens = (ctypes.c_size_t * len(enc))(*[len(e) for e in enc])
     return arr, lens, len(enc)
 
 
 def _batch(fn, handle, names, with_status):
-    import numpy as np
-
+    """One library call for the whole list; numpy float32 (and int32 statuses)
+    when numpy is installed, else lists."""
+    if isinstance(names, (str, bytes)):
+        raise TypeError("names must be a list of names, not one name")
     arr, lens, n = _encode(names)
     out = (ctypes.c_float * n)()
     st = (ctypes.c_int * n)()
     check(fn(handle, arr, lens, n, out, st), "DGA scoring")
+    try:
+        import numpy as np
+    except ImportError:
+        return (list(out), list(st)) if with_status else list(out)
     scores = np.frombuffer(out, dtype=np.float32).copy()
     return (scores, np.frombuffer(st, dtype=np.int32).copy()) if with_status else scores
 
@@ -103,7 +109,7 @@ class Ensemble:
     def classify(self, name, threshold: float = math.nan):
         """(score, is_dga) as c2d_dga_ensemble_classify (gate and tuned threshold
         when `threshold` is NaN); raises C2DError for a malformed name."""
-        b = name if isinstance(name, bytes) else name.encode("utf-8", "surrogateescape")
+        b = as_bytes(name, "name")
         score, is_dga = ctypes.c_float(), ctypes.c_int()
         st = _h().c2d_dga_ensemble_classify(self._h, None, b, len(b), threshold,
                                             ctypes.byref(score), ctypes.byref(is_dga))

@@ -12,7 +12,9 @@ The shared library is found by the package's loader (c2detect.lib).
 import ctypes
 import os
 
-from .lib import C2DError, lib as _shared_lib
+from dataclasses import dataclass
+
+from .lib import C2DError, ipv4_buffer, lib as _shared_lib
 
 _lib = None
 
@@ -36,6 +38,9 @@ def _load():
                                             ctypes.POINTER(GeoValue)]
         lib.c2d_geodb_country.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoResult), ctypes.c_char_p]
         lib.c2d_geodb_asn.argtypes = [ctypes.c_void_p, ctypes.POINTER(GeoResult), ctypes.POINTER(ctypes.c_uint32)]
+        vp = ctypes.c_void_p
+        lib.c2d_geodb_lookup_ipv4_batch.argtypes = [vp, vp, ctypes.c_size_t, vp, vp, vp, vp,
+                                                    ctypes.POINTER(ctypes.c_size_t)]
         lib.c2d_asntable_load_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
                                                ctypes.POINTER(AsnStats)]
         lib.c2d_asntable_load_memory.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
@@ -95,6 +100,21 @@ def _new_value():
     v = GeoValue()
     v.size = ctypes.sizeof(GeoValue)
     return v
+
+
+NO_RECORD = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class GeoBatch:
+    """Results of GeoDB.lookup_batch, one entry per address. With numpy:
+    `data_offsets` uint32 (NO_RECORD when no record), `prefix_lens` uint8,
+    `countries` an 'S2' array (b"" when none), `asns` uint32 (0 when none);
+    without numpy: lists, countries as str or None."""
+    data_offsets: object
+    prefix_lens: object
+    countries: object
+    asns: object
 
 
 class GeoDB:
@@ -207,6 +227,49 @@ class GeoDB:
             return None
         _check(st, ip)
         return out.value
+
+    def lookup_batch(self, addrs, country: bool = True, asn: bool = True) -> GeoBatch:
+        """Look up many IPv4 addresses in ONE library call
+        (c2d_geodb_lookup_ipv4_batch). `addrs`: a numpy integer array (host
+        order) or a list of dotted quads / ints. country/asn False: not decoded
+        (faster; the field is None)."""
+        ptr, n, _keep = ipv4_buffer(addrs)
+        np = None
+        try:
+            import numpy as np
+        except ImportError:
+            pass
+        if np is not None:
+            offs = np.empty(n, dtype=np.uint32)
+            plen = np.empty(n, dtype=np.uint8)
+            iso = np.zeros(2 * n, dtype=np.uint8) if country else None
+            asns = np.empty(n, dtype=np.uint32) if asn else None
+            addr = lambda a: a.ctypes.data if a is not None and n else None  # noqa: E731
+        else:
+            offs, plen = (ctypes.c_uint32 * n)(), (ctypes.c_uint8 * n)()
+            iso = (ctypes.c_char * (2 * n))() if country else None
+            asns = (ctypes.c_uint32 * n)() if asn else None
+            addr = lambda a: ctypes.addressof(a) if a is not None and n else None  # noqa: E731
+        done = ctypes.c_size_t()
+        st = _load().c2d_geodb_lookup_ipv4_batch(self._handle, ptr if n else None, n, addr(offs),
+                                                 addr(plen), addr(iso), addr(asns),
+                                                 ctypes.byref(done))
+        _check(st, f"address {done.value} of the batch")
+        if np is not None:
+            return GeoBatch(offs, plen, iso.view("S2") if country else None, asns)
+        cc = None
+        if country:
+            raw = iso.raw
+            cc = [raw[2 * i:2 * i + 2].decode("ascii", "replace") if raw[2 * i] else None
+                  for i in range(n)]
+        return GeoBatch(list(offs), list(plen), cc, list(asns) if asn else None)
+
+    def countries(self, addrs) -> list:
+        """Country code (str) or None per IPv4 address, in one library call."""
+        b = self.lookup_batch(addrs, country=True, asn=False)
+        if isinstance(b.countries, list):
+            return b.countries
+        return [c.decode("ascii", "replace") if c else None for c in b.countries.tolist()]
 
     def metadata(self):
         v = _new_value()

@@ -11,11 +11,10 @@
 from __future__ import annotations
 
 import ctypes
-import ipaddress
 import os
 from dataclasses import dataclass, field
 
-from .lib import C2DError, as_bytes, check, lib
+from .lib import C2DError, as_bytes, check, ipv4_buffer, lib
 
 NO_MATCH = 0xFFFFFFFF
 TYPES = {"unknown": 0, "ip": 1, "cidr": 2, "ip:port": 3, "domain": 4, "url": 5, "url-path": 6}
@@ -120,22 +119,6 @@ class LoadReport:
 
 def _opt_bytes(v, what):
     return None if v is None else as_bytes(v, what)
-
-
-def _ipv4_int(a) -> int:
-    if isinstance(a, int):
-        if not 0 <= a <= 0xFFFFFFFF:
-            raise ValueError(f"IPv4 address out of range: {a}")
-        return a
-    if isinstance(a, (str, bytes)):
-        s = a.decode() if isinstance(a, bytes) else a
-        try:
-            return int(ipaddress.IPv4Address(s))
-        except ipaddress.AddressValueError as e:
-            raise ValueError(f"not an IPv4 address: {s!r}") from e
-    if isinstance(a, ipaddress.IPv4Address):
-        return int(a)
-    raise TypeError(f"IPv4 address must be str, int or IPv4Address, not {type(a).__name__}")
 
 
 class IocDB:
@@ -248,17 +231,7 @@ class IocDB:
             import numpy as np
         except ImportError:
             np = None
-        if np is not None and isinstance(addrs, np.ndarray):
-            if addrs.dtype.kind not in "ui":
-                raise TypeError("addrs array must be of an integer dtype (host-order IPv4)")
-            a = np.ascontiguousarray(addrs, dtype=np.uint32)
-            n = a.shape[0]
-            a_ptr = a.ctypes.data
-        else:
-            vals = [_ipv4_int(x) for x in addrs]
-            n = len(vals)
-            a = (ctypes.c_uint32 * n)(*vals)
-            a_ptr = ctypes.addressof(a)
+        a_ptr, n, _keep = ipv4_buffer(addrs)
         p_ptr = None
         if ports is not None:
             if np is not None and isinstance(ports, np.ndarray):

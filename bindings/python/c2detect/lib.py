@@ -152,6 +152,58 @@ def as_bytes(value, what: str) -> bytes:
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 
+def _numpy():
+    try:
+        import numpy
+        return numpy
+    except ImportError:
+        return None
+
+
+def ipv4_buffer(addrs, what: str = "addrs"):
+    """(address of n host-order uint32, n, keepalive) for a batch call.
+
+    `addrs`: a numpy integer array (host order, as 0x08080808 for 8.8.8.8), or
+    an iterable of dotted-quad str/bytes, ints or ipaddress.IPv4Address.
+    TypeError for other types, ValueError for bad text or out-of-range ints."""
+    import ipaddress
+    import socket
+    np = _numpy()
+    if np is not None and isinstance(addrs, np.ndarray):
+        if addrs.ndim != 1 or addrs.dtype.kind not in "ui":
+            raise TypeError(f"{what} array must be 1-D of an integer dtype (host-order IPv4)")
+        if addrs.dtype.itemsize > 4 and addrs.size and (addrs.max() > 0xFFFFFFFF or addrs.min() < 0):
+            raise ValueError(f"{what}: IPv4 integers must be in 0..2**32-1")
+        a = np.ascontiguousarray(addrs, dtype=np.uint32)
+        return a.ctypes.data, a.shape[0], a
+    if isinstance(addrs, (str, bytes)):
+        raise TypeError(f"{what} must be a list of addresses, not one address")
+    vals = []
+    pton, be = socket.inet_pton, int.from_bytes
+    for x in addrs:
+        if isinstance(x, str):
+            try:
+                vals.append(be(pton(socket.AF_INET, x), "big"))
+            except OSError:
+                raise ValueError(f"{what}: not an IPv4 address: {x!r}") from None
+        elif isinstance(x, int) and not isinstance(x, bool):
+            if not 0 <= x <= 0xFFFFFFFF:
+                raise ValueError(f"{what}: IPv4 integer out of range: {x}")
+            vals.append(x)
+        elif isinstance(x, ipaddress.IPv4Address):
+            vals.append(int(x))
+        elif isinstance(x, bytes):
+            try:
+                vals.append(be(pton(socket.AF_INET, x.decode("ascii")), "big"))
+            except (OSError, UnicodeDecodeError):
+                raise ValueError(f"{what}: not an IPv4 address: {x!r}") from None
+        else:
+            raise TypeError(f"{what}: an IPv4 address must be str, int or IPv4Address, "
+                            f"not {type(x).__name__}")
+    buf = (ctypes.c_uint32 * len(vals))(*vals)
+    return ctypes.addressof(buf), len(vals), buf
+
+
 def builtin_models() -> list:
     """Names of the models compiled into the library ("dga", "http", ...)."""
     out, i = [], 0
