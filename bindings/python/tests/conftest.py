@@ -6,7 +6,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 # C2D_TEST_INSTALLED=1: test the installed package (pip install), not the source tree
 if not os.environ.get("C2D_TEST_INSTALLED"):
     sys.path.insert(0, str(ROOT / "bindings" / "python"))
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# ../shared/data beside the checkout; C2D_SHARED_DATA overrides (e.g. from a worktree)
+SHARED_DATA = pathlib.Path(os.environ.get("C2D_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 def c_library():
