@@ -722,6 +722,50 @@ static void test_lookup_batch(void **state) {
         c2d_geodb_free(db);
         free(f);
     }
+    /* the same addresses as text lines */
+    {
+        size_t n;
+        uint8_t *f = make_db(24, 4, &n);
+        c2d_geodb *db = open_mem(f, n);
+        static const char text[] = "2.2.9.9\n2.2.9.10\n2.2.2.200\n2.3.0.0\n128.0.0.1\n1.1.1.1\n2.2.9.9";
+        enum { N = 7 };
+        uint32_t offsets[N], asns[N], want_off[N];
+        char iso[2 * N];
+        size_t done = 99;
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, text, strlen(text), N, offsets, NULL,
+                                                          iso, asns, &done), C2D_OK);
+        assert_int_equal(done, N);
+        assert_memory_equal(iso, "GBGBJP\0\0\0\0\0\0GB", 2 * N);
+        const uint32_t want_asn[N] = {64496, 64496, 0, 0, 0, 0, 64496};
+        assert_memory_equal(asns, want_asn, sizeof want_asn);
+        const uint32_t addrs[N] = {0x02020909u, 0x0202090Au, 0x020202C8u, 0x02030000u,
+                                   0x80000001u, 0x01010101u, 0x02020909u};
+        assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, addrs, N, want_off, NULL, NULL, NULL, NULL),
+                         C2D_OK);
+        assert_memory_equal(offsets, want_off, sizeof want_off);
+        /* a trailing newline is allowed; fewer lines than n is TRUNCATED */
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9\n", 8, 1, offsets, NULL,
+                                                          NULL, NULL, &done), C2D_OK);
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9\n", 8, 2, offsets, NULL,
+                                                          NULL, NULL, &done), C2D_ERR_TRUNCATED);
+        assert_int_equal(done, 1);
+        /* items that are not strict dotted quads */
+        static const char *const bad[] = {"1.1.1.1\n01.2.3.4", "1.1.1.1\n1.2.3.4\r", "1.1.1.1\n\n",
+                                          "1.1.1.1\n::1", "1.1.1.1\n1.2.3.256", "1.1.1.1\n1.2.3"};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            done = 99;
+            assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, bad[i], strlen(bad[i]), 2, offsets,
+                                                              NULL, NULL, NULL, &done),
+                             C2D_ERR_MALFORMED);
+            assert_int_equal(done, 1);
+        }
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, NULL, 0, 0, NULL, NULL, NULL, NULL, &done),
+                         C2D_OK);
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, NULL, 5, 1, NULL, NULL, NULL, NULL, &done),
+                         C2D_ERR_INVALID_ARG);
+        c2d_geodb_free(db);
+        free(f);
+    }
     /* a record whose map key is not a string: the batch stops there */
     wbuf d = {0};
     w_ctrl(&d, 7, 1);

@@ -251,6 +251,20 @@ C2D_API c2d_status c2d_geodb_lookup_ipv4_batch(const c2d_geodb *db, const uint32
                                                uint8_t *prefix_lens, char *iso2, uint32_t *asns,
                                                size_t *n_done);
 
+/* As c2d_geodb_lookup_ipv4_batch() for `n` IPv4 addresses given as text:
+ * strict dotted quads (as c2d_geodb_lookup reads them), each ended by '\n'
+ * (the last one may end at `len` instead), in text[0..len). It is the cheap
+ * way in from languages whose strings are slow to convert one by one: join
+ * them with '\n'. Bytes after the n-th address are not read. Returns what
+ * c2d_geodb_lookup_ipv4_batch() returns, and C2D_ERR_MALFORMED (an item that
+ * is not a dotted quad: a '\r', a space, IPv6, an empty line) and
+ * C2D_ERR_TRUNCATED (the text holds fewer than n addresses), with *n_done
+ * the index of that item. Allocates nothing; thread-safe. Since 0.2.0. */
+C2D_API c2d_status c2d_geodb_lookup_ipv4_text_batch(const c2d_geodb *db, const char *text,
+                                                    size_t len, size_t n, uint32_t *data_offsets,
+                                                    uint8_t *prefix_lens, char *iso2,
+                                                    uint32_t *asns, size_t *n_done);
+
 /* ====================================================== ASN range table */
 
 /* IPv4 ranges to AS number and organisation, built from CSV text with lines

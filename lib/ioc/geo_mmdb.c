@@ -928,57 +928,100 @@ c2d_status c2d_geodb_asn(const c2d_geodb *db, const c2d_geo_result *r, uint32_t 
     return C2D_OK;
 }
 
+/* State of a batch lookup: the last decoded record, reused while consecutive
+ * addresses fall in it, and the caller's output arrays (any may be NULL). */
+typedef struct batch_out {
+    uint32_t *data_offsets;
+    uint8_t *prefix_lens;
+    char *iso2;
+    uint32_t *asns;
+    uint32_t last_offset;
+    char last_iso[3];
+    uint32_t last_asn;
+} batch_out;
+
+static c2d_status batch_one(const c2d_geodb *db, uint32_t addr, size_t i, batch_out *o) {
+    c2d_geo_result r = {.size = sizeof r};
+    c2d_status st = c2d_geodb_lookup_ipv4(db, addr, &r);
+    if (st != C2D_OK) return st;
+    uint32_t offset = r.found ? r.data_offset : C2D_GEO_NO_RECORD;
+    if (o->data_offsets) o->data_offsets[i] = offset;
+    if (o->prefix_lens) o->prefix_lens[i] = (uint8_t)r.prefix_len;
+    if (!o->iso2 && !o->asns) return C2D_OK;
+    if (offset != o->last_offset) {
+        /* a new record: decode it (absent or mistyped fields mean "none") */
+        o->last_iso[0] = o->last_iso[1] = 0;
+        o->last_asn = 0;
+        if (offset != C2D_GEO_NO_RECORD) {
+            if (o->iso2) {
+                st = c2d_geodb_country(db, &r, o->last_iso);
+                if (st == C2D_ERR_NOT_FOUND || st == C2D_ERR_GEO_TYPE)
+                    o->last_iso[0] = o->last_iso[1] = 0;
+                else if (st != C2D_OK)
+                    return st;
+            }
+            if (o->asns) {
+                st = c2d_geodb_asn(db, &r, &o->last_asn);
+                if (st == C2D_ERR_NOT_FOUND || st == C2D_ERR_GEO_TYPE)
+                    o->last_asn = 0;
+                else if (st != C2D_OK)
+                    return st;
+            }
+        }
+        o->last_offset = offset;
+    }
+    if (o->iso2) {
+        o->iso2[2 * i] = o->last_iso[0];
+        o->iso2[2 * i + 1] = o->last_iso[1];
+    }
+    if (o->asns) o->asns[i] = o->last_asn;
+    return C2D_OK;
+}
+
 c2d_status c2d_geodb_lookup_ipv4_batch(const c2d_geodb *db, const uint32_t *addrs, size_t n,
                                        uint32_t *data_offsets, uint8_t *prefix_lens, char *iso2,
                                        uint32_t *asns, size_t *n_done) {
     if (n_done) *n_done = 0;
     if (!db || (!addrs && n > 0)) return C2D_ERR_INVALID_ARG;
-    int decode = iso2 != NULL || asns != NULL;
-    uint32_t last_offset = C2D_GEO_NO_RECORD;
-    char last_iso[3] = {0, 0, 0};
-    uint32_t last_asn = 0;
+    batch_out o = {data_offsets, prefix_lens, iso2, asns, C2D_GEO_NO_RECORD, {0, 0, 0}, 0};
     for (size_t i = 0; i < n; i++) {
-        c2d_geo_result r = {.size = sizeof r};
-        c2d_status st = c2d_geodb_lookup_ipv4(db, addrs[i], &r);
+        c2d_status st = batch_one(db, addrs[i], i, &o);
         if (st != C2D_OK) {
             if (n_done) *n_done = i;
             return st;
         }
-        uint32_t offset = r.found ? r.data_offset : C2D_GEO_NO_RECORD;
-        if (data_offsets) data_offsets[i] = offset;
-        if (prefix_lens) prefix_lens[i] = (uint8_t)r.prefix_len;
-        if (!decode) continue;
-        if (offset != last_offset) {
-            /* a new record: decode it (absent or mistyped fields mean "none") */
-            last_iso[0] = last_iso[1] = 0;
-            last_asn = 0;
-            if (offset != C2D_GEO_NO_RECORD) {
-                if (iso2) {
-                    st = c2d_geodb_country(db, &r, last_iso);
-                    if (st == C2D_ERR_NOT_FOUND || st == C2D_ERR_GEO_TYPE) {
-                        last_iso[0] = last_iso[1] = 0;
-                    } else if (st != C2D_OK) {
-                        if (n_done) *n_done = i;
-                        return st;
-                    }
-                }
-                if (asns) {
-                    st = c2d_geodb_asn(db, &r, &last_asn);
-                    if (st == C2D_ERR_NOT_FOUND || st == C2D_ERR_GEO_TYPE) {
-                        last_asn = 0;
-                    } else if (st != C2D_OK) {
-                        if (n_done) *n_done = i;
-                        return st;
-                    }
-                }
-            }
-            last_offset = offset;
+    }
+    if (n_done) *n_done = n;
+    return C2D_OK;
+}
+
+c2d_status c2d_geodb_lookup_ipv4_text_batch(const c2d_geodb *db, const char *text, size_t len,
+                                            size_t n, uint32_t *data_offsets,
+                                            uint8_t *prefix_lens, char *iso2, uint32_t *asns,
+                                            size_t *n_done) {
+    if (n_done) *n_done = 0;
+    if (!db || (!text && len > 0)) return C2D_ERR_INVALID_ARG;
+    batch_out o = {data_offsets, prefix_lens, iso2, asns, C2D_GEO_NO_RECORD, {0, 0, 0}, 0};
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pos >= len) {
+            if (n_done) *n_done = i;
+            return C2D_ERR_TRUNCATED;
         }
-        if (iso2) {
-            iso2[2 * i] = last_iso[0];
-            iso2[2 * i + 1] = last_iso[1];
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t line_len = nl ? (size_t)(nl - line) : len - pos;
+        pos += line_len + (nl ? 1 : 0);
+        uint8_t a[4];
+        if (!parse_v4_text(line, line_len, a)) {
+            if (n_done) *n_done = i;
+            return C2D_ERR_MALFORMED;
         }
-        if (asns) asns[i] = last_asn;
+        c2d_status st = batch_one(db, c2d__ld_u32be(a), i, &o);
+        if (st != C2D_OK) {
+            if (n_done) *n_done = i;
+            return st;
+        }
     }
     if (n_done) *n_done = n;
     return C2D_OK;

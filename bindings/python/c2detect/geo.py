@@ -41,6 +41,9 @@ def _load():
         vp = ctypes.c_void_p
         lib.c2d_geodb_lookup_ipv4_batch.argtypes = [vp, vp, ctypes.c_size_t, vp, vp, vp, vp,
                                                     ctypes.POINTER(ctypes.c_size_t)]
+        lib.c2d_geodb_lookup_ipv4_text_batch.argtypes = [vp, ctypes.c_char_p, ctypes.c_size_t,
+                                                         ctypes.c_size_t, vp, vp, vp, vp,
+                                                         ctypes.POINTER(ctypes.c_size_t)]
         lib.c2d_asntable_load_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
                                                ctypes.POINTER(AsnStats)]
         lib.c2d_asntable_load_memory.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
@@ -55,6 +58,8 @@ def _load():
 
 C2D_OK = 0
 C2D_ERR_NOT_FOUND = -12
+C2D_ERR_TRUNCATED = -4
+C2D_ERR_MALFORMED = -10
 
 # c2d_geo_type
 STRING, DOUBLE, BYTES, UINT16, UINT32, MAP, INT32, UINT64, UINT128, ARRAY, BOOL, FLOAT = \
@@ -233,7 +238,20 @@ class GeoDB:
         (c2d_geodb_lookup_ipv4_batch). `addrs`: a numpy integer array (host
         order) or a list of dotted quads / ints. country/asn False: not decoded
         (faster; the field is None)."""
-        ptr, n, _keep = ipv4_buffer(addrs)
+        text = None
+        if isinstance(addrs, (list, tuple)) and addrs:
+            # text items: one '\n'-joined buffer, parsed in C (Python's own
+            # per-string conversion costs more than the lookup)
+            try:
+                text = "\n".join(addrs).encode("ascii")
+                if text.count(b"\n") != len(addrs) - 1:
+                    text = None  # an item holds a newline: the checked path names it
+            except (TypeError, UnicodeEncodeError):
+                text = None
+        if text is not None:
+            ptr, n, _keep = None, len(addrs), text
+        else:
+            ptr, n, _keep = ipv4_buffer(addrs)
         np = None
         try:
             import numpy as np
@@ -251,9 +269,16 @@ class GeoDB:
             asns = (ctypes.c_uint32 * n)() if asn else None
             addr = lambda a: ctypes.addressof(a) if a is not None and n else None  # noqa: E731
         done = ctypes.c_size_t()
-        st = _load().c2d_geodb_lookup_ipv4_batch(self._handle, ptr if n else None, n, addr(offs),
-                                                 addr(plen), addr(iso), addr(asns),
-                                                 ctypes.byref(done))
+        if text is not None:
+            st = _load().c2d_geodb_lookup_ipv4_text_batch(self._handle, text, len(text), n,
+                                                          addr(offs), addr(plen), addr(iso),
+                                                          addr(asns), ctypes.byref(done))
+            if st in (C2D_ERR_MALFORMED, C2D_ERR_TRUNCATED):
+                raise ValueError(f"addrs: not an IPv4 address: {addrs[done.value]!r}")
+        else:
+            st = _load().c2d_geodb_lookup_ipv4_batch(self._handle, ptr if n else None, n,
+                                                     addr(offs), addr(plen), addr(iso),
+                                                     addr(asns), ctypes.byref(done))
         _check(st, f"address {done.value} of the batch")
         if np is not None:
             return GeoBatch(offs, plen, iso.view("S2") if country else None, asns)

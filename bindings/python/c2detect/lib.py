@@ -166,8 +166,11 @@ def ipv4_buffer(addrs, what: str = "addrs"):
     `addrs`: a numpy integer array (host order, as 0x08080808 for 8.8.8.8), or
     an iterable of dotted-quad str/bytes, ints or ipaddress.IPv4Address.
     TypeError for other types, ValueError for bad text or out-of-range ints."""
+    import array
+    import functools
     import ipaddress
     import socket
+    import sys
     np = _numpy()
     if np is not None and isinstance(addrs, np.ndarray):
         if addrs.ndim != 1 or addrs.dtype.kind not in "ui":
@@ -178,6 +181,20 @@ def ipv4_buffer(addrs, what: str = "addrs"):
         return a.ctypes.data, a.shape[0], a
     if isinstance(addrs, (str, bytes)):
         raise TypeError(f"{what} must be a list of addresses, not one address")
+    if not isinstance(addrs, (list, tuple)):
+        addrs = list(addrs)
+    # fast path for all-text lists: inet_pton mapped at C level, one join
+    try:
+        packed = b"".join(map(functools.partial(socket.inet_pton, socket.AF_INET), addrs))
+    except (OSError, TypeError):
+        packed = None  # a bad or non-str item: the loop below names it
+    if packed is not None:
+        arr = array.array("I")
+        if arr.itemsize == 4:
+            arr.frombytes(packed)
+            if sys.byteorder == "little":
+                arr.byteswap()  # network order -> host order
+            return (arr.buffer_info()[0] if len(arr) else None), len(arr), arr
     vals = []
     pton, be = socket.inet_pton, int.from_bytes
     for x in addrs:

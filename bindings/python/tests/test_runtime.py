@@ -231,6 +231,15 @@ def test_geo_batch_equals_single_lookups():
             db.countries([1.5])
         with pytest.raises(ValueError):
             db.countries([2 ** 32])
+        for bad in (["1.1.1.1", "8.8.8.8\n1.1.1.1"], ["1.1.1.1", ""], ["1.1.1.1 "], ["::1"],
+                    ["1.1.1.1", "01.1.1.1"], ["1.1.1.é"]):
+            with pytest.raises(ValueError):
+                db.countries(bad)
+        # text, ints and IPv4Address items give the same answers
+        import ipaddress
+        mixed = [0x01010101, ipaddress.IPv4Address("8.8.8.8"), "10.0.0.1"]
+        assert db.countries(mixed) == ["AU", "US", None]
+        assert db.countries(tuple(ips)) == db.countries(ips)
 
 
 SHARED_GEO = SHARED_DATA / "geo" / "geo-whois-asn-country.mmdb"
