@@ -15,6 +15,7 @@ PY=/usr/bin/python3
 DEBS="cmake gcc g++ clang libclang-rt-14-dev pkg-config libcmocka-dev python3-pytest python3-numpy
 python3-sklearn python3-torch python3-matplotlib publicsuffix abigail-tools gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-user libndpi-dev libndpi-bin libmaxminddb-dev tshark valgrind"
+DEBS="$DEBS python3-venv python3-pandas"  # the pip-install stage; Sessions.to_pandas
 missing=""
 for p in $DEBS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
@@ -42,6 +43,11 @@ stages_ok=$((stages_ok + 1))
 stage "python tests"
 PYTHONPATH="$ROOT/bindings/python" C2D_LIBRARY="$OUT/release/lib/libc2detect.so" \
   $PY -m pytest -q "$ROOT/bindings/python/tests"
+stages_ok=$((stages_ok + 1))
+
+stage "python package: pip install into a clean venv, then its tests from the install"
+C2D_TEST_PIP_INSTALL=1 C2D_TEST_VENV="$OUT/venv" \
+  $PY -m pytest -q -p no:cacheprovider "$ROOT/bindings/python/tests/test_install.py"
 stages_ok=$((stages_ok + 1))
 
 stage "ASan+UBSan build + ctest"
