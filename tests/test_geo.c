@@ -749,6 +749,13 @@ static void test_lookup_batch(void **state) {
         assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9\n", 8, 2, offsets, NULL,
                                                           NULL, NULL, &done), C2D_ERR_TRUNCATED);
         assert_int_equal(done, 1);
+        /* more addresses than n: refused, after the n looked up */
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9\n1.1.1.1", 15, 1, offsets,
+                                                          NULL, NULL, NULL, &done), C2D_ERR_MALFORMED);
+        assert_int_equal(done, 1);
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9\n\n", 9, 1, offsets, NULL,
+                                                          NULL, NULL, &done), C2D_ERR_MALFORMED);
+        assert_int_equal(done, 1);
         /* items that are not strict dotted quads */
         static const char *const bad[] = {"1.1.1.1\n01.2.3.4", "1.1.1.1\n1.2.3.4\r", "1.1.1.1\n\n",
                                           "1.1.1.1\n::1", "1.1.1.1\n1.2.3.256", "1.1.1.1\n1.2.3"};

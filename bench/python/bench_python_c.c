@@ -1,7 +1,7 @@
 /* Nanoseconds per item of the library's batch calls on inputs written by
  * bench/python/run.py, so the Python batch paths can be compared with the C
  * library's own speed in the same run (best of ROUNDS rounds).
- * Usage: bench_python_c geo MMDB ADDRS_U32LE
+ * Usage: bench_python_c geo MMDB ADDRS_U32LE [ADDRS_TEXT]
  *        bench_python_c forest MODEL ROWS_F32LE N_FEATURES N_CLASSES
  * Prints `name value unit` lines. */
 #define _POSIX_C_SOURCE 200809L
@@ -36,7 +36,7 @@ static void *read_all(const char *path, size_t *len) {
     return p;
 }
 
-static int bench_geo(const char *mmdb, const char *addr_file) {
+static int bench_geo(const char *mmdb, const char *addr_file, const char *text_file) {
     c2d_geodb *db = NULL;
     c2d_status st = c2d_geodb_open_file(mmdb, NULL, &db);
     if (st != C2D_OK) {
@@ -61,6 +61,21 @@ static int bench_geo(const char *mmdb, const char *addr_file) {
         if (t1 - t0 < best_full) best_full = t1 - t0;
         if (t2 - t1 < best_lookup) best_lookup = t2 - t1;
     }
+    double best_text = 1e30;
+    size_t text_len = 0;
+    char *text = text_file ? read_all(text_file, &text_len) : NULL;
+    for (int r = 0; text && r < ROUNDS; r++) {
+        double t0 = now();
+        st = c2d_geodb_lookup_ipv4_text_batch(db, text, text_len, n, offsets, plen, iso, asns, NULL);
+        double t = now() - t0;
+        if (st != C2D_OK) {
+            fprintf(stderr, "%s: %s\n", text_file, c2d_strerror(st));
+            return 1;
+        }
+        if (t < best_text) best_text = t;
+    }
+    if (text) printf("c_geo_text_batch_country_asn %.1f ns/lookup\n", best_text / n * 1e9);
+    free(text);
     unsigned long long sum = 0;
     for (size_t i = 0; i < n; i++) sum += offsets[i] + asns[i] + (unsigned char)iso[2 * i];
     printf("c_geo_batch_country_asn %.1f ns/lookup\n", best_full / n * 1e9);
@@ -99,9 +114,10 @@ static int bench_forest(const char *model_path, const char *rows_file, size_t n_
 }
 
 int main(int argc, char **argv) {
-    if (argc == 4 && strcmp(argv[1], "geo") == 0) return bench_geo(argv[2], argv[3]);
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "geo") == 0)
+        return bench_geo(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
     if (argc == 6 && strcmp(argv[1], "forest") == 0)
         return bench_forest(argv[2], argv[3], strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10));
-    fprintf(stderr, "usage: bench_python_c geo MMDB ADDRS | forest MODEL ROWS N_FEATURES N_CLASSES\n");
+    fprintf(stderr, "usage: bench_python_c geo MMDB ADDRS [TEXT] | forest MODEL ROWS N_FEATURES N_CLASSES\n");
     return 2;
 }

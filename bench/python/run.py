@@ -92,17 +92,21 @@ def bench_mmdb(cbench, tmp):
     out("mmdb_addresses", n, "lookups")
     f = os.path.join(tmp, "addrs.u32")
     addrs.astype("<u4").tofile(f)
+    ftext = os.path.join(tmp, "addrs.txt")
+    with open(ftext, "w") as fh:
+        fh.write("\n".join(texts))
     r = round_robin({
         "maxminddb_get": (lambda: [reader.get(t) for t in texts], n),
         "c2detect_single_country": (lambda: [db.country(t) for t in texts[:50_000]], 50_000),
         "c2detect_batch_numpy": (lambda: db.lookup_batch(addrs), n),
         "c2detect_batch_numpy_country_only": (lambda: db.lookup_batch(addrs, asn=False), n),
         "c2detect_batch_str_list": (lambda: db.lookup_batch(texts), n),
-        "c": (lambda: run_c(cbench, "geo", str(path), f), None),
+        "c": (lambda: run_c(cbench, "geo", str(path), f, ftext), None),
     })
     for k in ("maxminddb_get", "c2detect_single_country", "c2detect_batch_numpy",
               "c2detect_batch_numpy_country_only", "c2detect_batch_str_list",
-              "c_geo_batch_country_asn", "c_geo_batch_lookup_only"):
+              "c_geo_batch_country_asn", "c_geo_text_batch_country_asn",
+              "c_geo_batch_lookup_only"):
         out(k, r[k], "ns/lookup")
     mm, c = r["maxminddb_get"], r["c_geo_batch_country_asn"]
     out("mmdb_batch_numpy_vs_maxminddb_ratio", mm / r["c2detect_batch_numpy"], "x")
@@ -110,6 +114,8 @@ def bench_mmdb(cbench, tmp):
     out("mmdb_single_vs_maxminddb_ratio", mm / r["c2detect_single_country"], "x")
     out("mmdb_batch_numpy_vs_c_ratio", r["c2detect_batch_numpy"] / c, "x")
     out("mmdb_batch_str_list_vs_c_ratio", r["c2detect_batch_str_list"] / c, "x")
+    out("mmdb_batch_str_list_vs_c_text_ratio",
+        r["c2detect_batch_str_list"] / r["c_geo_text_batch_country_asn"], "x")
 
 
 def bench_forest(cbench, tmp):

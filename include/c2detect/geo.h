@@ -255,11 +255,13 @@ C2D_API c2d_status c2d_geodb_lookup_ipv4_batch(const c2d_geodb *db, const uint32
  * strict dotted quads (as c2d_geodb_lookup reads them), each ended by '\n'
  * (the last one may end at `len` instead), in text[0..len). It is the cheap
  * way in from languages whose strings are slow to convert one by one: join
- * them with '\n'. Bytes after the n-th address are not read. Returns what
+ * them with '\n'. The text must hold exactly n addresses. Returns what
  * c2d_geodb_lookup_ipv4_batch() returns, and C2D_ERR_MALFORMED (an item that
  * is not a dotted quad: a '\r', a space, IPv6, an empty line) and
  * C2D_ERR_TRUNCATED (the text holds fewer than n addresses), with *n_done
- * the index of that item. Allocates nothing; thread-safe. Since 0.2.0. */
+ * the index of that item; C2D_ERR_MALFORMED with *n_done == n when text
+ * follows the n-th address (the outputs are then filled but belong to a
+ * miscounted list). Allocates nothing; thread-safe. Since 0.2.0. */
 C2D_API c2d_status c2d_geodb_lookup_ipv4_text_batch(const c2d_geodb *db, const char *text,
                                                     size_t len, size_t n, uint32_t *data_offsets,
                                                     uint8_t *prefix_lens, char *iso2,

@@ -1024,7 +1024,9 @@ c2d_status c2d_geodb_lookup_ipv4_text_batch(const c2d_geodb *db, const char *tex
         }
     }
     if (n_done) *n_done = n;
-    return C2D_OK;
+    /* more text than n addresses: the caller's count and text disagree (an
+     * item holding a '\n'), so no result can be trusted to its item */
+    return pos < len ? C2D_ERR_MALFORMED : C2D_OK;
 }
 
 c2d_status c2d_geodb_as_org(const c2d_geodb *db, const c2d_geo_result *r, char *buf, size_t cap,

@@ -244,8 +244,8 @@ class GeoDB:
             # per-string conversion costs more than the lookup)
             try:
                 text = "\n".join(addrs).encode("ascii")
-                if text.count(b"\n") != len(addrs) - 1:
-                    text = None  # an item holds a newline: the checked path names it
+                if text.endswith(b"\n"):
+                    text = None  # the last item ends in a newline: the checked path names it
             except (TypeError, UnicodeEncodeError):
                 text = None
         if text is not None:
@@ -273,6 +273,9 @@ class GeoDB:
             st = _load().c2d_geodb_lookup_ipv4_text_batch(self._handle, text, len(text), n,
                                                           addr(offs), addr(plen), addr(iso),
                                                           addr(asns), ctypes.byref(done))
+            if st == C2D_ERR_MALFORMED and done.value == n:
+                # an item held a '\n' (more lines than items): find and name it
+                return self.lookup_batch(list(ipv4_buffer(addrs)[2]), country, asn)
             if st in (C2D_ERR_MALFORMED, C2D_ERR_TRUNCATED):
                 raise ValueError(f"addrs: not an IPv4 address: {addrs[done.value]!r}")
         else:
