@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="libc2detect from Python: a few c2d commands.",
                                 epilog="Exit codes: 0 ok, 1 runtime error, 2 usage error, "
                                        "3 input damaged (partial results printed).")
+    from . import __version__
+    p.add_argument("--version", action="version", version=f"c2detect {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     v = sub.add_parser("version", help="package and library versions, built-in models")
     v.set_defaults(func=cmd_version)

@@ -89,12 +89,19 @@ print("ok")
     assert r.stdout == b"ok\n"
 
 
+def c2detect_version():
+    import c2detect
+    return c2detect.__version__
+
+
 def test_cli_exit_codes(tmp_path):
     c_library()
     r = _run("-m", "c2detect", "--help")
     assert r.returncode == 0 and b"usage: python -m c2detect" in r.stdout
     r = _run("-m", "c2detect", "dga", "--help")
     assert r.returncode == 0 and r.stdout.startswith(b"usage:")
+    r = _run("-m", "c2detect", "--version")
+    assert r.returncode == 0 and r.stdout.decode().strip() == f"c2detect {c2detect_version()}"
     assert _run("-m", "c2detect").returncode == 2
     assert _run("-m", "c2detect", "bogus").returncode == 2
     r = _run("-m", "c2detect", "version")
