@@ -18,7 +18,7 @@ import os
 import warnings
 from dataclasses import dataclass
 
-from .lib import C2DError, check, lib
+from .lib import C2DError, check, lib, read_maybe_gzip
 
 C2D_CAPTURE_END = -90
 _V4_MAPPED = b"\x00" * 10 + b"\xff\xff"
@@ -192,6 +192,15 @@ class CaptureError(C2DError):
         self.sessions = sessions
 
 
+def _gunzip(path, what):
+    try:
+        return read_maybe_gzip(path)
+    except FileNotFoundError:
+        return None  # the library reports it (C2D_ERR_IO) like any unreadable file
+    except (OSError, EOFError) as e:  # a damaged .gz: loud, with the file's name
+        raise CaptureError(-4, f"{what} (gzip: {e})", 0, Sessions()) from e
+
+
 def _to_session(s: _Session) -> Session:
     cls = ctypes.c_int()
     check(_h().c2d_session_classify(ctypes.byref(s), None, ctypes.byref(cls)), "classify")
@@ -239,7 +248,11 @@ def read_sessions(source, local_nets=(), payload_prefix_len: int = 0, capacity: 
         what = "capture"
     elif isinstance(source, (str, os.PathLike)):
         what = os.fspath(source)
-        check(h.c2d_capture_open_file(os.fsencode(source), None, ctypes.byref(cap)), what)
+        keep = _gunzip(source, what)
+        if keep is not None:  # a .pcap.gz: decompressed here, read from memory
+            check(h.c2d_capture_open_memory(keep, len(keep), None, ctypes.byref(cap)), what)
+        else:
+            check(h.c2d_capture_open_file(os.fsencode(source), None, ctypes.byref(cap)), what)
     else:
         raise TypeError(f"source must be a path or bytes, not {type(source).__name__}")
     ft = ctypes.c_void_p()

@@ -14,7 +14,7 @@ import os
 
 from dataclasses import dataclass
 
-from .lib import C2DError, ipv4_buffer, lib as _shared_lib
+from .lib import C2DError, ipv4_buffer, lib as _shared_lib, read_maybe_gzip
 
 _lib = None
 
@@ -318,8 +318,18 @@ class AsnTable:
             st = lib.c2d_asntable_load_memory(data, len(data), None, ctypes.byref(self._handle),
                                               ctypes.byref(self.stats))
         else:
-            st = lib.c2d_asntable_load_file(os.fsencode(path), None, ctypes.byref(self._handle),
-                                            ctypes.byref(self.stats))
+            try:
+                data = read_maybe_gzip(path)  # asn-ipv4.csv.gz is read, not ignored
+            except FileNotFoundError:
+                data = None
+            except (OSError, EOFError) as e:
+                raise GeoError(-4, f"{path} (gzip: {e})") from e
+            if data is not None:
+                st = lib.c2d_asntable_load_memory(data, len(data), None, ctypes.byref(self._handle),
+                                                  ctypes.byref(self.stats))
+            else:
+                st = lib.c2d_asntable_load_file(os.fsencode(path), None,
+                                                ctypes.byref(self._handle), ctypes.byref(self.stats))
         _check(st, "load")
 
     @property

@@ -14,7 +14,7 @@ import ctypes
 import os
 from dataclasses import dataclass, field
 
-from .lib import C2DError, as_bytes, check, ipv4_buffer, lib
+from .lib import C2DError, as_bytes, check, ipv4_buffer, lib, read_maybe_gzip
 
 NO_MATCH = 0xFFFFFFFF
 TYPES = {"unknown": 0, "ip": 1, "cidr": 2, "ip:port": 3, "domain": 4, "url": 5, "url-path": 6}
@@ -150,8 +150,9 @@ class IocDB:
 
     def load(self, source, format: str = "auto", family=None, source_name=None,
              threat_type=None, confidence: int = 0) -> LoadReport:
-        """Load a feed from a path or from bytes. Malformed lines are counted in
-        the report (and listed in `.rejects`); a library error raises C2DError."""
+        """Load a feed from a path (plain or gzip-compressed) or from bytes.
+        Malformed lines are counted in the report (and listed in `.rejects`); a
+        library error raises C2DError."""
         if format not in FORMATS:
             raise ValueError(f"format must be one of {sorted(FORMATS)}, not {format!r}")
         rejects = []
@@ -171,9 +172,19 @@ class IocDB:
                                             ctypes.byref(r))
             what = "feed (memory)"
         elif isinstance(source, (str, os.PathLike)):
-            st = _h().c2d_iocdb_load_file(self.handle, os.fsencode(source), ctypes.byref(o),
-                                          ctypes.byref(r))
             what = os.fspath(source)
+            try:
+                data = read_maybe_gzip(source)
+            except FileNotFoundError:
+                data = None  # the library reports it: C2D_ERR_IO
+            except (OSError, EOFError) as e:
+                raise C2DError(-4, f"{what} (gzip: {e})") from e
+            if data is not None:  # feed.csv.gz: decompressed here
+                st = _h().c2d_iocdb_load_memory(self.handle, data, len(data), ctypes.byref(o),
+                                                ctypes.byref(r))
+            else:
+                st = _h().c2d_iocdb_load_file(self.handle, os.fsencode(source), ctypes.byref(o),
+                                              ctypes.byref(r))
         else:
             raise TypeError(f"source must be a path or bytes, not {type(source).__name__}")
         check(st, what)

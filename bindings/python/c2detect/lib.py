@@ -221,6 +221,19 @@ def ipv4_buffer(addrs, what: str = "addrs"):
     return ctypes.addressof(buf), len(vals), buf
 
 
+def read_maybe_gzip(path):
+    """The bytes of a gzip-compressed file (decompressed), or None when the file
+    is not gzip (the caller then lets the library read the file itself). Feeds,
+    captures and CSVs are usually downloaded compressed; the library reads only
+    plain bytes, so the binding decompresses instead of loading nothing."""
+    import gzip
+    with open(path, "rb") as f:
+        if f.read(2) != b"\x1f\x8b":
+            return None
+    with gzip.open(path, "rb") as f:
+        return f.read()
+
+
 def builtin_models() -> list:
     """Names of the models compiled into the library ("dga", "http", ...)."""
     out, i = [], 0

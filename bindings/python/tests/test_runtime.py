@@ -282,3 +282,35 @@ def test_forest_batch_equals_single_rows():
     assert m.forest_predict(rows.tolist(), 2).tolist() == batch.tolist()
     with pytest.raises(ValueError):
         m.forest_predict(rows[0], 2)
+
+
+# ------------------------------------------------------- gzip-compressed input
+
+@pytest.mark.skipif(not (SAMPLE / "sample.pcap").exists(), reason="no sample capture")
+def test_gzip_inputs_are_read_not_dropped(tmp_path):
+    import gzip
+    from c2detect.flow import CaptureError, read_sessions
+    from c2detect.geo import AsnTable
+    from c2detect.ioc import IocDB
+    raw = (SAMPLE / "sample.pcap").read_bytes()
+    (tmp_path / "s.pcap.gz").write_bytes(gzip.compress(raw))
+    assert len(read_sessions(tmp_path / "s.pcap.gz")) == 27
+    (tmp_path / "feed.csv.gz").write_bytes(gzip.compress((SAMPLE / "iocs.csv").read_bytes()))
+    db = IocDB()
+    assert db.load(tmp_path / "feed.csv.gz").loaded == 2
+    csv = b'1.0.0.0,1.0.0.255,13335,"Cloudflare, Inc."\n8.8.8.0,8.8.8.255,15169,Google LLC\n'
+    (tmp_path / "asn.csv.gz").write_bytes(gzip.compress(csv))
+    t = AsnTable(str(tmp_path / "asn.csv.gz"))
+    assert t.stats.ranges == 2 and t.lookup("8.8.8.8") == (15169, "Google LLC")
+    # a cut .gz is an error naming the file, never an empty result
+    (tmp_path / "cut.pcap.gz").write_bytes(gzip.compress(raw)[:200])
+    with pytest.raises(CaptureError) as e:
+        read_sessions(tmp_path / "cut.pcap.gz")
+    assert "cut.pcap.gz" in str(e.value) and "gzip" in str(e.value)
+    (tmp_path / "cut.csv.gz").write_bytes(gzip.compress(csv * 50)[:30])
+    from c2detect import C2DError
+    with pytest.raises(C2DError) as e:
+        IocDB().load(tmp_path / "cut.csv.gz")
+    assert e.value.name == "C2D_ERR_TRUNCATED" and "cut.csv.gz" in str(e.value)
+    with pytest.raises(C2DError):
+        AsnTable(str(tmp_path / "cut.csv.gz"))
