@@ -743,10 +743,14 @@ static void test_lookup_batch(void **state) {
         assert_int_equal(c2d_geodb_lookup_ipv4_batch(db, addrs, N, want_off, NULL, NULL, NULL, NULL),
                          C2D_OK);
         assert_memory_equal(offsets, want_off, sizeof want_off);
-        /* a trailing newline is allowed; fewer lines than n is TRUNCATED */
+        /* a trailing newline is allowed; after it comes an empty item (not an
+         * address), and past the end of the text TRUNCATED */
         assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9\n", 8, 1, offsets, NULL,
                                                           NULL, NULL, &done), C2D_OK);
         assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9\n", 8, 2, offsets, NULL,
+                                                          NULL, NULL, &done), C2D_ERR_MALFORMED);
+        assert_int_equal(done, 1);
+        assert_int_equal(c2d_geodb_lookup_ipv4_text_batch(db, "2.2.9.9", 7, 2, offsets, NULL,
                                                           NULL, NULL, &done), C2D_ERR_TRUNCATED);
         assert_int_equal(done, 1);
         /* more addresses than n: refused, after the n looked up */

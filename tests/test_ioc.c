@@ -461,6 +461,84 @@ static void *reader(void *p) {
     return NULL;
 }
 
+/* c2d_iocdb_match_text_batch gives per value what c2d_iocdb_match_text gives,
+ * records unparseable values in statuses (or stops without them), and refuses
+ * a text whose value count disagrees with n. */
+static void test_match_text_batch(void **state) {
+    (void)state;
+    c2d_ioc_load_report r;
+    c2d_iocdb *db = build("evil.example\n203.0.113.7\n203.0.113.8:995\n198.51.100.0/24\n",
+                          C2D_IOC_FORMAT_LIST, "fam", &r);
+    static const char text[] = "a.evil.example\n203.0.113.8:995\nexample.org\n198.51.100.9\n"
+                               "http://x.evil.example/p\nhttp://[::1\n203.0.113.7";
+    enum { N = 7 };
+    uint32_t best[N], counts[N];
+    c2d_status sts[N];
+    size_t done = 99;
+    assert_int_equal(c2d_iocdb_match_text_batch(db, text, strlen(text), N, best, counts, sts, &done),
+                     C2D_OK);
+    assert_int_equal(done, N);
+    /* the oracle: one call per line */
+    const char *p = text;
+    for (size_t i = 0; i < N; i++) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        uint32_t id = C2D_IOC_NO_MATCH;
+        size_t total = 0;
+        c2d_status st = c2d_iocdb_match_text(db, p, len, &id, 1, &total);
+        assert_int_equal(sts[i], st);
+        if (st == C2D_OK) {
+            assert_int_equal(counts[i], total);
+            assert_int_equal(best[i], total ? id : C2D_IOC_NO_MATCH);
+        } else {
+            assert_int_equal(counts[i], 0);
+            assert_int_equal(best[i], C2D_IOC_NO_MATCH);
+        }
+        p += len + 1;
+    }
+    assert_string_equal(value_of(db, best[0]), "evil.example");
+    assert_int_equal(best[2], C2D_IOC_NO_MATCH);
+    assert_int_equal(counts[2], 0);
+    assert_string_equal(value_of(db, best[3]), "198.51.100.0/24");
+    assert_int_equal(sts[5], C2D_ERR_MALFORMED);
+    assert_string_equal(value_of(db, best[6]), "203.0.113.7");
+    /* without statuses the unparseable value stops the batch */
+    assert_int_equal(c2d_iocdb_match_text_batch(db, text, strlen(text), N, best, NULL, NULL, &done),
+                     C2D_ERR_MALFORMED);
+    assert_int_equal(done, 5);
+    /* count and text disagree */
+    assert_int_equal(c2d_iocdb_match_text_batch(db, text, strlen(text), N + 1, best, counts, sts,
+                                                &done), C2D_ERR_TRUNCATED);
+    assert_int_equal(done, N);
+    assert_int_equal(c2d_iocdb_match_text_batch(db, text, strlen(text), 2, best, counts, sts,
+                                                &done), C2D_ERR_MALFORMED);
+    assert_int_equal(done, 2);
+    assert_int_equal(c2d_iocdb_match_text_batch(db, "evil.example\n", 13, 1, best, counts, sts,
+                                                &done), C2D_OK);
+    /* "a\n" as two values: "a" and an empty one (malformed, recorded) */
+    assert_int_equal(c2d_iocdb_match_text_batch(db, "evil.example\n", 13, 2, best, counts, sts,
+                                                &done), C2D_OK);
+    assert_int_equal(sts[0], C2D_OK);
+    assert_int_equal(sts[1], C2D_ERR_MALFORMED);
+    assert_int_equal(best[1], C2D_IOC_NO_MATCH);
+    assert_int_equal(c2d_iocdb_match_text_batch(db, "evil.example\n", 13, 3, best, counts, sts,
+                                                &done), C2D_ERR_TRUNCATED);
+    assert_int_equal(done, 2);
+    assert_int_equal(c2d_iocdb_match_text_batch(db, NULL, 0, 0, NULL, NULL, NULL, &done), C2D_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(c2d_iocdb_match_text_batch(NULL, text, 3, 1, best, NULL, NULL, &done),
+                     C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_iocdb_match_text_batch(db, NULL, 3, 1, best, NULL, NULL, &done),
+                     C2D_ERR_INVALID_ARG);
+    c2d_iocdb_free(db);
+    /* a store that is not finalised */
+    assert_int_equal(c2d_iocdb_new(NULL, &db), C2D_OK);
+    assert_int_equal(c2d_iocdb_match_text_batch(db, "a.example", 9, 1, best, NULL, sts, &done),
+                     C2D_ERR_STATE);
+    assert_int_equal(done, 0);
+    c2d_iocdb_free(db);
+}
+
 static void test_concurrent_readers(void **state) {
     (void)state;
     c2d_ioc_load_report r;
@@ -545,6 +623,7 @@ int main(void) {
         cmocka_unit_test(test_port_facts_and_signals),
         cmocka_unit_test(test_family_features),
         cmocka_unit_test(test_add_and_states),
+        cmocka_unit_test(test_match_text_batch),
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_shared_feeds),

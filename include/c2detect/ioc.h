@@ -243,6 +243,25 @@ C2D_API c2d_status c2d_iocdb_match_url(const c2d_iocdb *db, const char *url, siz
 C2D_API c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, size_t len,
                                         uint32_t *ids, size_t cap, size_t *n_total);
 
+/* Many c2d_iocdb_match_text() lookups in one call: `n` observed values
+ * separated by '\n' (one '\n' after the last is allowed; "a\n" with n 2 is
+ * "a" and an empty value), in text[0..len) -- the
+ * cheap way in from languages whose strings are slow to pass one by one. For
+ * each i: best[i] = the best matching id or C2D_IOC_NO_MATCH, counts[i] = the
+ * number of matches; either may be NULL. A value that does not parse
+ * (C2D_ERR_MALFORMED, C2D_ERR_LIMIT, as c2d_iocdb_match_text) is recorded in
+ * statuses[i] (C2D_OK for the others) with no match, and the batch goes on;
+ * when `statuses` is NULL it stops the batch instead. *n_done (may be NULL)
+ * gets the number of values completed (n on success, else the failing index).
+ * Returns C2D_OK; C2D_ERR_INVALID_ARG (NULL db, NULL text with len > 0);
+ * C2D_ERR_STATE (not finalised); C2D_ERR_TRUNCATED (fewer than n values);
+ * C2D_ERR_MALFORMED with *n_done == n when text follows the n-th value (the
+ * outputs then belong to a miscounted list); without `statuses`, the first
+ * value's error. Allocates nothing; thread-safe. Since 0.2.0. */
+C2D_API c2d_status c2d_iocdb_match_text_batch(const c2d_iocdb *db, const char *text, size_t len,
+                                              size_t n, uint32_t *best, uint32_t *counts,
+                                              c2d_status *statuses, size_t *n_done);
+
 /* Normalise a URL as the store does: scheme and host lower-case, default port
  * (:80 for http, :443 for https) removed, percent-encoded unreserved characters
  * (A-Z a-z 0-9 - . _ ~) decoded, other percent escapes upper-cased, a bare '%'

@@ -1003,8 +1003,9 @@ c2d_status c2d_geodb_lookup_ipv4_text_batch(const c2d_geodb *db, const char *tex
     if (!db || (!text && len > 0)) return C2D_ERR_INVALID_ARG;
     batch_out o = {data_offsets, prefix_lens, iso2, asns, C2D_GEO_NO_RECORD, {0, 0, 0}, 0};
     size_t pos = 0;
+    int after_newline = 1; /* the text's start counts as after a separator */
     for (size_t i = 0; i < n; i++) {
-        if (pos >= len) {
+        if (pos >= len && !after_newline) {
             if (n_done) *n_done = i;
             return C2D_ERR_TRUNCATED;
         }
@@ -1012,6 +1013,7 @@ c2d_status c2d_geodb_lookup_ipv4_text_batch(const c2d_geodb *db, const char *tex
         const char *nl = memchr(line, '\n', len - pos);
         size_t line_len = nl ? (size_t)(nl - line) : len - pos;
         pos += line_len + (nl ? 1 : 0);
+        after_newline = nl != NULL;
         uint8_t a[4];
         if (!parse_v4_text(line, line_len, a)) {
             if (n_done) *n_done = i;

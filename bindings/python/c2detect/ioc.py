@@ -82,6 +82,8 @@ def _h():
         h.c2d_iocdb_get.argtypes = [vp, u32, ctypes.POINTER(_Info)]
         h.c2d_iocdb_match_text.argtypes = [vp, ctypes.c_char_p, sz, ids, sz, ctypes.POINTER(sz)]
         h.c2d_iocdb_match_ipv4_batch.argtypes = [vp, vp, vp, sz, vp, vp]
+        h.c2d_iocdb_match_text_batch.argtypes = [vp, ctypes.c_char_p, sz, sz, vp, vp, vp,
+                                                 ctypes.POINTER(sz)]
         _DECLARED = True
     return h
 
@@ -231,6 +233,41 @@ class IocDB:
         check(_h().c2d_iocdb_match_text(self.handle, b, len(b), ids, limit, ctypes.byref(total)),
               f"match {value!r}")
         return [self.get(ids[k]) for k in range(min(limit, total.value))]
+
+    def match_many(self, values):
+        """Best indicator id (NO_MATCH when none), match count and status per
+        observed value (as `match` reads it: IPs, ip:port, domains, URLs), in
+        ONE call (c2d_iocdb_match_text_batch). A value that does not parse gets
+        status C2D_ERR_MALFORMED/-LIMIT and no match. Returns (best, counts,
+        statuses): numpy uint32/uint32/int32 arrays with numpy, else lists."""
+        if isinstance(values, (str, bytes)):
+            raise TypeError("values must be a list of values, not one value")
+        enc = [as_bytes(v, "value") for v in values]
+        n = len(enc)
+        if any(b"\n" in e for e in enc):
+            bad = next(v for v, e in zip(values, enc) if b"\n" in e)
+            raise ValueError(f"a value holds a newline: {bad!r}")
+        text = b"\n".join(enc)
+        try:
+            import numpy as np
+        except ImportError:
+            np = None
+        if np is not None:
+            best = np.empty(n, dtype=np.uint32)
+            counts = np.empty(n, dtype=np.uint32)
+            sts = np.empty(n, dtype=np.int32)
+            ptr = lambda a: a.ctypes.data if n else None  # noqa: E731
+        else:
+            best, counts = (ctypes.c_uint32 * n)(), (ctypes.c_uint32 * n)()
+            sts = (ctypes.c_int32 * n)()
+            ptr = lambda a: ctypes.addressof(a) if n else None  # noqa: E731
+        done = ctypes.c_size_t()
+        check(_h().c2d_iocdb_match_text_batch(self.handle, text, len(text), n, ptr(best),
+                                              ptr(counts), ptr(sts), ctypes.byref(done)),
+              f"match_many (value {done.value})")
+        if np is None:
+            return list(best), list(counts), list(sts)
+        return best, counts, sts
 
     def match_ipv4(self, addrs, ports=None):
         """Best matching indicator id per IPv4 address (NO_MATCH when none) and

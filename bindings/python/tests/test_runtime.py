@@ -174,6 +174,36 @@ def test_ioc_store_add_load_match():
     assert e.value.name == "C2D_ERR_STATE"
 
 
+def test_ioc_match_many_equals_single_matches():
+    from c2detect.ioc import NO_MATCH, IocDB
+    db = IocDB()
+    rep = db.load(b"evil.example\n203.0.113.7\n203.0.113.8:995\n198.51.100.0/24\n"
+                  b"http://bad.example/gate.php\n", format="list", family="F")
+    assert rep.loaded == 5
+    db.finalize()
+    values = ["a.evil.example", "203.0.113.8:995", "example.org", "198.51.100.9",
+              "http://bad.example/gate.php", "http://[::1", b"203.0.113.7", ""]
+    best, counts, sts = db.match_many(values)
+    best, counts, sts = list(best), list(counts), list(sts)
+    for i, v in enumerate(values):
+        if sts[i] == 0:
+            hits = db.match(v, limit=64)
+            assert counts[i] == len(hits)
+            assert best[i] == (hits[0].id if hits else NO_MATCH)
+        else:
+            assert best[i] == NO_MATCH and counts[i] == 0
+    assert [db.get(best[i]).value for i in (0, 3, 6)] == ["evil.example", "198.51.100.0/24",
+                                                         "203.0.113.7"]
+    assert best[2] == NO_MATCH and sts[5] == -10 and sts[7] == -10
+    assert db.match_many([]) is not None
+    with pytest.raises(ValueError):
+        db.match_many(["a.example\nb.example"])
+    with pytest.raises(TypeError):
+        db.match_many("a.example")
+    with pytest.raises(TypeError):
+        db.match_many([3])
+
+
 def test_ioc_argument_errors():
     from c2detect import C2DError
     from c2detect.ioc import IocDB
