@@ -1,4 +1,5 @@
-"""python -m c2detect: a few commands of the c2d program through the Python binding.
+"""python -m c2detect: a few commands of the c2d program (version, dga, http, sessions,
+geo, ioc) through the Python binding.
 
 Exit codes (the project's convention): 0 ran and printed its results (found
 or not); 1 runtime error (a file could not be read, a library error); 2 usage
@@ -107,6 +108,85 @@ def cmd_sessions(args) -> int:
     return status
 
 
+def _values(args_values):
+    vals = list(args_values)
+    if not vals or vals == ["-"]:
+        vals = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+    return vals
+
+
+def cmd_geo(args) -> int:
+    import ipaddress
+    from .geo import GeoDB
+    ips = _values(args.ips)
+    db = GeoDB(args.db)
+    v4 = []
+    for ip in ips:
+        try:
+            ipaddress.IPv4Address(ip)
+            v4.append(ip)
+        except ValueError:
+            pass
+    batch = db.lookup_batch(v4) if v4 else None  # one library call for the IPv4 ones
+    k = 0
+    for ip in ips:
+        if v4 and k < len(v4) and v4[k] == ip:
+            prefix, off = int(batch.prefix_lens[k]), int(batch.data_offsets[k])
+            cc = batch.countries[k]
+            cc = (cc.decode() if isinstance(cc, bytes) else cc) or None
+            asn = int(batch.asns[k]) or None
+            k += 1
+            found = off != 0xFFFFFFFF
+        else:
+            try:
+                prefix = db.prefix_len(ip)
+                cc, asn = db.country(ip), db.asn(ip)
+                found = db.lookup(ip) is not None
+            except Exception as e:  # not an address, or IPv6 in an IPv4 database
+                print(f"{ip}\tinvalid ({getattr(e, 'name', e)})")
+                continue
+        if not found:
+            print(f"{ip}\tprefix={prefix}\tnot found")
+            continue
+        parts = [f"{ip}", f"prefix={prefix}"]
+        if cc:
+            parts.append(f"country={cc}")
+        if asn:
+            parts.append(f"asn={asn}")
+        print("\t".join(parts))
+    return EXIT_OK
+
+
+def cmd_ioc(args) -> int:
+    from .ioc import IocDB
+    db = IocDB()
+    for feed in args.feed:
+        rep = db.load(feed, format=args.format)
+        if rep.loaded == 0:
+            print(f"python -m c2detect ioc: error: {feed}: no indicators loaded (format "
+                  f"{rep.format}, {rep.lines} lines, {rep.rejected} rejected)", file=sys.stderr)
+            return EXIT_RUNTIME
+        if rep.rejected:
+            print(f"python -m c2detect ioc: warning: {feed}: {rep.rejected} of {rep.lines} lines "
+                  f"rejected (first: line {rep.first_rejected[0]})", file=sys.stderr)
+    db.finalize()
+    values = _values(args.values)
+    best, counts, sts = db.match_many(values)  # one library call; details only for hits
+    for v, c, st in zip(values, counts, sts):
+        c, st = int(c), int(st)
+        if st != 0:
+            from .lib import status_name
+            print(f"{v}: invalid ({status_name(st)})")
+            continue
+        print(f"{v}: {c} match" + ("" if c == 1 else "es"))
+        if c:
+            for info in db.match(v, limit=min(c, 16)):
+                print(f"  {info.type} {info.value} family={info.family or '-'} "
+                      f"threat={info.threat_type or '-'} confidence={info.confidence} "
+                      f"source={info.source or '-'}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m c2detect",
                                 description="libc2detect from Python: a few c2d commands.",
@@ -132,6 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--local", action="append", default=[], metavar="CIDR",
                    help="a home network (repeatable; default: private ranges)")
     s.set_defaults(func=cmd_sessions)
+    g = sub.add_parser("geo", help="country, ASN and prefix of addresses in a MaxMind DB")
+    g.add_argument("db", metavar="MMDB")
+    g.add_argument("ips", nargs="*", metavar="IP", help="addresses ('-' or none: stdin)")
+    g.set_defaults(func=cmd_geo)
+    i = sub.add_parser("ioc", help="match values against IOC feeds")
+    i.add_argument("--feed", action="append", required=True, metavar="FEED",
+                   help="a feed file, plain or gzip (repeatable)")
+    i.add_argument("--format", default="auto", choices=["auto", "csv", "threatfox-json", "list"])
+    i.add_argument("values", nargs="*", metavar="VALUE", help="values ('-' or none: stdin)")
+    i.set_defaults(func=cmd_ioc)
     return p
 
 

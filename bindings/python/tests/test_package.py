@@ -146,3 +146,31 @@ def test_installed_copy_is_the_one_tested():
     here = str(PKG_DIR)
     assert not c2detect.__file__.startswith(here), c2detect.__file__
     assert lib.library_path() == os.path.join(os.path.dirname(c2detect.__file__), "libc2detect.so")
+
+
+@pytest.mark.skipif(not (SAMPLE / "iocs.csv").exists(), reason="no sample feed")
+def test_cli_ioc_and_geo(tmp_path):
+    c_library()
+    r = _run("-m", "c2detect", "ioc", "--feed", str(SAMPLE / "iocs.csv"), "203.0.113.50:8080",
+             "1.2.3.4", "http://[::1")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().splitlines() == [
+        "203.0.113.50:8080: 1 match",
+        "  ip:port 203.0.113.50:8080 family=SampleBeacon threat=botnet_cc confidence=50 source=csv",
+        "1.2.3.4: 0 matches",
+        "http://[::1: invalid (C2D_ERR_MALFORMED)"]
+    empty = tmp_path / "empty.feed"
+    empty.write_text("nothing here\n")
+    r = _run("-m", "c2detect", "ioc", "--feed", str(empty), "1.2.3.4")
+    assert r.returncode == 1
+    assert f"{empty}: no indicators loaded (format list, 1 lines, 1 rejected)".encode() in r.stderr
+    from c2detect.data import mmdb_writer
+    db = tmp_path / "t.mmdb"
+    db.write_bytes(mmdb_writer.write_mmdb(mmdb_writer.NETWORKS6, 24, 6))
+    r = _run("-m", "c2detect", "geo", str(db), "8.8.8.8", "10.0.0.1", "2001:db8::1", "bogus")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert lines[0] == "8.8.8.8\tprefix=24\tcountry=US\tasn=15169"
+    assert lines[1].startswith("10.0.0.1\tprefix=") and lines[1].endswith("\tnot found")
+    assert lines[2] == "2001:db8::1\tprefix=32\tcountry=DE"
+    assert lines[3] == "bogus\tinvalid (C2D_ERR_INVALID_ARG)"
