@@ -253,9 +253,8 @@ C2D_API c2d_status c2d_geodb_lookup_ipv4_batch(const c2d_geodb *db, const uint32
 
 /* As c2d_geodb_lookup_ipv4_batch() for `n` IPv4 addresses given as text:
  * strict dotted quads (as c2d_geodb_lookup reads them) separated by '\n' (one
- * '\n' after the last is allowed), in text[0..len). It is the cheap
- * way in from languages whose strings are slow to convert one by one: join
- * them with '\n'. The text must hold exactly n addresses. Returns what
+ * '\n' after the last is allowed), in text[0..len): the cheap way in from
+ * languages whose strings are slow to convert one by one (join them with '\n'). The text must hold exactly n addresses. Returns what
  * c2d_geodb_lookup_ipv4_batch() returns, and C2D_ERR_MALFORMED (an item that
  * is not a dotted quad: a '\r', a space, IPv6, an empty line) and
  * C2D_ERR_TRUNCATED (the text holds fewer than n addresses), with *n_done

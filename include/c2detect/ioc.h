@@ -245,9 +245,8 @@ C2D_API c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, 
 
 /* Many c2d_iocdb_match_text() lookups in one call: `n` observed values
  * separated by '\n' (one '\n' after the last is allowed; "a\n" with n 2 is
- * "a" and an empty value), in text[0..len) -- the
- * cheap way in from languages whose strings are slow to pass one by one. For
- * each i: best[i] = the best matching id or C2D_IOC_NO_MATCH, counts[i] = the
+ * "a" and an empty value), in text[0..len): the cheap way in from languages
+ * whose strings are slow to pass one by one. For each i: best[i] = the best matching id or C2D_IOC_NO_MATCH, counts[i] = the
  * number of matches; either may be NULL. A value that does not parse
  * (C2D_ERR_MALFORMED, C2D_ERR_LIMIT, as c2d_iocdb_match_text) is recorded in
  * statuses[i] (C2D_OK for the others) with no match, and the batch goes on;
