@@ -240,6 +240,14 @@ typedef struct c2d_evidence {
 C2D_API c2d_status c2d_hosts_evidence(const c2d_hosts *h, size_t index, size_t item,
                                       c2d_evidence *out);
 
+/* The fusion's inputs for ranked host `index`: x[k] in [0, 1] is the strength
+ * of evidence kind k (x[0] unused; docs/hosts.md, "Fusion"), before weights
+ * and before the allow-list. For fitting the weights (c2detect.train.hosts)
+ * and for callers that fuse on their own. n must be at least
+ * C2D_EVIDENCE_KIND_COUNT_. Returns C2D_OK, C2D_ERR_INVALID_ARG,
+ * C2D_ERR_BUFFER_TOO_SMALL, C2D_ERR_NOT_FOUND, C2D_ERR_STATE. Since 0.2.0. */
+C2D_API c2d_status c2d_hosts_strengths(const c2d_hosts *h, size_t index, double *x, size_t n);
+
 /* Counters of everything bounded. Set `size = sizeof(c2d_hosts_stats)`. */
 typedef struct c2d_hosts_stats {
     size_t size;

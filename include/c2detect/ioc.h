@@ -224,6 +224,14 @@ C2D_API c2d_status c2d_iocdb_match_ipv6(const c2d_iocdb *db, const uint8_t addr[
                                         uint16_t port, uint32_t *ids, size_t cap,
                                         size_t *n_total);
 
+/* An address in the flow table's 16-byte form (IPv4 mapped ::ffff:a.b.c.d is
+ * looked up as IPv4, anything else as IPv6); `port` as for IPv4. The same
+ * results as c2d_iocdb_match_ipv4 / _ipv6 on the converted address.
+ * Since 0.2.0. */
+C2D_API c2d_status c2d_iocdb_match_addr(const c2d_iocdb *db, const uint8_t addr[16],
+                                        uint16_t port, uint32_t *ids, size_t cap,
+                                        size_t *n_total);
+
 /* A domain name (any case, optional trailing dot, at most 253 bytes; longer
  * names give C2D_ERR_LIMIT). Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_match_domain(const c2d_iocdb *db, const char *name, size_t len,
