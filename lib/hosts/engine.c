@@ -992,7 +992,14 @@ static void http_observe(c2d_hosts *h, c2d__host *x, const c2d_http_event *ev) {
         memcpy(hostbuf, host, hl);
     }
     hostbuf[hl] = 0;
-    if (hl) match_name(h, x, hostbuf, hl, VIA_HTTP_HOST, ev->server_addr, ev->server_port, ev->ts_ns);
+    /* a Host that is an address literal was matched as the session's destination */
+    uint8_t lit[16];
+    char bare[C2D__HOSTS_NAME];
+    memcpy(bare, hostbuf, hl + 1);
+    char *colon = strrchr(bare, ':');
+    if (colon && !strchr(bare, ']') && strchr(bare, ':') == colon) *colon = 0;
+    bool literal = c2d_addr_parse(bare[0] == '[' ? bare + 1 : bare, lit) == C2D_OK;
+    if (hl && !literal) match_name(h, x, hostbuf, hl, VIA_HTTP_HOST, ev->server_addr, ev->server_port, ev->ts_ns);
     char url[C2D__HOSTS_NAME * 2];
     url[0] = 0;
     if (uri && uri_len) {
