@@ -265,13 +265,17 @@ int c2d_cmd_scan(int argc, char **argv) {
                     "%zu hosts reported of %llu tracked\n",
             in.summary, (unsigned long long)hs.sessions, (unsigned long long)hs.dns_events,
             (unsigned long long)hs.http_events, n, (unsigned long long)hs.hosts_tracked);
-    if (hs.hosts_evicted || hs.pairs_evicted_cap || hs.pairs_evicted_budget || hs.names_dropped || hs.aged_out)
+    if (hs.hosts_evicted || hs.pairs_evicted_cap || hs.pairs_evicted_budget || hs.pairs_refused ||
+        hs.names_dropped || hs.ioc_hits_dropped || hs.hosts_aged_out || hs.pairs_aged_out)
         fprintf(stderr,
                 "c2d scan: caps: %llu hosts evicted (max %u hosts), %llu destination pairs evicted at the "
-                "per-host cap (%u), %llu at the memory budget (%zu bytes), %llu names not kept, %llu aged out of the window\n",
+                "per-host cap (%u), %llu at the memory budget (%zu bytes), %llu attempts not recorded, "
+                "%llu names not kept, %llu indicator hits not kept, %llu hosts and %llu pairs aged out of the window\n",
                 (unsigned long long)hs.hosts_evicted, cfg.max_hosts, (unsigned long long)hs.pairs_evicted_cap,
                 cfg.max_pairs_per_host, (unsigned long long)hs.pairs_evicted_budget, cfg.memory_budget,
-                (unsigned long long)hs.names_dropped, (unsigned long long)hs.aged_out);
+                (unsigned long long)hs.pairs_refused, (unsigned long long)hs.names_dropped,
+                (unsigned long long)hs.ioc_hits_dropped, (unsigned long long)hs.hosts_aged_out,
+                (unsigned long long)hs.pairs_aged_out);
     if (hs.allowed_evidence)
         fprintf(stderr, "c2d scan: %llu evidence items left out by the allow-list\n",
                 (unsigned long long)hs.allowed_evidence);

@@ -181,8 +181,11 @@ C2D_API const char *c2d_evidence_kind_name(c2d_evidence_kind kind);
  * calls below; any later input call invalidates the ranking and every string
  * the calls below returned. *n_hosts (may be NULL) = hosts ranked (all tracked
  * hosts when `include_ok` is 1, else those with a verdict above ok).
- * Allocates the ranking from the engine's budget. Returns C2D_OK,
- * C2D_ERR_INVALID_ARG, C2D_ERR_NOMEM. Since 0.2.0. */
+ * Ages out state older than the window first. The ranking (about 48 bytes
+ * per ranked host and 1 KiB per evidence item) comes from the engine's
+ * allocator outside the memory budget, so a full engine still reports.
+ * Returns C2D_OK, C2D_ERR_INVALID_ARG, C2D_ERR_NOMEM (no ranking).
+ * Since 0.2.0. */
 C2D_API c2d_status c2d_hosts_rank(c2d_hosts *h, int include_ok, size_t *n_hosts);
 
 /* One ranked host. Set `size = sizeof(c2d_host_report)`. */
@@ -253,14 +256,23 @@ typedef struct c2d_hosts_stats {
     size_t size;
     uint64_t sessions, dns_events, http_events;   /* inputs accepted */
     uint64_t not_local;          /* inputs with no local side (ignored) */
-    uint64_t http_not_request;   /* HTTP inputs whose bytes were not a request line */
+    uint64_t http_not_request;   /* c2d_hosts_add_http inputs whose bytes were not a request line */
+    /* hosts: created = tracked + evicted + aged_out */
+    uint64_t hosts_created;
     uint64_t hosts_tracked;      /* now */
-    uint64_t hosts_evicted;      /* dropped at max_hosts or the budget (oldest activity first) */
+    uint64_t hosts_evicted;      /* dropped at max_hosts or the budget (least recent activity first) */
+    uint64_t hosts_aged_out;     /* dropped for leaving the window */
+    /* pairs: created = tracked + evicted_cap + evicted_budget + with_host + aged_out */
+    uint64_t pairs_created;
     uint64_t pairs_tracked;      /* now */
-    uint64_t pairs_evicted_cap;  /* dropped at max_pairs_per_host */
+    uint64_t pairs_evicted_cap;  /* dropped at max_pairs_per_host (least recently used first) */
     uint64_t pairs_evicted_budget; /* dropped because the memory budget was reached */
-    uint64_t aged_out;           /* hosts and pairs dropped for leaving the window */
-    uint64_t names_dropped;      /* DNS names not kept (per-host name caps) */
+    uint64_t pairs_with_host;    /* dropped with their host (evicted or aged out) */
+    uint64_t pairs_aged_out;     /* dropped for leaving the window */
+    uint64_t pairs_refused;      /* attempts not recorded: no pair could be had within the budget */
+    uint64_t inputs_refused;     /* inputs not recorded: no host record could be had within the budget */
+    uint64_t names_dropped;      /* DNS names not kept (per-host name sets full, or the budget) */
+    uint64_t ioc_hits_dropped;   /* distinct indicator hits beyond the per-host list of 8 */
     uint64_t allowed_evidence;   /* evidence items left out by the allow-list at the last rank */
     size_t memory_bytes;         /* held now */
     size_t memory_budget;

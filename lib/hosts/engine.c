@@ -208,6 +208,8 @@ void c2d_hosts_free(c2d_hosts *h) {
         if (!x->used) continue;
         if (x->ioc) c2d__hosts_unmem(h, x->ioc, C2D__HOSTS_IOC_HITS * sizeof *x->ioc);
         if (x->names) c2d__hosts_unmem(h, x->names, sizeof *x->names);
+        if (x->fan) c2d__hosts_unmem(h, x->fan, sizeof *x->fan);
+        if (x->http) c2d__hosts_unmem(h, x->http, sizeof *x->http);
     }
     pool_release(h, &h->hosts);
     pool_release(h, &h->pairs);
@@ -396,9 +398,14 @@ static void free_pair(c2d_hosts *h, uint32_t pid) {
 
 static void free_host(c2d_hosts *h, uint32_t hid) {
     c2d__host *x = c2d__hosts_host_at(h, hid);
-    while (x->pairs_head != C2D__HOSTS_NONE) free_pair(h, x->pairs_head);
+    while (x->pairs_head != C2D__HOSTS_NONE) {
+        free_pair(h, x->pairs_head);
+        h->stats.pairs_with_host++;
+    }
     if (x->ioc) c2d__hosts_unmem(h, x->ioc, C2D__HOSTS_IOC_HITS * sizeof *x->ioc);
     if (x->names) c2d__hosts_unmem(h, x->names, sizeof *x->names);
+    if (x->fan) c2d__hosts_unmem(h, x->fan, sizeof *x->fan);
+    if (x->http) c2d__hosts_unmem(h, x->http, sizeof *x->http);
     index_remove(h, &h->host_index, hid, host_key_hash);
     pool_give(&h->hosts, hid);
     h->stats.hosts_tracked--;
@@ -434,7 +441,11 @@ static uint32_t host_get(c2d_hosts *h, const uint8_t addr[16], uint64_t ts) {
         if (!memcmp(c2d__hosts_host_at(h, id)->addr, addr, 16)) return id;
         i = (i + 1) & ix->mask;
     }
-    /* new host */
+    /* new host: the index must have room (it grows at 3/4; when the budget
+     * refuses, it may fill to 7/8 before new hosts are refused) */
+    if ((ix->count + 1) * 4 > (ix->mask + 1) * 3 && !index_grow(h, ix, host_key_hash, 1u << 26) &&
+        (ix->count + 1) * 8 > (ix->mask + 1) * 7 && !evict_one_host(h, C2D__HOSTS_NONE))
+        return C2D__HOSTS_NONE;
     if (h->hosts.live >= h->cfg.max_hosts && !evict_one_host(h, C2D__HOSTS_NONE)) return C2D__HOSTS_NONE;
     uint32_t id = pool_take(h, &h->hosts);
     if (id == C2D__HOSTS_NONE) {
@@ -447,13 +458,12 @@ static uint32_t host_get(c2d_hosts *h, const uint8_t addr[16], uint64_t ts) {
     x->used = 1;
     x->pairs_head = x->pairs_tail = C2D__HOSTS_NONE;
     x->first_ns = x->last_ns = ts;
-    x->fan_window_start = ts;
-    if ((ix->count + 1) * 4 > (ix->mask + 1) * 3) index_grow(h, ix, host_key_hash, 1u << 26);
     i = (uint32_t)hv & ix->mask;
     while (ix->slots[i]) i = (i + 1) & ix->mask;
     ix->slots[i] = id + 1;
     ix->count++;
     h->stats.hosts_tracked++;
+    h->stats.hosts_created++;
     return id;
 }
 
@@ -490,6 +500,17 @@ static uint32_t pair_get(c2d_hosts *h, uint32_t hid, int by_name, const uint8_t 
         i = (i + 1) & ix->mask;
     }
     c2d__host *x = c2d__hosts_host_at(h, hid);
+    if ((ix->count + 1) * 4 > (ix->mask + 1) * 3 && !index_grow(h, ix, pair_key_hash, 1u << 28) &&
+        (ix->count + 1) * 8 > (ix->mask + 1) * 7) {
+        /* the index cannot grow: make room by dropping this host's least recent pair */
+        if (x->pairs_tail == C2D__HOSTS_NONE) {
+            h->stats.pairs_refused++;
+            return C2D__HOSTS_NONE;
+        }
+        free_pair(h, x->pairs_tail);
+        x->pairs_evicted++;
+        h->stats.pairs_evicted_budget++;
+    }
     if (x->n_pairs >= h->cfg.max_pairs_per_host) {
         free_pair(h, x->pairs_tail);
         x->pairs_evicted++;
@@ -514,7 +535,7 @@ static uint32_t pair_get(c2d_hosts *h, uint32_t hid, int by_name, const uint8_t 
             id = pool_take(h, &h->pairs);
         }
         if (id == C2D__HOSTS_NONE) {
-            h->stats.pairs_evicted_budget++;
+            h->stats.pairs_refused++;
             return C2D__HOSTS_NONE;
         }
     }
@@ -537,12 +558,12 @@ static uint32_t pair_get(c2d_hosts *h, uint32_t hid, int by_name, const uint8_t 
     x->pairs_head = id;
     if (x->pairs_tail == C2D__HOSTS_NONE) x->pairs_tail = id;
     x->n_pairs++;
-    if ((ix->count + 1) * 4 > (ix->mask + 1) * 3) index_grow(h, ix, pair_key_hash, 1u << 28);
     i = (uint32_t)hv & ix->mask;
     while (ix->slots[i]) i = (i + 1) & ix->mask;
     ix->slots[i] = id + 1;
     ix->count++;
     h->stats.pairs_tracked++;
+    h->stats.pairs_created++;
     return id;
 }
 
@@ -585,6 +606,7 @@ static void add_ioc_hit(c2d_hosts *h, c2d__host *x, uint32_t id, unsigned via, c
         x->ioc = c2d__hosts_mem(h, C2D__HOSTS_IOC_HITS * sizeof *x->ioc);
         if (!x->ioc) {
             x->ioc_dropped++;
+            h->stats.ioc_hits_dropped++;
             return;
         }
     }
@@ -599,6 +621,7 @@ static void add_ioc_hit(c2d_hosts *h, c2d__host *x, uint32_t id, unsigned via, c
     }
     if (x->n_ioc == C2D__HOSTS_IOC_HITS) {
         x->ioc_dropped++;
+        h->stats.ioc_hits_dropped++;
         return;
     }
     c2d__ioc_hit *e = &x->ioc[x->n_ioc++];
@@ -661,26 +684,33 @@ static const char *name_of(const c2d_hosts *h, const uint8_t addr[16], uint64_t 
 
 /* -------------------------------------------------------------- sessions */
 static void fanout_observe(c2d_hosts *h, c2d__host *x, const uint8_t dst[16], uint16_t port, uint64_t ts) {
-    if (ts >= x->fan_window_start + h->cfg.fanout_window_ns || ts < x->fan_window_start) {
-        memset(x->fan_bits, 0, sizeof x->fan_bits);
-        x->fan_window_start = ts;
-        x->fan_first_ns = ts;
+    c2d__fanout *f = x->fan;
+    if (!f) {
+        if (!(f = x->fan = c2d__hosts_mem(h, sizeof *f))) {
+            h->stats.inputs_refused++;
+            return;
+        }
+        f->window_start = f->first_ns = ts;
+    }
+    if (ts >= f->window_start + h->cfg.fanout_window_ns || ts < f->window_start) {
+        memset(f->bits, 0, sizeof f->bits);
+        f->window_start = f->first_ns = ts;
     }
     uint64_t hv = hash_bytes(dst, 16, 11);
-    x->fan_bits[(hv % C2D__HOSTS_FANOUT_BITS) / 32] |= 1u << (hv % 32);
-    x->fan_last_ns = ts;
-    x->fan_port = port;
-    x->fan_attempts++;
+    f->bits[(hv % C2D__HOSTS_FANOUT_BITS) / 32] |= 1u << (hv % 32);
+    f->last_ns = ts;
+    f->port = port;
+    f->attempts++;
     /* linear counting estimate of distinct destinations in this window */
     uint32_t zeros = 0;
-    for (uint32_t i = 0; i < C2D__HOSTS_FANOUT_BITS / 32; i++) zeros += 32 - (uint32_t)__builtin_popcount(x->fan_bits[i]);
+    for (uint32_t i = 0; i < C2D__HOSTS_FANOUT_BITS / 32; i++) zeros += 32 - (uint32_t)__builtin_popcount(f->bits[i]);
     double m = C2D__HOSTS_FANOUT_BITS;
     double est = zeros ? -m * log((double)zeros / m) : m * log(m);
     uint32_t e = (uint32_t)(est + 0.5);
-    if (e > x->fan_best) {
-        x->fan_best = e;
-        x->fan_best_first_ns = x->fan_first_ns;
-        x->fan_best_last_ns = ts;
+    if (e > f->best) {
+        f->best = e;
+        f->best_first_ns = f->first_ns;
+        f->best_last_ns = ts;
     }
 }
 
@@ -721,7 +751,10 @@ c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *s) {
     bool inbound = !lo;
     const uint8_t *inside = inbound ? s->resp_h : s->orig_h;
     uint32_t hid = host_get(h, inside, s->ts_ns);
-    if (hid == C2D__HOSTS_NONE) return C2D_OK;
+    if (hid == C2D__HOSTS_NONE) {
+        h->stats.inputs_refused++;
+        return C2D_OK;
+    }
     c2d__host *x = c2d__hosts_host_at(h, hid);
     touch_host(h, x, s->ts_ns);
     touch_host(h, x, s->last_ns);
@@ -844,7 +877,10 @@ c2d_status c2d_hosts_add_dns(c2d_hosts *h, const c2d_dns_event *ev) {
     h->ranked_valid = 0;
     h->stats.dns_events++;
     uint32_t hid = host_get(h, ev->client_addr, ev->ts_ns);
-    if (hid == C2D__HOSTS_NONE) return C2D_OK;
+    if (hid == C2D__HOSTS_NONE) {
+        h->stats.inputs_refused++;
+        return C2D_OK;
+    }
     c2d__host *x = c2d__hosts_host_at(h, hid);
     touch_host(h, x, ev->ts_ns);
     x->dns_responses++;
@@ -1021,13 +1057,21 @@ static void http_observe(c2d_hosts *h, c2d__host *x, const c2d_http_event *ev) {
     if (c2d_http_score(h->http, hdr, ev->header_len, &score) != C2D_OK) return;
     if (score > x->http_max) x->http_max = score;
     if (score < h->http_threshold) return;
-    if (x->http_c2 == 0) x->http_first_ns = ev->ts_ns;
-    x->http_c2++;
-    x->http_last_ns = ev->ts_ns;
-    if (score >= x->http_max || !x->http_example[0]) {
-        memcpy(x->http_dst, ev->server_addr, 16);
-        x->http_port = ev->server_port;
-        snprintf(x->http_example, sizeof x->http_example, "%s", url);
+    c2d__http *e = x->http;
+    if (!e) {
+        if (!(e = x->http = c2d__hosts_mem(h, sizeof *e))) {
+            h->stats.inputs_refused++;
+            return;
+        }
+        e->first_ns = ev->ts_ns;
+    }
+    e->count++;
+    e->last_ns = ev->ts_ns;
+    if (score > e->best || !e->example[0]) {
+        e->best = score;
+        memcpy(e->dst, ev->server_addr, 16);
+        e->port = ev->server_port;
+        snprintf(e->example, sizeof e->example, "%s", url);
     }
 }
 
@@ -1042,7 +1086,10 @@ c2d_status c2d_hosts_add_http(c2d_hosts *h, const c2d_http_event *ev) {
     h->ranked_valid = 0;
     h->stats.http_events++;
     uint32_t hid = host_get(h, ev->client_addr, ev->ts_ns);
-    if (hid == C2D__HOSTS_NONE) return C2D_OK;
+    if (hid == C2D__HOSTS_NONE) {
+        h->stats.inputs_refused++;
+        return C2D_OK;
+    }
     c2d__host *x = c2d__hosts_host_at(h, hid);
     touch_host(h, x, ev->ts_ns);
     x->http_requests++;
@@ -1070,12 +1117,12 @@ void c2d__hosts_age_out(c2d_hosts *h) {
         if (!x->used) continue;
         if (x->last_ns < horizon) {
             free_host(h, i);
-            h->stats.aged_out++;
+            h->stats.hosts_aged_out++;
             continue;
         }
         while (x->pairs_tail != C2D__HOSTS_NONE && c2d__hosts_pair_at(h, x->pairs_tail)->last_ns < horizon) {
             free_pair(h, x->pairs_tail);
-            h->stats.aged_out++;
+            h->stats.pairs_aged_out++;
         }
     }
 }

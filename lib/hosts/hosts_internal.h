@@ -71,6 +71,26 @@ typedef struct c2d__nameset {
     uint64_t nx_cur_first_ns, nx_cur_last_ns;
 } c2d__nameset;
 
+/* Fan-out state, allocated for hosts with failed or payload-less attempts. */
+typedef struct c2d__fanout {
+    uint64_t window_start, first_ns, last_ns;
+    uint32_t bits[C2D__HOSTS_FANOUT_BITS / 32];
+    uint32_t best;                 /* best estimate over windows */
+    uint64_t best_first_ns, best_last_ns;
+    uint64_t attempts;
+    uint16_t port;                 /* most recent port of a failed attempt */
+} c2d__fanout;
+
+/* HTTP C2 evidence, allocated on a host's first request above the threshold. */
+typedef struct c2d__http {
+    uint64_t count;
+    double best;
+    uint64_t first_ns, last_ns;
+    uint8_t dst[16];
+    uint16_t port;
+    char example[C2D__HOSTS_NAME * 2];
+} c2d__http;
+
 typedef struct c2d__host {
     uint8_t addr[16];
     uint8_t used;
@@ -80,20 +100,9 @@ typedef struct c2d__host {
     uint64_t sessions, dns_responses, http_requests;
     /* session classes */
     uint64_t c2_candidates, uploads;
-    /* fan-out */
-    uint64_t fan_window_start, fan_first_ns, fan_last_ns;
-    uint32_t fan_bits[C2D__HOSTS_FANOUT_BITS / 32];
-    uint32_t fan_best;             /* best estimate over windows */
-    uint64_t fan_best_first_ns, fan_best_last_ns;
-    uint64_t fan_attempts;
-    uint16_t fan_port;             /* most recent port of a failed attempt */
-    /* HTTP */
-    uint64_t http_c2;
-    double http_max;
-    uint64_t http_first_ns, http_last_ns;
-    uint8_t http_dst[16];
-    uint16_t http_port;
-    char http_example[C2D__HOSTS_NAME * 2];
+    c2d__fanout *fan;              /* allocated on the first failed attempt */
+    c2d__http *http;               /* allocated on the first HTTP C2 request */
+    double http_max;               /* highest HTTP score seen */
     /* IOC */
     c2d__ioc_hit *ioc;             /* C2D__HOSTS_IOC_HITS, allocated on the first hit */
     uint32_t n_ioc;

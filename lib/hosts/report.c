@@ -251,30 +251,32 @@ static void host_items(build *b, const c2d__host *x) {
     b->n = 0;
     beacon_items(b, x);
     ioc_items(b, x);
-    if (x->http_c2) {
-        if (addr_allowed(h, x->http_dst)) {
+    const c2d__http *hp = x->http;
+    if (hp) {
+        if (addr_allowed(h, hp->dst)) {
             b->allowed++;
         } else {
-            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_HTTP_C2, x->http_max);
+            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_HTTP_C2, hp->best);
             if (it) {
                 it->ev.has_dst = 1;
-                memcpy(it->ev.dst_addr, x->http_dst, 16);
-                it->ev.dst_port = x->http_port;
-                it->ev.count = x->http_c2;
-                it->ev.first_ns = x->http_first_ns;
-                it->ev.last_ns = x->http_last_ns;
-                snprintf(it->examples, sizeof it->examples, "%s", x->http_example);
+                memcpy(it->ev.dst_addr, hp->dst, 16);
+                it->ev.dst_port = hp->port;
+                it->ev.count = hp->count;
+                it->ev.first_ns = hp->first_ns;
+                it->ev.last_ns = hp->last_ns;
+                snprintf(it->examples, sizeof it->examples, "%s", hp->example);
             }
         }
     }
-    if (x->fan_best >= h->cfg.fanout_min_destinations) {
-        c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_FANOUT, ramp(x->fan_best, h->cfg.fanout_min_destinations));
+    const c2d__fanout *f = x->fan;
+    if (f && f->best >= h->cfg.fanout_min_destinations) {
+        c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_FANOUT, ramp(f->best, h->cfg.fanout_min_destinations));
         if (it) {
-            it->ev.distinct = x->fan_best;
-            it->ev.count = x->fan_attempts;
-            it->ev.dst_port = x->fan_port;
-            it->ev.first_ns = x->fan_best_first_ns;
-            it->ev.last_ns = x->fan_best_last_ns;
+            it->ev.distinct = f->best;
+            it->ev.count = f->attempts;
+            it->ev.dst_port = f->port;
+            it->ev.first_ns = f->best_first_ns;
+            it->ev.last_ns = f->best_last_ns;
         }
     }
     const c2d__nameset *ns = x->names;
@@ -310,9 +312,10 @@ static double fuse(const double strength[C2D_EVIDENCE_KIND_COUNT_]) {
 }
 
 /* ------------------------------------------------------------- ranking */
+/* The ranking lives outside the state's memory budget (hosts.h says why). */
 void c2d__hosts_drop_ranking(c2d_hosts *h) {
-    if (h->ranked) c2d__hosts_unmem(h, h->ranked, h->n_ranked * sizeof *h->ranked + sizeof *h->ranked);
-    if (h->items) c2d__hosts_unmem(h, h->items, h->n_items * sizeof *h->items + sizeof *h->items);
+    if (h->ranked) c2d__free(&h->alloc, h->ranked);
+    if (h->items) c2d__free(&h->alloc, h->items);
     h->ranked = NULL;
     h->items = NULL;
     h->n_ranked = h->n_items = 0;
@@ -345,25 +348,33 @@ c2d_status c2d_hosts_rank(c2d_hosts *h, int include_ok, size_t *n_hosts) {
     if (!h) return C2D_ERR_INVALID_ARG;
     c2d__hosts_drop_ranking(h);
     c2d__hosts_age_out(h);
-    size_t live = h->hosts.live;
-    h->ranked = c2d__hosts_mem(h, live * sizeof *h->ranked + sizeof *h->ranked);
-    if (!h->ranked) return C2D_ERR_NOMEM;
     build b = {.h = h};
-    size_t n = 0, total_items = 0;
+    size_t n = 0, cap = 0, total_items = 0;
     for (uint32_t i = 0; i < h->hosts.used; i++) {
         const c2d__host *x = c2d__hosts_host_at(h, i);
         if (!x->used) continue;
         host_items(&b, x);
         double score = fuse(b.strength);
-        bool ok = score < h->cfg.suspicious_threshold;
-        if (ok && !include_ok) continue;
+        if (score < h->cfg.suspicious_threshold && !include_ok) continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            c2d__ranked *nr = c2d__calloc(&h->alloc, ncap, sizeof *nr);
+            if (!nr) {
+                c2d__hosts_drop_ranking(h);
+                return C2D_ERR_NOMEM;
+            }
+            if (n) memcpy(nr, h->ranked, n * sizeof *nr);
+            if (h->ranked) c2d__free(&h->alloc, h->ranked);
+            h->ranked = nr;
+            cap = ncap;
+        }
         h->ranked[n] = (c2d__ranked){.host = i, .score = score, .n_items = b.n};
         memcpy(h->ranked[n].addr, x->addr, 16);
         n++;
         total_items += b.n;
     }
     h->n_ranked = n;
-    h->items = c2d__hosts_mem(h, total_items * sizeof *h->items + sizeof *h->items);
+    h->items = c2d__calloc(&h->alloc, total_items + 1, sizeof *h->items);
     if (!h->items) {
         c2d__hosts_drop_ranking(h);
         return C2D_ERR_NOMEM;
@@ -382,7 +393,7 @@ c2d_status c2d_hosts_rank(c2d_hosts *h, int include_ok, size_t *n_hosts) {
         off += b.n;
     }
     h->stats.allowed_evidence = b.allowed;
-    qsort(h->ranked, n, sizeof *h->ranked, ranked_cmp);
+    if (n) qsort(h->ranked, n, sizeof *h->ranked, ranked_cmp);
     h->ranked_valid = 1;
     if (n_hosts) *n_hosts = n;
     return C2D_OK;
