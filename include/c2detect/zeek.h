@@ -75,7 +75,7 @@ typedef struct c2d_zeek_report {
     uint64_t blocks;         /* TSV header blocks (#fields lines); 0 for JSON */
     uint64_t dns_answers_other;   /* dns answers that are not addresses (names, TXT, ...) */
     uint64_t dns_answers_over_cap;/* address answers past C2D_DNS_MAX_ADDRS in a row */
-    uint64_t bytes;          /* bytes fed */
+    uint64_t bytes;          /* bytes fed; after a fatal error, bytes before the line that caused it */
     c2d_status error;        /* the fatal error that stopped reading, or C2D_OK */
     uint64_t error_line;     /* its line number (0 when none) */
     uint64_t error_offset;   /* byte offset of the start of that line */

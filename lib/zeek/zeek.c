@@ -385,7 +385,7 @@ typedef struct vec_iter {
 static void vec_begin(c2d_zeek_reader *r, col c, vec_iter *it) {
     const val *v = &r->vals[c];
     it->p = v->p;
-    it->end = v->p + v->n;
+    it->end = v->p ? v->p + v->n : NULL; /* unset values have no text */
     switch (v->kind) {
     case V_TSV: it->kind = 1; break;
     case V_JARR: it->kind = 2; it->p++; it->end--; break; /* inside the brackets */
@@ -1455,6 +1455,7 @@ c2d_status c2d_zeek_reader_finish(c2d_zeek_reader *r, c2d_zeek_report *report) {
         report->error = r->fatal;
         report->error_line = r->fatal ? r->fatal_line : 0;
         report->error_offset = r->fatal ? r->fatal_off : 0;
+        if (r->fatal) report->bytes = r->fatal_off; /* the same for any chunking */
     }
     return r->fatal;
 }
