@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import ipaddress
+import re
 from typing import Iterator, List, Optional, Tuple, Union
 
 MAX_LINE = 65536
@@ -489,35 +490,24 @@ def _json_object(line: bytes):
 
 # ----------------------------------------------------------- field parsing
 def _parse_count(s: bytes) -> Optional[int]:
-    if not s or any(c not in _DIG for c in s):
+    if not s.isdigit():  # ASCII digits only, not empty
         return None
     v = int(s)
     return v if v < 1 << 64 else None
 
 
+_DECIMAL = re.compile(rb"([0-9]+)(?:\.([0-9]+))?")
+
+
 def _parse_decimal_ns(s: bytes) -> Optional[int]:
-    if not s:
+    m = _DECIMAL.fullmatch(s)
+    if not m:
         return None
-    i, n = 0, len(s)
-    while i < n and s[i] in _DIG:
-        i += 1
-    if i == 0:
-        return None
-    sec = int(s[:i])
-    frac = b""
-    if i < n and s[i] == 0x2E:
-        i += 1
-        start = i
-        while i < n and s[i] in _DIG:
-            i += 1
-        if i == start:
-            return None
-        frac = s[start:i][:9]
-    if i != n:
-        return None
+    sec = int(m.group(1))
     if sec > ((1 << 64) - 1) // 1000000000:
         return None
-    ns = sec * 1000000000 + int((frac + b"000000000")[:9])
+    frac = m.group(2) or b""
+    ns = sec * 1000000000 + int((frac[:9] + b"000000000")[:9])
     return ns if ns < 1 << 64 else None
 
 
@@ -589,23 +579,38 @@ def _parse_time_ns(s: bytes) -> Optional[int]:
     return _parse_decimal_ns(s)
 
 
+_V4 = re.compile(rb"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})")
+
+
 def _parse_v4(s: bytes) -> Optional[bytes]:
-    parts = s.split(b".")
-    if len(parts) != 4:
+    m = _V4.fullmatch(s)
+    if not m:
         return None
-    out = bytearray()
-    for part in parts:
-        if not 1 <= len(part) <= 3 or any(c not in _DIG for c in part) or int(part) > 255:
-            return None
-        out.append(int(part))
-    return bytes(out)
+    parts = [int(x) for x in m.groups()]
+    if max(parts) > 255:
+        return None
+    return bytes(parts)
 
 
 _MAPPED = b"\0" * 10 + b"\xff\xff"
 
 
+_ADDR_CACHE: dict = {}  # text -> (16 bytes or None,); addresses repeat a lot
+
+
 def _parse_addr(s: bytes) -> Optional[bytes]:
     """16-byte address (IPv4 mapped) or None, by the rules of c2d_addr_parse."""
+    hit = _ADDR_CACHE.get(s)
+    if hit is not None:
+        return hit[0]
+    a = _parse_addr_uncached(s)
+    if len(_ADDR_CACHE) >= 65536:
+        _ADDR_CACHE.clear()
+    _ADDR_CACHE[s] = (a,)
+    return a
+
+
+def _parse_addr_uncached(s: bytes) -> Optional[bytes]:
     if not s or len(s) >= 64 or b"\0" in s:
         return None
     if b":" not in s:
@@ -619,8 +624,20 @@ def _parse_addr(s: bytes) -> Optional[bytes]:
         return None
 
 
+_TEXT_CACHE: dict = {}
+
+
 def addr_text(a: bytes) -> str:
     """Text form as c2d_addr_format writes it (dotted quad for IPv4 mapped)."""
+    t = _TEXT_CACHE.get(a)
+    if t is None:
+        if len(_TEXT_CACHE) >= 65536:
+            _TEXT_CACHE.clear()
+        t = _TEXT_CACHE[a] = _addr_text_uncached(a)
+    return t
+
+
+def _addr_text_uncached(a: bytes) -> str:
     if a[:12] == _MAPPED:
         return ".".join(str(x) for x in a[12:])
     return str(ipaddress.IPv6Address(a))
