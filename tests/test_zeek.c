@@ -738,6 +738,43 @@ static void test_api_and_oom(void **state) {
     assert_int_equal(ta.live, 0);
 }
 
+/* A flood of bytes without a newline, and a header too wide, cost no memory. */
+static void test_bounded_memory(void **state) {
+    (void)state;
+    test_alloc ta;
+    test_alloc_init(&ta, 0);
+    c2d_zeek_reader *zr;
+    static rec r;
+    memset(&r, 0, sizeof r);
+    c2d_zeek_callbacks cb = callbacks(&r);
+    assert_int_equal(c2d_zeek_reader_new(C2D_ZEEK_UNKNOWN, &cb, &ta.api, &zr), C2D_OK);
+    long calls = ta.calls;
+    size_t peak = ta.bytes_peak;
+    char *junk = (char *)malloc(1 << 20);
+    assert_non_null(junk);
+    memset(junk, 'x', 1 << 20);
+    for (int i = 0; i < 16; i++) assert_int_equal(c2d_zeek_reader_feed(zr, junk, 1 << 20), C2D_OK);
+    assert_int_equal(c2d_zeek_reader_feed(zr, "\n", 1), C2D_OK);
+    assert_int_equal(ta.calls, calls);
+    assert_int_equal(ta.bytes_peak, peak);
+    c2d_zeek_report rep;
+    rep.size = sizeof rep;
+    assert_int_equal(c2d_zeek_reader_finish(zr, &rep), C2D_OK);
+    assert_int_equal(rep.rejected, 1);
+    assert_int_equal(r.reject_why[0], C2D_ERR_ZEEK_LINE_TOO_LONG);
+    assert_int_equal(rep.bytes, 16u * (1u << 20) + 1u);
+    c2d_zeek_reader_free(zr);
+    free(junk);
+    /* 257 columns */
+    char hdr[4096];
+    size_t o = (size_t)snprintf(hdr, sizeof hdr, "#fields");
+    for (int i = 0; i < 257; i++) o += (size_t)snprintf(hdr + o, sizeof hdr - o, "\tc%d", i);
+    snprintf(hdr + o, sizeof hdr - o, "\n");
+    assert_int_equal(run(hdr, C2D_ZEEK_CONN, &r, &rep), C2D_ERR_ZEEK_HEADER);
+    assert_int_equal(run("#separator \\x09\n#unset_field\t\n", C2D_ZEEK_UNKNOWN, &r, &rep), C2D_ERR_ZEEK_HEADER);
+    assert_int_equal(run("#separator \\x09\n#set_separator\t,;\n", C2D_ZEEK_UNKNOWN, &r, &rep), C2D_ERR_ZEEK_HEADER);
+}
+
 static void test_zeek_read_file(void **state) {
     (void)state;
     static rec r, f;
@@ -913,6 +950,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_ssl_x509_counted),
         cmocka_unit_test(test_api_and_oom),
         cmocka_unit_test(test_zeek_read_file),
+        cmocka_unit_test(test_bounded_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
