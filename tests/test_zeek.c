@@ -485,6 +485,18 @@ static void test_missing_column_and_kinds(void **state) {
                      C2D_ERR_ZEEK_UNKNOWN_LOG);
     assert_int_equal(run("#separator \\x09\n#fields\tts\tfoo\n1\tx\n", C2D_ZEEK_UNKNOWN, &r, &rep),
                      C2D_ERR_ZEEK_UNKNOWN_LOG);
+    /* a path this library does not know, read as the kind the caller gives */
+    char cl[4096];
+    const char *at = strstr(CONN_LOG, "#path\tconn\n");
+    snprintf(cl, sizeof cl, "%.*s#path\tconn_long\n%s", (int)(at - CONN_LOG), CONN_LOG, at + 11);
+    assert_int_equal(run(cl, C2D_ZEEK_UNKNOWN, &r, &rep), C2D_ERR_ZEEK_UNKNOWN_LOG);
+    assert_int_equal(run(cl, C2D_ZEEK_CONN, &r, &rep), C2D_OK);
+    assert_int_equal(rep.records, 5);
+    assert_int_equal(run("{\"_path\":\"conn_long\",\"ts\":1}\n{\"_path\":\"dns\",\"ts\":1}\n", C2D_ZEEK_X509, &r,
+                         &rep),
+                     C2D_OK);
+    assert_int_equal(rep.records, 1);
+    assert_int_equal(r.reject_why[0], C2D_ERR_ZEEK_LOG_MISMATCH);
     /* no #path: the kind from the column names */
     assert_int_equal(run("#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\thost\turi\n"
                          "1\t10.0.0.1\t1\t10.0.0.2\t80\th\t/\n",

@@ -1,7 +1,9 @@
 /* zeek_dump: reads a Zeek log (file or stdin) with the C reader and prints one
  * text line per event, reject and the final report, in the format the Python
- * twin's test (bindings/python/tests/test_zeek.py) prints for its own rows. */
+ * twin's test (bindings/python/tests/test_zeek.py) prints for its own rows.
+ * An optional second argument is the kind given to the reader (c2d_zeek_log). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "c2detect.h"
@@ -77,17 +79,18 @@ static void on_reject(void *user, uint64_t line, c2d_status why, const char *rea
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: zeek_dump FILE|-\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: zeek_dump FILE|- [KIND 0-5]\n");
         return 2;
     }
+    c2d_zeek_log kind = argc == 3 ? (c2d_zeek_log)atoi(argv[2]) : C2D_ZEEK_UNKNOWN;
     c2d_zeek_callbacks cb = {sizeof cb, on_session, on_dns, on_http, on_reject, NULL};
     c2d_zeek_report rep;
     rep.size = sizeof rep;
     c2d_status st;
     if (strcmp(argv[1], "-") == 0) {
         c2d_zeek_reader *r;
-        if (c2d_zeek_reader_new(C2D_ZEEK_UNKNOWN, &cb, NULL, &r) != C2D_OK) return 1;
+        if (c2d_zeek_reader_new(kind, &cb, NULL, &r) != C2D_OK) return 1;
         char buf[4096];
         size_t n;
         while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
@@ -95,7 +98,7 @@ int main(int argc, char **argv) {
         st = c2d_zeek_reader_finish(r, &rep);
         c2d_zeek_reader_free(r);
     } else {
-        st = c2d_zeek_read_file(argv[1], C2D_ZEEK_UNKNOWN, &cb, NULL, &rep);
+        st = c2d_zeek_read_file(argv[1], kind, &cb, NULL, &rep);
         if (st == C2D_ERR_IO) {
             fprintf(stderr, "zeek_dump: cannot read %s\n", argv[1]);
             return 1;

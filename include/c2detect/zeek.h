@@ -91,7 +91,8 @@ typedef struct c2d_zeek_reader c2d_zeek_reader;
 /* Create a reader. `kind` UNKNOWN: the kind comes from the #path header (TSV)
  * or, for JSON lines, from "_path" or the keys of the first record (see
  * docs/zeek.md); another kind: the log must be of that kind
- * (C2D_ERR_ZEEK_LOG_MISMATCH otherwise). `cb` may be NULL (count only);
+ * (C2D_ERR_ZEEK_LOG_MISMATCH when its path names another one; a path this
+ * library does not know, e.g. conn_long, is read as `kind`). `cb` may be NULL (count only);
  * `alloc` NULL = malloc. Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL out, kind
  * out of range, cb->size too small, bad allocator), C2D_ERR_NOMEM. On error
  * *out is NULL. Since 0.2.0. */

@@ -981,15 +981,17 @@ static void convert(c2d_zeek_reader *r) {
  * reader is stopped. `path_kind`/`path_given`: from #path or "_path". */
 static int settle_kind(c2d_zeek_reader *r, int path_given, c2d_zeek_log path_kind, unsigned hints) {
     c2d_zeek_log k;
-    if (path_given) {
+    if (path_given && path_kind != C2D_ZEEK_UNKNOWN) {
         k = path_kind;
-        if (k == C2D_ZEEK_UNKNOWN) {
-            fail(r, r->want != C2D_ZEEK_UNKNOWN ? C2D_ERR_ZEEK_LOG_MISMATCH : C2D_ERR_ZEEK_UNKNOWN_LOG);
-            return 0;
-        }
     } else if (r->want != C2D_ZEEK_UNKNOWN) {
+        /* the caller's kind wins over a path this library does not know
+         * (Corelight's conn_long, a renamed stream): the columns decide */
         k = r->want;
+    } else if (path_given) {
+        fail(r, C2D_ERR_ZEEK_UNKNOWN_LOG);
+        return 0;
     } else {
+        k = r->want;
         k = kind_of_hints(hints);
         if (k == C2D_ZEEK_UNKNOWN) {
             fail(r, C2D_ERR_ZEEK_UNKNOWN_LOG);
@@ -1352,7 +1354,7 @@ static void json_line(c2d_zeek_reader *r, const char *p, size_t n) {
     if (skip_ws(s.p, s.end) != s.end) goto bad_json;
     if (r->log == C2D_ZEEK_UNKNOWN) {
         if (!settle_kind(r, path_given, path_kind, hints)) return;
-    } else if (path_given && path_kind != r->log) {
+    } else if (path_given && path_kind != r->log && (path_kind != C2D_ZEEK_UNKNOWN || r->want == C2D_ZEEK_UNKNOWN)) {
         reject(r, C2D_ERR_ZEEK_LOG_MISMATCH, "_path", "not the kind of the first record");
         return;
     }

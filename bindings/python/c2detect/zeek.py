@@ -807,12 +807,12 @@ class Reader:
             self._reject(r.status, r.reason)
 
     def _settle_kind(self, path_given: bool, path_kind: int, hints: int):
-        if path_given:
+        if path_given and path_kind != UNKNOWN:
             k = path_kind
-            if k == UNKNOWN:
-                raise _Fatal("C2D_ERR_ZEEK_LOG_MISMATCH" if self.want != UNKNOWN else "C2D_ERR_ZEEK_UNKNOWN_LOG")
         elif self.want != UNKNOWN:
-            k = self.want
+            k = self.want  # the caller's kind wins over a path this library does not know
+        elif path_given:
+            raise _Fatal("C2D_ERR_ZEEK_UNKNOWN_LOG")
         else:
             k = _kind_of_hints(hints)
             if k == UNKNOWN:
@@ -919,7 +919,7 @@ class Reader:
         vals, hints, path_given, path_kind = _json_object(p)
         if self.log == UNKNOWN:
             self._settle_kind(path_given, path_kind, hints)
-        elif path_given and path_kind != self.log:
+        elif path_given and path_kind != self.log and (path_kind != UNKNOWN or self.want == UNKNOWN):
             raise _Rejected("C2D_ERR_ZEEK_LOG_MISMATCH", "_path", "not the kind of the first record")
         kb = 1 << self.log
         self.vals = {c: v for c, v in vals.items() if COLS[c][0] & kb}
