@@ -93,6 +93,7 @@ class Session:
     avg_payload_len: float
     in_out_ratio: float
     end_reason: str
+    extra: dict = dataclasses.field(default_factory=dict)  # columns asked for with Reader(keep=...)
 
 
 @dataclasses.dataclass
@@ -114,6 +115,7 @@ class DnsEvent:
     id: int
     ancount: int
     addrs: List[Tuple[str, int, int]]  # (address, ip_version, ttl)
+    extra: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -126,6 +128,7 @@ class HttpEvent:
     server_port: int
     host: Optional[bytes]
     uri: Optional[bytes]
+    extra: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -433,10 +436,11 @@ def _js_container(b: bytes, p: int, depth: int, obj: bool) -> int:
         p = _ws(b, p + 1)
 
 
-def _json_object(line: bytes):
-    """(values by column name, hints, path_given, path_kind) or raises _Rejected."""
+def _json_object(line: bytes, keep=()):
+    """(values by column name, hints, path_given, path_kind, kept values) or raises _Rejected."""
     n = len(line)
     vals = {}
+    kept = {}
     hints = 0
     path_given, path_kind = False, UNKNOWN
     p = _ws(line, 0)
@@ -465,6 +469,8 @@ def _json_object(line: bytes):
                     name = key.decode("latin-1")
                     if name in COLS:
                         vals[name] = v
+                    if name in keep:
+                        kept[name] = v
                     if key == b"_path":
                         path_given = v[0] != V_UNSET
                         path_kind = UNKNOWN
@@ -485,7 +491,7 @@ def _json_object(line: bytes):
             raise _Bad
     except (_Bad, IndexError):
         raise _Rejected("C2D_ERR_ZEEK_JSON", None, what)
-    return vals, hints, path_given, path_kind
+    return vals, hints, path_given, path_kind, kept
 
 
 # ----------------------------------------------------------- field parsing
@@ -655,10 +661,16 @@ def _is_private(a: bytes) -> int:
 class Reader:
     """Push reader with the semantics of c2d_zeek_reader (one log per reader)."""
 
-    def __init__(self, kind: int = UNKNOWN):
+    def __init__(self, kind: int = UNKNOWN, keep=()):
+        """`keep`: names of other columns (e.g. Stratosphere's "label",
+        "detailedlabel") whose values each record carries in `.extra` as
+        str (None when unset); the C reader has no such option."""
         if kind not in (UNKNOWN, CONN, DNS, HTTP, SSL, X509):
             raise ValueError("kind")
         self.want = kind
+        self.keep = tuple(keep)
+        self.keep_idx: List[Tuple[str, int]] = []
+        self.extra: dict = {}
         self.log = UNKNOWN
         self.mode = 0  # 0 undecided, 1 TSV, 2 JSON
         self.finished = False
@@ -885,6 +897,8 @@ class Reader:
             if COLS[c][1] & kb and c not in present:
                 raise _Fatal("C2D_ERR_ZEEK_MISSING_COLUMN")
         self.field_col = [c if c is not None and COLS[c][0] & kb else None for c in cols]
+        decoded = [nm.decode("latin-1") for nm in names]
+        self.keep_idx = [(k, decoded.index(k)) for k in self.keep if k in decoded]
         self.ncols = len(names)
         self.have_fields = True
         self.rep.blocks += 1
@@ -912,11 +926,19 @@ class Reader:
             else:
                 vals[c] = (V_TSV, f)
         self.vals = vals
+        self.extra = {}
+        for name, i in self.keep_idx:
+            f = fields[i]
+            self.extra[name] = (None if f == self.unset else "" if f == self.empty
+                                else _tsv_unescape(f).decode("utf-8", "replace"))
         self._convert()
 
     # --------------------------------------------------------------- JSON
     def _json_line(self, p: bytes):
-        vals, hints, path_given, path_kind = _json_object(p)
+        vals, hints, path_given, path_kind, kept = _json_object(p, self.keep)
+        self.extra = {k: None if v[0] == V_UNSET
+                      else (_json_unescape(v[1]) if v[0] == V_JSTR else v[1]).decode("utf-8", "replace")
+                      for k, v in kept.items()}
         if self.log == UNKNOWN:
             self._settle_kind(path_given, path_kind, hints)
         elif path_given and path_kind != self.log and (path_kind != UNKNOWN or self.want == UNKNOWN):
@@ -1118,7 +1140,7 @@ class Reader:
             ts_ns=ts, orig_h=addr_text(oh), orig_p=op, resp_h=addr_text(rh), resp_p=rp, proto=pn,
             ip_version=4 if oh[:12] == _MAPPED else 6, last_ns=ts + dur, duration=dur / 1e9,
             orig_bytes=ob, resp_bytes=rb, orig_pkts=opk, resp_pkts=rpk, orig_ip_bytes=oib,
-            resp_ip_bytes=rib, conn_state=state, orig_tcp_flags=of, resp_tcp_flags=rf,
+            resp_ip_bytes=rib, conn_state=state, extra=self.extra, orig_tcp_flags=of, resp_tcp_flags=rf,
             orig_data_pkts=odp, resp_data_pkts=rdp,
             orig_mean_payload=ob / odp if odp else 0.0, resp_mean_payload=rb / rdp if rdp else 0.0,
             local_orig=lo if lo >= 0 else _is_private(oh), local_resp=lr if lr >= 0 else _is_private(rh),
@@ -1191,7 +1213,7 @@ class Reader:
             ts_ns=ts, client_addr=addr_text(ch), client_port=cp, server_addr=addr_text(sh),
             transport=transport, ip_version=4 if ch[:12] == _MAPPED else 6, qname=qname, qdcount=qd,
             qtype=qtype, qclass=qclass, rcode=rcode, is_response=int(has_rcode), flags=flags, id=tid,
-            ancount=min(nans, 65535), addrs=addrs))
+            ancount=min(nans, 65535), addrs=addrs, extra=self.extra))
 
     def _http(self):
         ts = self._need_time("ts")
@@ -1205,7 +1227,8 @@ class Reader:
             raise _Rejected("C2D_ERR_ZEEK_VALUE", "host" if gh < 0 else "uri", "not a string")
         self.rep.records += 1
         self.out.append(HttpEvent(ts_ns=ts, client_addr=addr_text(ch), client_port=cp,
-                                  server_addr=addr_text(sh), server_port=sp, host=h, uri=u))
+                                  server_addr=addr_text(sh), server_port=sp, host=h, uri=u,
+                                  extra=self.extra))
 
 
 def _qname(q: bytes) -> Optional[str]:

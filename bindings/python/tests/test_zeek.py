@@ -164,3 +164,20 @@ def test_fatal_error_raises_after_items(tmp_path):
     assert (e.value.status, e.value.line, e.value.offset) == ("C2D_ERR_ZEEK_MISSING_COLUMN", 3, 26)
     items, rep = zeek.read_file(str(p))
     assert items == [] and rep.error == "C2D_ERR_ZEEK_MISSING_COLUMN" and rep.lines == 2
+
+
+def test_keep_label_columns(tmp_path):
+    tsv = (b"#separator \\x09\n#path\tconn\n#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\t"
+           b"orig_bytes\tresp_bytes\torig_pkts\tresp_pkts\tconn_state\tlabel\tdetailedlabel\n"
+           b"1\t10.0.0.1\t1\t10.0.0.2\t80\ttcp\t1\t1\t1\t1\tSF\tMalicious\tC\\x26C\n"
+           b"2\t10.0.0.1\t2\t10.0.0.2\t80\ttcp\t1\t1\t1\t1\tSF\tBenign\t-\n")
+    r = zeek.Reader(keep=("label", "detailedlabel", "absent"))
+    items = r.feed(tsv) + r.finish()
+    assert [x.extra for x in items] == [{"label": "Malicious", "detailedlabel": "C&C"},
+                                        {"label": "Benign", "detailedlabel": None}]
+    js = b'{"ts":1,"id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":80,"host":"h",' \
+         b'"uri":"/","label":"Mal\\u0069cious","n":[1,2]}\n'
+    r = zeek.Reader(keep=("label", "n"))
+    items = r.feed(js) + r.finish()
+    assert items[0].extra == {"label": "Malicious", "n": "[1,2]"}
+    assert zeek.Reader().feed(js)[0].extra == {}
