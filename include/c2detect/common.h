@@ -99,6 +99,18 @@ typedef enum c2d_status {
     /* CNN, -130..-149 */
     C2D_ERR_CNN_TOKEN = -130,        /* a token id is not below the model's vocabulary size */
 
+    /* Zeek logs, -160..-169 */
+    C2D_ERR_ZEEK_HEADER = -160,      /* Zeek TSV header directive malformed, #types not matching #fields, or data before #fields */
+    C2D_ERR_ZEEK_MISSING_COLUMN = -161, /* a column the log kind requires is not in #fields */
+    C2D_ERR_ZEEK_UNKNOWN_LOG = -162, /* a Zeek log (#path, _path or keys) this library does not read */
+    C2D_ERR_ZEEK_LOG_MISMATCH = -163,/* the Zeek log is of another kind than asked for, or changes kind */
+    C2D_ERR_ZEEK_FIELD_COUNT = -164, /* a Zeek TSV line has another number of fields than #fields */
+    C2D_ERR_ZEEK_NUMBER = -165,      /* a Zeek time, interval, count or port is unset where required, or not a number in range */
+    C2D_ERR_ZEEK_ADDR = -166,        /* a Zeek address is unset where required, or not an IPv4/IPv6 address */
+    C2D_ERR_ZEEK_VALUE = -167,       /* a Zeek enum, bool or string value is not one this field takes (conn_state, T/F, too long) */
+    C2D_ERR_ZEEK_LINE_TOO_LONG = -168, /* a Zeek log line is longer than C2D_ZEEK_MAX_LINE */
+    C2D_ERR_ZEEK_JSON = -169,        /* a Zeek JSON line is not one well-formed JSON object */
+
     C2D_STATUS_MIN_ = -1000          /* not a status; keeps the enum signed and wide */
 } c2d_status;
 

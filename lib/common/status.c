@@ -47,6 +47,18 @@
                                                                                        \
     /* CNN */                                                                          \
     X(C2D_ERR_CNN_TOKEN, "token id outside the model's vocabulary")                  \
+                                                                                       \
+    /* Zeek logs */                                                                    \
+    X(C2D_ERR_ZEEK_HEADER, "malformed Zeek log header")                                \
+    X(C2D_ERR_ZEEK_MISSING_COLUMN, "Zeek log lacks a required column")                 \
+    X(C2D_ERR_ZEEK_UNKNOWN_LOG, "Zeek log of a kind this library does not read")      \
+    X(C2D_ERR_ZEEK_LOG_MISMATCH, "Zeek log of another kind than expected")             \
+    X(C2D_ERR_ZEEK_FIELD_COUNT, "Zeek log line has the wrong number of fields")        \
+    X(C2D_ERR_ZEEK_NUMBER, "Zeek log field is not a valid number")                     \
+    X(C2D_ERR_ZEEK_ADDR, "Zeek log field is not a valid address")                      \
+    X(C2D_ERR_ZEEK_VALUE, "Zeek log field has a value it cannot take")                 \
+    X(C2D_ERR_ZEEK_LINE_TOO_LONG, "Zeek log line too long")                            \
+    X(C2D_ERR_ZEEK_JSON, "Zeek JSON line is not a well-formed object")                 \
 
 const char *c2d_strerror(c2d_status status) {
     switch (status) {
