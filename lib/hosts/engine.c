@@ -302,6 +302,12 @@ bool c2d__hosts_is_local(const c2d_hosts *h, const uint8_t a[16]) {
     return (a[0] & 0xfeu) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0u) == 0x80);
 }
 
+/* Multicast (224/4, ff00::/8) and the limited broadcast address. */
+static bool is_group(const uint8_t a[16]) {
+    if (is_mapped(a)) return (a[12] & 0xf0u) == 0xe0u || (a[12] == 255 && a[13] == 255 && a[14] == 255 && a[15] == 255);
+    return a[0] == 0xff;
+}
+
 /* "addr[/bits]" -> 16-byte address and prefix over the 16 bytes. */
 static c2d_status parse_cidr(const char *cidr, uint8_t addr[16], uint32_t *prefix) {
     char text[64];
@@ -759,9 +765,11 @@ c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *s) {
     touch_host(h, x, s->ts_ns);
     touch_host(h, x, s->last_ns);
     x->sessions++;
-    if (inbound || lr) return C2D_OK; /* evidence is about what a host opens to the outside */
+    /* evidence is about what a host opens to the outside: not inbound, not to
+     * another local host, not to multicast or broadcast groups */
+    if (inbound || lr || is_group(s->resp_h)) return C2D_OK;
     c2d_session_class cls = C2D_SESSION_OTHER;
-    (void)c2d_session_classify(s, &h->rules, &cls);
+    if (s->proto == 6) (void)c2d_session_classify(s, &h->rules, &cls); /* the Fujitsu rule is about TCP */
     bool payload = s->orig_bytes + s->resp_bytes > 0;
     const char *name = name_of(h, s->resp_h, s->ts_ns);
     uint32_t pid = pair_get(h, hid, 0, s->resp_h, NULL, s->resp_p, s->ts_ns);
