@@ -47,6 +47,16 @@
                                                                                        \
     /* CNN */                                                                          \
     X(C2D_ERR_CNN_TOKEN, "token id outside the model's vocabulary")                  \
+                                                                                       \
+    /* TLS */                                                                          \
+    X(C2D_ERR_TLS_NOT_HANDSHAKE, "not a TLS handshake record")                         \
+    X(C2D_ERR_TLS_RECORD, "bad TLS record header or foreign record inside a message")  \
+    X(C2D_ERR_TLS_NOT_CLIENT_HELLO, "first TLS handshake message is not a ClientHello") \
+    X(C2D_ERR_TLS_NOT_SERVER_HELLO, "first TLS handshake message is not a ServerHello") \
+    X(C2D_ERR_TLS_HANDSHAKE, "TLS handshake message length disagrees with its container") \
+    X(C2D_ERR_TLS_EXTENSION, "TLS extension body disagrees with its lengths")         \
+    X(C2D_ERR_TLS_CERTIFICATE, "TLS Certificate message lengths disagree")            \
+    X(C2D_ERR_TLS_DER, "certificate DER is malformed")                                 \
 
 const char *c2d_strerror(c2d_status status) {
     switch (status) {
