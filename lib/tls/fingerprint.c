@@ -195,14 +195,23 @@ static c2d_status ja4(const c2d_tls_client_hello *ch, char out[C2D_TLS_JA4_LEN +
     return C2D_OK;
 }
 
+c2d_status c2d__tls_fingerprint_client(c2d_tls_info *info) {
+    info->ja3[0] = info->ja3_md5[0] = info->ja4[0] = '\0';
+    if (!info->client.present) return C2D_OK;
+    c2d_status a = ja3(&info->client, info->ja3, info->ja3_md5);
+    c2d_status b = ja4(&info->client, info->ja4);
+    return a ? a : b;
+}
+
+c2d_status c2d__tls_fingerprint_server(c2d_tls_info *info) {
+    info->ja3s[0] = info->ja3s_md5[0] = '\0';
+    if (!info->server.present) return C2D_OK;
+    return ja3s(&info->server, info->ja3s, info->ja3s_md5);
+}
+
 c2d_status c2d_tls_fingerprint(c2d_tls_info *info) {
     if (!info || info->size < sizeof(c2d_tls_info)) return C2D_ERR_INVALID_ARG;
-    c2d_status st = C2D_OK;
-    info->ja3[0] = info->ja3_md5[0] = info->ja4[0] = info->ja3s[0] = info->ja3s_md5[0] = '\0';
-    if (info->client.present) {
-        if (ja3(&info->client, info->ja3, info->ja3_md5)) st = C2D_ERR_LIMIT;
-        if (ja4(&info->client, info->ja4)) st = C2D_ERR_LIMIT;
-    }
-    if (info->server.present && ja3s(&info->server, info->ja3s, info->ja3s_md5)) st = C2D_ERR_LIMIT;
-    return st;
+    c2d_status a = c2d__tls_fingerprint_client(info);
+    c2d_status b = c2d__tls_fingerprint_server(info);
+    return a ? a : b;
 }

@@ -226,7 +226,7 @@ c2d_status c2d_tls_parse_client(const uint8_t *data, size_t len, c2d_tls_info *i
         info->client.record_version = s.first_record_version;
         if (st == C2D_OK) {
             info->client.present = 1;
-            c2d_tls_fingerprint(info);
+            c2d__tls_fingerprint_client(info);
         }
     }
     info->client_status = st;
@@ -338,7 +338,7 @@ c2d_status c2d_tls_parse_server(const uint8_t *data, size_t len, c2d_tls_info *i
     info->server.record_version = s.first_record_version;
     if (st == C2D_OK) {
         info->server.present = 1;
-        c2d_tls_fingerprint(info);
+        c2d__tls_fingerprint_server(info);
         uint16_t v = info->server.selected_version ? info->server.selected_version : info->server.version;
         /* TLS 1.3 encrypts the Certificate; a TLS <= 1.2 server sends it next */
         if (v <= 0x0303 && !c2d__hs_at_end(&s)) {

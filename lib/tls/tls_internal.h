@@ -92,4 +92,9 @@ bool c2d__hs_at_end(c2d__hs *s);
 c2d_status c2d__der_cert_names(c2d__hs *s, uint64_t len, char *subject_cn, char *issuer_cn,
                                size_t cn_cap, int *self_signed);
 
+/* The two halves of c2d_tls_fingerprint (info->size already checked). */
+struct c2d_tls_info;
+c2d_status c2d__tls_fingerprint_client(struct c2d_tls_info *info);
+c2d_status c2d__tls_fingerprint_server(struct c2d_tls_info *info);
+
 #endif /* C2D_TLS_INTERNAL_H */
