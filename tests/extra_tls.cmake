@@ -13,3 +13,6 @@ add_test(NAME cli_tls_usage COMMAND c2d tls)
 set_tests_properties(cli_tls_usage PROPERTIES WILL_FAIL TRUE)
 add_test(NAME cli_tls_help COMMAND c2d tls --help)
 set_tests_properties(cli_tls_help PROPERTIES PASS_REGULAR_EXPRESSION "usage: c2d tls")
+# test_tls reads the SSLBL copies from the same data directory
+set_tests_properties(test_tls PROPERTIES ENVIRONMENT
+  "CMOCKA_MESSAGE_OUTPUT=stdout;C2D_SHARED_DATA=${C2D_TLS_DATA_DIR}")

@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "tls/tls_internal.h"
 
@@ -836,6 +837,142 @@ static void test_grease_and_status(void **state) {
     assert_string_not_equal(c2d_strerror(C2D_ERR_TLS_EXTENSION), "unknown status");
 }
 
+
+/* -------------------------------------------------- IOC store: SSLBL */
+static const char sslbl_ja3_csv[] =
+    "################################################################\n"
+    "# abuse.ch Suricata JA3 Fingerprint Blacklist (CSV)            #\n"
+    "################################################################\n"
+    "#\n"
+    "# ja3_md5,Firstseen,Lastseen,Listingreason\n"
+    "b386946a5a44d1ddcc843bc75336dfce,2017-07-14 18:08:15,2019-07-27 20:42:54,Dridex\n"
+    "8991A387E4CC841740F25D6F5139F92D,2017-07-14 19:02:03,2019-07-28 00:34:38,Adware\n"
+    "not-a-hash,2017-07-14 19:02:03,2019-07-28 00:34:38,Broken\n"
+    "1aa7bf8b97e540ca5edd75f7b8384bfa,2017-07-14 19:02:03,Tuesday,Broken\n"
+    "# Number of entries: 2\n";
+
+static const char sslbl_cert_csv[] =
+    "\xef\xbb\xbfSHA1,ListingReason,ListingDate\r\n"
+    "19e664f09401bf648b6ea57719e34ad795f3b6cb,AsyncRAT C&C,12/22/2023 6:58\r\n"
+    "9DB59949368D2AA3FB76DE637885CB2F9C3B8410,Test C&C,1/2/2023 16:05\r\n"
+    "19e664f09401bf648b6ea57719e34ad795f3b6cb,AsyncRAT C&C,13/22/2023 6:58\r\n"
+    "19e664f09401bf648b6ea57719e34ad795f3b6c,AsyncRAT C&C,12/22/2023 6:58\r\n"
+    "19e664f09401bf648b6ea57719e34ad795f3b6cb,AsyncRAT C&C\r\n";
+
+static void test_ioc_sslbl_feeds(void **state) {
+    (void)state;
+    c2d_iocdb *db = NULL;
+    assert_int_equal(c2d_iocdb_new(NULL, &db), C2D_OK);
+    c2d_ioc_load_report r = {.size = sizeof r};
+    assert_int_equal(c2d_iocdb_load_memory(db, sslbl_ja3_csv, sizeof sslbl_ja3_csv - 1, NULL, &r), C2D_OK);
+    assert_int_equal(r.format, C2D_IOC_FORMAT_CSV);
+    assert_int_equal(r.lines, 10);
+    assert_int_equal(r.loaded, 2);
+    assert_int_equal(r.rejected, 2);
+    assert_int_equal(r.skipped, 6);
+    assert_int_equal(r.first_rejected[0], 8);
+    assert_int_equal(r.first_rejected[1], 9);
+    assert_int_equal(r.by_type_tls[C2D_IOC_JA3 - C2D_IOC_JA3], 2);
+    for (int t = 0; t < C2D_IOC_TYPE_COUNT_V1; t++) assert_int_equal(r.by_type[t], 0);
+    /* a report of the 0.1.0 size is accepted and nothing past it is written */
+    struct { c2d_ioc_load_report rep; } old;
+    memset(&old, 0x77, sizeof old);
+    old.rep.size = offsetof(c2d_ioc_load_report, by_type_tls);
+    assert_int_equal(c2d_iocdb_load_memory(db, sslbl_cert_csv, sizeof sslbl_cert_csv - 1, NULL, &old.rep), C2D_OK);
+    assert_int_equal(old.rep.size, offsetof(c2d_ioc_load_report, by_type_tls));
+    assert_int_equal(old.rep.lines, 6);
+    assert_int_equal(old.rep.loaded, 2);
+    assert_int_equal(old.rep.rejected, 3);
+    assert_int_equal(old.rep.skipped, 1);
+    assert_int_equal(old.rep.first_rejected[0], 4);
+    assert_int_equal(old.rep.first_rejected[1], 5);
+    assert_int_equal(old.rep.first_rejected[2], 6);
+    assert_int_equal(old.rep.by_type_tls[2], 0x7777777777777777ULL);
+    old.rep.size = offsetof(c2d_ioc_load_report, by_type_tls) - 1;
+    assert_int_equal(c2d_iocdb_load_memory(db, sslbl_cert_csv, 10, NULL, &old.rep), C2D_ERR_INVALID_ARG);
+    /* a JA4 added by hand; fingerprints are never inferred from bare text */
+    c2d_ioc_entry e = {.size = sizeof e, .type = C2D_IOC_JA4, .value = "t13d1516h2_8DAAF6152771_e5627efa2ab1",
+                       .family = "TestKit"};
+    assert_int_equal(c2d_iocdb_add(db, &e), C2D_OK);
+    e.value = "t13d1516h2_8daaf6152771";
+    assert_int_equal(c2d_iocdb_add(db, &e), C2D_ERR_MALFORMED);
+    e.type = C2D_IOC_UNKNOWN;
+    e.value = "b386946a5a44d1ddcc843bc75336dfce";
+    c2d_iocdb_add(db, &e); /* whatever it is inferred as, it is not a JA3 */
+    assert_int_equal(c2d_iocdb_finalize(db), C2D_OK);
+    assert_int_equal(c2d_iocdb_count(db, C2D_IOC_JA3), 2);
+    assert_int_equal(c2d_iocdb_count(db, C2D_IOC_CERT_SHA1), 2);
+    assert_int_equal(c2d_iocdb_count(db, C2D_IOC_JA4), 1);
+
+    uint32_t ids[4];
+    size_t n = 99;
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_JA3, "B386946A5A44D1DDCC843BC75336DFCE", 32, ids, 4, &n), C2D_OK);
+    assert_int_equal(n, 1);
+    c2d_ioc_info info = {.size = sizeof info};
+    assert_int_equal(c2d_iocdb_get(db, ids[0], &info), C2D_OK);
+    assert_int_equal(info.type, C2D_IOC_JA3);
+    assert_string_equal(info.value, "b386946a5a44d1ddcc843bc75336dfce");
+    assert_string_equal(info.family, "Dridex");
+    assert_int_equal(info.first_seen, 1500055695); /* 2017-07-14 18:08:15 UTC */
+    assert_int_equal(info.last_seen, 1564260174);  /* 2019-07-27 20:42:54 UTC */
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_JA3, "8991a387e4cc841740f25d6f5139f92d", 32, ids, 4, &n), C2D_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_CERT_SHA1, "9db59949368d2aa3fb76de637885cb2f9c3b8410", 40, ids, 4, &n), C2D_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(c2d_iocdb_get(db, ids[0], &info), C2D_OK);
+    assert_string_equal(info.family, "Test C&C");
+    assert_int_equal(info.first_seen, 1672675500); /* 2023-01-02 16:05 UTC */
+    assert_string_equal(c2d_ioc_type_name(info.type), "cert-sha1");
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_JA4, "t13d1516h2_8daaf6152771_e5627efa2ab1", 36, ids, 4, &n), C2D_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(c2d_iocdb_get(db, ids[0], &info), C2D_OK);
+    assert_string_equal(info.value, "t13d1516h2_8daaf6152771_e5627efa2ab1");
+    assert_string_equal(c2d_ioc_type_name(C2D_IOC_JA4), "ja4");
+    /* the same text as another type does not match */
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_CERT_SHA1, "b386946a5a44d1ddcc843bc75336dfce", 32, ids, 4, &n), C2D_ERR_MALFORMED);
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_JA3, "00000000000000000000000000000000", 32, ids, 4, &n), C2D_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_DOMAIN, "x", 1, ids, 4, &n), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_iocdb_match_fingerprint(db, C2D_IOC_JA3, "zz", 2, ids, 4, &n), C2D_ERR_MALFORMED);
+    assert_int_equal(c2d_iocdb_match_fingerprint(NULL, C2D_IOC_JA3, "zz", 2, ids, 4, &n), C2D_ERR_INVALID_ARG);
+    c2d_iocdb_free(db);
+}
+
+/* The real SSLBL copies, when present: every line loads or is a comment. */
+static void test_ioc_sslbl_shared(void **state) {
+    (void)state;
+    const char *paths[2] = {"/tmp/c2d_test_tls_ja3.csv", "/tmp/c2d_test_tls_cert.csv"};
+    /* C2D_SHARED_DATA (environment) overrides the build's ../shared/data */
+    const char *dir = getenv("C2D_SHARED_DATA") ? getenv("C2D_SHARED_DATA") : C2D_SHARED_DATA_DIR;
+    char gz[2][900];
+    snprintf(gz[0], sizeof gz[0], "%s/tls/sslbl_ja3_fingerprints_2020-04-09.csv.gz", dir);
+    snprintf(gz[1], sizeof gz[1], "%s/tls/sslbl_cert_sha1_blacklist_to_2023-12-22.csv.gz", dir);
+    FILE *f = fopen(gz[0], "rb");
+    if (!f) skip();
+    fclose(f);
+    for (int i = 0; i < 2; i++) {
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "gzip -dc '%s' > '%s'", gz[i], paths[i]);
+        if (system(cmd) != 0) skip();
+    }
+    c2d_iocdb *db = NULL;
+    assert_int_equal(c2d_iocdb_new(NULL, &db), C2D_OK);
+    c2d_ioc_load_report r = {.size = sizeof r};
+    assert_int_equal(c2d_iocdb_load_file(db, paths[0], NULL, &r), C2D_OK);
+    assert_int_equal(r.rejected, 0);
+    assert_int_equal(r.loaded, r.by_type_tls[0]);
+    assert_true(r.loaded > 50);
+    assert_int_equal(c2d_iocdb_load_file(db, paths[1], NULL, &r), C2D_OK);
+    assert_int_equal(r.rejected, 0);
+    assert_int_equal(r.loaded, r.by_type_tls[2]);
+    assert_int_equal(r.skipped, 1);
+    assert_true(r.loaded > 5000);
+    assert_int_equal(c2d_iocdb_finalize(db), C2D_OK);
+    c2d_iocdb_free(db);
+    remove(paths[0]);
+    remove(paths[1]);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_md5_rfc1321),
@@ -857,6 +994,8 @@ int main(void) {
         cmocka_unit_test(test_der_walk),
         cmocka_unit_test(test_parse_session),
         cmocka_unit_test(test_grease_and_status),
+        cmocka_unit_test(test_ioc_sslbl_feeds),
+        cmocka_unit_test(test_ioc_sslbl_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
