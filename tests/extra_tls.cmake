@@ -16,3 +16,11 @@ set_tests_properties(cli_tls_help PROPERTIES PASS_REGULAR_EXPRESSION "usage: c2d
 # test_tls reads the SSLBL copies from the same data directory
 set_tests_properties(test_tls PROPERTIES ENVIRONMENT
   "CMOCKA_MESSAGE_OUTPUT=stdout;C2D_SHARED_DATA=${C2D_TLS_DATA_DIR}")
+# c2d tls and c2d sessions on the generated session (tests/fuzz/make_tls_corpus.py):
+# the ClientHello arrives in two segments, the server flight in one.
+add_test(NAME cli_tls_handshake COMMAND c2d tls "${CMAKE_CURRENT_SOURCE_DIR}/tls/handshake.pcap")
+set_tests_properties(cli_tls_handshake PROPERTIES PASS_REGULAR_EXPRESSION
+  "\"client\":\"10\\.0\\.0\\.5:49152\",\"server\":\"203\\.0\\.113\\.7:443\",\"client_status\":\"C2D_OK\",\"server_status\":\"C2D_OK\",\"version\":\"TLSv1\\.2\",\"sni\":\"example\\.com\",\"alpn\":\"h2\",[^\n]*\"ja3_md5\":\"c000e2caf3a25423f9de6c8a4b12a975\",\"ja3s\":\"771,49199,65281-0-11-16-23\",\"ja3s_md5\":\"5d79edf64e03689ff559a54e9d9487bc\",\"ja4\":\"t13d1516h2_8daaf6152771_e5627efa2ab1\",\"certs\":2,\"cert_sha1\":\"9db59949368d2aa3fb76de637885cb2f9c3b8410\",[^\n]*\"subject_cn\":\"c2\\.example\\.net\",\"issuer_cn\":\"Test Root CA\",\"self_signed\":false}")
+add_test(NAME cli_sessions_tls COMMAND c2d sessions "${CMAKE_CURRENT_SOURCE_DIR}/tls/handshake.pcap")
+set_tests_properties(cli_sessions_tls PROPERTIES PASS_REGULAR_EXPRESSION
+  "\"resp_p\":443,[^\n]*\"class\":\"[a-z_0-9]+\",\"sni\":\"example\\.com\",\"ja3\":\"c000e2caf3a25423f9de6c8a4b12a975\",\"ja3s\":\"5d79edf64e03689ff559a54e9d9487bc\",\"ja4\":\"t13d1516h2_8daaf6152771_e5627efa2ab1\",\"cert_sha1\":\"9db59949368d2aa3fb76de637885cb2f9c3b8410\"}")
