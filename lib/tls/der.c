@@ -62,7 +62,7 @@ static c2d_status walk_name(c2d__hs *s, const tlv *name, char *cn, size_t cap) {
     int found = 0;
     cn[0] = '\0';
     while (s->off < name->end) {
-        tlv set, atv, oid;
+        tlv set = {0}, atv = {0}, oid = {0};
         c2d_status st = expect(s, name->end, 0x31, &set);
         if (st) return st;
         while (s->off < set.end) {
@@ -77,7 +77,7 @@ static c2d_status walk_name(c2d__hs *s, const tlv *name, char *cn, size_t cap) {
                 return s->err;
             }
             if (is_cn && !found) {
-                tlv val;
+                tlv val = {0};
                 if ((st = read_header(s, atv.end, &val))) return st;
                 if ((st = read_string(s, &val, cn, cap))) return st;
                 found = 1;
@@ -90,7 +90,7 @@ static c2d_status walk_name(c2d__hs *s, const tlv *name, char *cn, size_t cap) {
 
 static c2d_status walk(c2d__hs *s, uint64_t end, char *subject_cn, char *issuer_cn, size_t cap,
                        int *self_signed) {
-    tlv cert, tbs, t;
+    tlv cert = {0}, tbs = {0}, t = {0};
     c2d_status st;
     if ((st = expect(s, end, 0x30, &cert))) return st;
     if ((st = expect(s, cert.end, 0x30, &tbs))) return st;
@@ -106,7 +106,7 @@ static c2d_status walk(c2d__hs *s, uint64_t end, char *subject_cn, char *issuer_
 
     c2d__sha256_ctx issuer_hash, subject_hash;
     uint8_t issuer_digest[32], subject_digest[32];
-    tlv issuer, subject;
+    tlv issuer = {0}, subject = {0};
     if ((st = expect(s, tbs.end, 0x30, &issuer))) return st;
     c2d__sha256_init(&issuer_hash);
     s->extra = &issuer_hash;

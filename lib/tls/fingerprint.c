@@ -1,6 +1,5 @@
 /* JA3, JA3S (Salesforce definitions) and the TLS-client JA4 (FoxIO, BSD-3
  * part) from parsed hellos; docs/tls.md gives the exact strings. */
-#include <stdio.h>
 
 #include "c2detect/tls.h"
 
@@ -14,20 +13,27 @@ typedef struct sbuf {
     bool over;
 } sbuf;
 
-static void put_str(sbuf *b, const char *s) {
-    size_t k = strlen(s);
+static void put_mem(sbuf *b, const char *s, size_t k) {
     if (b->over || k >= b->cap - b->n) {
         b->over = true;
         return;
     }
-    memcpy(b->p + b->n, s, k + 1);
+    memcpy(b->p + b->n, s, k);
     b->n += k;
+    b->p[b->n] = '\0';
 }
 
+static void put_str(sbuf *b, const char *s) { put_mem(b, s, strlen(s)); }
+
+/* decimal without snprintf: JA3 strings are mostly numbers */
 static void put_dec(sbuf *b, unsigned v) {
-    char t[12];
-    snprintf(t, sizeof t, "%u", v);
-    put_str(b, t);
+    char t[10];
+    size_t k = sizeof t;
+    do {
+        t[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    put_mem(b, t + k, sizeof t - k);
 }
 
 /* '-'-joined decimal list of 16-bit values without GREASE */
@@ -104,12 +110,22 @@ static void sort16(uint16_t *v, uint32_t n) {
     }
 }
 
-/* Feed "xxxx,yyyy,..." (4 lower-case hex digits each) to a SHA-256. */
-static void hash_hex_list(c2d__sha256_ctx *h, const uint16_t *v, uint32_t n) {
+/* Write "xxxx,yyyy,..." (4 lower-case hex digits each) to out (5n bytes). */
+static size_t hex_list(char *out, const uint16_t *v, uint32_t n) {
+    size_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
-        char t[5] = {hexd[v[i] >> 12], hexd[(v[i] >> 8) & 15], hexd[(v[i] >> 4) & 15], hexd[v[i] & 15], ','};
-        c2d__sha256_update(h, t, i + 1 < n ? 5 : 4);
+        if (i) out[k++] = ',';
+        out[k++] = hexd[v[i] >> 12];
+        out[k++] = hexd[(v[i] >> 8) & 15];
+        out[k++] = hexd[(v[i] >> 4) & 15];
+        out[k++] = hexd[v[i] & 15];
     }
+    return k;
+}
+
+static void hash_hex_list(c2d__sha256_ctx *h, const uint16_t *v, uint32_t n) {
+    char buf[5 * C2D_TLS_MAX_CIPHERS];
+    c2d__sha256_update(h, buf, hex_list(buf, v, n));
 }
 
 static void hash12(c2d__sha256_ctx *h, char out[13]) {
@@ -189,9 +205,25 @@ static c2d_status ja4(const c2d_tls_client_hello *ch, char out[C2D_TLS_JA4_LEN +
         }
         hash12(&h, c_part);
     }
-    snprintf(out, C2D_TLS_JA4_LEN + 1, "t%s%c%02u%02u%c%c_%s_%s", ja4_version(v),
-             ch->has_sni ? 'd' : 'i', nc > 99 ? 99u : (unsigned)nc, ne_all > 99 ? 99u : (unsigned)ne_all,
-             alpn[0], alpn[1], b_part, c_part);
+    unsigned cc = nc > 99 ? 99u : (unsigned)nc, ec = ne_all > 99 ? 99u : (unsigned)ne_all;
+    const char *vs = ja4_version(v);
+    char *o = out;
+    *o++ = 't';
+    *o++ = vs[0];
+    *o++ = vs[1];
+    *o++ = ch->has_sni ? 'd' : 'i';
+    *o++ = (char)('0' + cc / 10);
+    *o++ = (char)('0' + cc % 10);
+    *o++ = (char)('0' + ec / 10);
+    *o++ = (char)('0' + ec % 10);
+    *o++ = alpn[0];
+    *o++ = alpn[1];
+    *o++ = '_';
+    memcpy(o, b_part, 12);
+    o += 12;
+    *o++ = '_';
+    memcpy(o, c_part, 12);
+    o[12] = '\0';
     return C2D_OK;
 }
 

@@ -89,7 +89,7 @@ bool c2d__hs_skip(c2d__hs *s, uint64_t n) {
     return true;
 }
 
-uint32_t c2d__hs_uint(c2d__hs *s, unsigned nbytes) {
+uint32_t c2d__hs_uint_slow(c2d__hs *s, unsigned nbytes) {
     uint8_t b[4];
     if (nbytes == 0 || nbytes > 4 || !c2d__hs_read(s, b, nbytes)) return 0;
     uint32_t v = 0;

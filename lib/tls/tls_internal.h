@@ -80,7 +80,20 @@ void c2d__hs_init_raw(c2d__hs *s, const uint8_t *d, size_t len);
 bool c2d__hs_read(c2d__hs *s, uint8_t *dst, size_t n);
 bool c2d__hs_skip(c2d__hs *s, uint64_t n);
 /* Big-endian integers of 1..4 bytes; 0 after an error. */
-uint32_t c2d__hs_uint(c2d__hs *s, unsigned nbytes);
+uint32_t c2d__hs_uint_slow(c2d__hs *s, unsigned nbytes);
+static inline uint32_t c2d__hs_uint(c2d__hs *s, unsigned nbytes) {
+    /* fast path: inside the current record, nothing tapped */
+    size_t end = s->rec_end < s->len ? s->rec_end : s->len;
+    if (!s->err && !s->tap && !s->extra && s->pos < end && nbytes <= end - s->pos && nbytes - 1u < 4u) {
+        const uint8_t *p = s->d + s->pos;
+        uint32_t v = 0;
+        for (unsigned i = 0; i < nbytes; i++) v = v << 8 | p[i];
+        s->pos += nbytes;
+        s->off += nbytes;
+        return v;
+    }
+    return c2d__hs_uint_slow(s, nbytes);
+}
 /* true when the stream has no byte left in the current record and no
  * further handshake record header follows (end of the handshake flight). */
 bool c2d__hs_at_end(c2d__hs *s);
