@@ -4,7 +4,11 @@
 (one TCP session carrying them, for the c2d tls / c2d sessions tests). Every
 handshake is synthetic; the certificates are the ones embedded in
 tests/test_tls.c (made with openssl for that test). Run from the repository
-root: /usr/bin/python3 tests/fuzz/make_tls_corpus.py"""
+root: /usr/bin/python3 tests/fuzz/make_tls_corpus.py
+The files named by a SHA-1 next to them are libFuzzer's merged corpus (clang
+ASan+UBSan, 60 s per harness from these seeds, -max_len=20000: fuzz_tls_client
+1.39 M runs, fuzz_tls_server 0.27 M, fuzz_der 0.91 M, no crash), kept so ctest
+replays them too."""
 import os
 import re
 import struct
