@@ -24,3 +24,6 @@ set_tests_properties(cli_tls_handshake PROPERTIES PASS_REGULAR_EXPRESSION
 add_test(NAME cli_sessions_tls COMMAND c2d sessions "${CMAKE_CURRENT_SOURCE_DIR}/tls/handshake.pcap")
 set_tests_properties(cli_sessions_tls PROPERTIES PASS_REGULAR_EXPRESSION
   "\"resp_p\":443,[^\n]*\"class\":\"[a-z_0-9]+\",\"sni\":\"example\\.com\",\"ja3\":\"c000e2caf3a25423f9de6c8a4b12a975\",\"ja3s\":\"5d79edf64e03689ff559a54e9d9487bc\",\"ja4\":\"t13d1516h2_8daaf6152771_e5627efa2ab1\",\"cert_sha1\":\"9db59949368d2aa3fb76de637885cb2f9c3b8410\"}")
+# a capture cut inside a frame: results printed, a warning with the offset, exit 3
+add_test(NAME cli_tls_damaged COMMAND ${CMAKE_COMMAND} -DC2D=$<TARGET_FILE:c2d>
+  "-DFILE=${CMAKE_CURRENT_SOURCE_DIR}/tls/handshake_cut.pcap" -P "${CMAKE_CURRENT_SOURCE_DIR}/tls/expect_exit3.cmake")

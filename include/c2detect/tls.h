@@ -97,7 +97,7 @@ typedef struct c2d_tls_certificates {
     int self_signed;                 /* 1 when the leaf's subject Name DER equals its issuer Name DER */
 } c2d_tls_certificates;
 
-/* Everything one session's handshake gave. Caller-allocated (about 6 KiB):
+/* Everything one session's handshake gave. Caller-allocated (about 12 KiB):
  * set `size = sizeof(c2d_tls_info)` before the first call; the parse calls
  * reset the part they fill. Since 0.2.0. */
 typedef struct c2d_tls_info {

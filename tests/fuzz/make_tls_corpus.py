@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes the seed corpora of fuzz_tls_client, fuzz_tls_server and fuzz_der
 (tests/fuzz/corpus/{tls_client,tls_server,der}/) and tests/tls/handshake.pcap
-(one TCP session carrying them, for the c2d tls / c2d sessions tests). Every
+(one TCP session carrying them, for the c2d tls / c2d sessions tests) and
+tests/tls/handshake_cut.pcap (the same, cut inside its last frame). Every
 handshake is synthetic; the certificates are the ones embedded in
 tests/test_tls.c (made with openssl for that test). Run from the repository
 root: /usr/bin/python3 tests/fuzz/make_tls_corpus.py
@@ -145,6 +146,9 @@ def main():
               ipv4(c, s, tcp(cp, sp, 102 + len(crec), 902 + len(srec), 0x10))]
     with open(os.path.join(HERE, "..", "tls", "handshake.pcap"), "wb") as f:
         f.write(pcap(frames))
+    # the same capture cut inside its last frame (c2d tls must exit 3)
+    with open(os.path.join(HERE, "..", "tls", "handshake_cut.pcap"), "wb") as f:
+        f.write(pcap(frames)[:-40])
 
 
 if __name__ == "__main__":
