@@ -1,8 +1,9 @@
 /* c2d sessions FILE [--dns] [--local CIDR]... [--capacity N] [--payload N] [--c2-max-avg B]
  * One JSON line per ended session (and per DNS answer with --dns). A TCP session
  * that starts with a TLS ClientHello also gets sni, ja3, ja3s, ja4 (JA3/JA3S as
- * MD5) and cert_sha1 (leaf); --payload (default 4096, 0 = off) is how many bytes
- * of each direction's start are kept for that. */
+ * MD5) and cert_sha1 (leaf), or tls_status when it began TLS but could not be
+ * read (e.g. cut by the prefix); --payload (default 4096, 0 = off) is how many
+ * bytes of each direction's start are kept for that. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,8 +65,12 @@ static void on_session(void *user, const c2d_session *s) {
            c2d_end_reason_name(s->end_reason), s->local_orig ? "true" : "false",
            s->local_resp ? "true" : "false", s->counted ? "true" : "false", s->avg_payload_len,
            s->in_out_ratio, c2d_session_class_name(cls));
-    if (s->proto == 6 && s->orig_prefix_len && c2d_tls_parse_session(s, &ctx->tls) == C2D_OK)
-        c2d_cli_print_tls_fields(&ctx->tls);
+    if (s->proto == 6 && s->orig_prefix_len) {
+        c2d_status tst = c2d_tls_parse_session(s, &ctx->tls);
+        if (tst == C2D_OK) c2d_cli_print_tls_fields(&ctx->tls);
+        else if (tst != C2D_ERR_TLS_NOT_HANDSHAKE && tst != C2D_ERR_UNSUPPORTED)
+            printf(",\"tls_status\":\"%s\"", c2d_status_name(tst)); /* began TLS, could not be read */
+    }
     printf("}\n");
     ctx->printed++;
 }
