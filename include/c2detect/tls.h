@@ -144,10 +144,10 @@ C2D_API c2d_status c2d_tls_parse_client(const uint8_t *data, size_t len, c2d_tls
  * Certificate message if one follows, digesting up to C2D_TLS_MAX_CERTS
  * certificates and reading the leaf's names. Fills info->server and
  * info->certs and computes info->ja3s, ja3s_md5; stores the result in
- * info->server_status. Allocates nothing. Returns the statuses of
- * c2d_tls_parse_client with C2D_ERR_TLS_NOT_SERVER_HELLO in place of
- * C2D_ERR_TLS_NOT_CLIENT_HELLO, plus C2D_ERR_TLS_CERTIFICATE (certificate
- * list lengths that disagree). When the bytes end inside the certificate chain
+ * info->server_status. Allocates nothing; thread-safe on distinct `info`.
+ * Returns the statuses of c2d_tls_parse_client except C2D_ERR_UNSUPPORTED,
+ * with C2D_ERR_TLS_NOT_SERVER_HELLO in place of C2D_ERR_TLS_NOT_CLIENT_HELLO,
+ * plus C2D_ERR_TLS_CERTIFICATE (certificate list lengths that disagree). When the bytes end inside the certificate chain
  * the result is C2D_ERR_TRUNCATED with server->present = 1 and the complete
  * certificates before the cut digested. A leaf whose DER cannot be walked is
  * not an error of the call: it is reported in certs.leaf_status. Since 0.2.0. */
@@ -163,7 +163,8 @@ C2D_API c2d_status c2d_tls_parse_session(const c2d_session *session, c2d_tls_inf
 
 /* (Re)compute info->ja3/ja3_md5/ja4 from info->client when client.present,
  * and info->ja3s/ja3s_md5 from info->server when server.present; the others
- * become "". A fingerprint needing a value counted in an *_over field is left
+ * become "". It reads both halves: on a struct not filled by the parse calls,
+ * zero what is not set. A fingerprint needing a value counted in an *_over field is left
  * "" and the call returns C2D_ERR_LIMIT (the others are still computed);
  * otherwise C2D_OK, or C2D_ERR_INVALID_ARG. Allocates nothing. Since 0.2.0. */
 C2D_API c2d_status c2d_tls_fingerprint(c2d_tls_info *info);
