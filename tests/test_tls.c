@@ -973,6 +973,114 @@ static void test_ioc_sslbl_shared(void **state) {
     remove(paths[1]);
 }
 
+/* ------------------------------------- real handshakes (shared data) */
+typedef struct real_hs {
+    uint8_t client[16384], server[16384];
+    uint32_t client_len, server_len;
+    int found;
+} real_hs;
+
+static void keep_first_tls(void *user, const c2d_session *s) {
+    real_hs *r = (real_hs *)user;
+    if (r->found || s->proto != 6 || s->orig_prefix_len < 6 || s->orig_prefix[0] != 22) return;
+    memcpy(r->client, s->orig_prefix, s->orig_prefix_len);
+    memcpy(r->server, s->resp_prefix, s->resp_prefix_len);
+    r->client_len = s->orig_prefix_len;
+    r->server_len = s->resp_prefix_len;
+    r->found = 1;
+}
+
+/* The curl session of pcap/ndpi_443-curl.pcap (TLS 1.2, two certificates):
+ * exact fields (as tshark shows them), then every truncation of both sides and
+ * every bit flip of the ClientHello get documented statuses. */
+static void test_real_handshake(void **state) {
+    (void)state;
+    const char *dir = getenv("C2D_SHARED_DATA") ? getenv("C2D_SHARED_DATA") : C2D_SHARED_DATA_DIR;
+    char path[900];
+    snprintf(path, sizeof path, "%s/pcap/ndpi_443-curl.pcap", dir);
+    c2d_capture *cap = NULL;
+    if (c2d_capture_open_file(path, NULL, &cap) != C2D_OK) skip();
+    static real_hs r;
+    memset(&r, 0, sizeof r);
+    c2d_flow_settings set;
+    c2d_flow_settings_default(&set);
+    set.payload_prefix_len = 16384;
+    set.capacity = 64;
+    c2d_flowtable *ft = NULL;
+    assert_int_equal(c2d_flowtable_new(&set, NULL, &ft), C2D_OK);
+    c2d_flowtable_set_session_callback(ft, keep_first_tls, &r);
+    c2d_frame fr = {.size = sizeof fr};
+    while (c2d_capture_next(cap, &fr) == C2D_OK) c2d_flowtable_add_frame(ft, &fr);
+    c2d_flowtable_flush(ft);
+    c2d_flowtable_free(ft);
+    c2d_capture_free(cap);
+    assert_int_equal(r.found, 1);
+
+    g_info.size = sizeof g_info;
+    assert_int_equal(c2d_tls_parse_client(r.client, r.client_len, &g_info), C2D_OK);
+    assert_string_equal(g_info.client.sni, "www.ntop.org");
+    assert_string_equal(g_info.ja3_md5, "2a26b1a62e40d25d4de3babc9d532f30");
+    assert_int_equal(c2d_tls_parse_server(r.server, r.server_len, &g_info), C2D_OK);
+    assert_string_equal(g_info.ja3s, "771,49199,65281-0-11-16");
+    assert_string_equal(g_info.ja3s_md5, "ae53107a2e47ea20c72ac44821a728bf");
+    assert_int_equal(g_info.certs.n_certs, 2);
+    assert_string_equal(g_info.certs.subject_cn, "www.ntop.org");
+    assert_string_equal(g_info.certs.issuer_cn, "Let's Encrypt Authority X3");
+    assert_int_equal(g_info.certs.self_signed, 0);
+    char h[41];
+    c2d__hex(g_info.certs.certs[0].sha1, 20, h);
+    assert_string_equal(h, "dba7e43e6dbb21ab684735e80b8f15dfdbc7c96f");
+
+    /* truncations: TRUNCATED up to the end of the ClientHello's record (517
+     * bytes in one record), OK from there on (the client's later records) */
+    uint32_t ch_end = 5u + (uint32_t)(r.client[3] << 8 | r.client[4]);
+    assert_int_equal(ch_end, 517);
+    for (uint32_t n = 0; n <= r.client_len; n++) {
+        c2d_status st = c2d_tls_parse_client(r.client, n, &g_info);
+        if (st != (n < ch_end ? C2D_ERR_TRUNCATED : C2D_OK)) fail_msg("client cut at %u: %s", n, c2d_status_name(st));
+    }
+    assert_int_equal(c2d_tls_parse_client(r.client, r.client_len, &g_info), C2D_OK);
+    /* the server side: a record with the ServerHello, then one with the
+     * Certificate. Cut inside the first: TRUNCATED; at its end: OK without
+     * certificates (nothing says one follows); inside the Certificate:
+     * TRUNCATED; from its end on: OK with both certificates. */
+    uint32_t sh_end = 5u + (uint32_t)(r.server[3] << 8 | r.server[4]);
+    assert_int_equal(r.server[5], 2);
+    assert_int_equal(r.server[sh_end], 22);
+    assert_int_equal(r.server[sh_end + 5], 11);
+    uint32_t cert_end = sh_end + 5u + 4u +
+                        (uint32_t)(r.server[sh_end + 6] << 16 | r.server[sh_end + 7] << 8 | r.server[sh_end + 8]);
+    for (uint32_t n = 0; n <= r.server_len; n++) {
+        c2d_status st = c2d_tls_parse_server(r.server, n, &g_info);
+        c2d_status want = n < sh_end ? C2D_ERR_TRUNCATED : n == sh_end ? C2D_OK
+                          : n < cert_end ? C2D_ERR_TRUNCATED : C2D_OK;
+        if (st != want) fail_msg("server cut at %u: %s", n, c2d_status_name(st));
+        if (n >= cert_end) assert_int_equal(g_info.certs.n_certs, 2);
+        if (n <= sh_end) assert_int_equal(g_info.certs.n_certs, 0);
+    }
+    /* bit flips of the ClientHello */
+    static uint8_t copy[16384];
+    unsigned flips_ok = 0, flips_bad = 0;
+    for (uint32_t at = 0; at < ch_end; at++) {
+        for (int bit = 0; bit < 8; bit++) {
+            memcpy(copy, r.client, ch_end);
+            copy[at] ^= (uint8_t)(1u << bit);
+            c2d_status st = c2d_tls_parse_client(copy, ch_end, &g_info);
+            switch (st) {
+            case C2D_OK: flips_ok++; break;
+            case C2D_ERR_TRUNCATED: case C2D_ERR_TLS_NOT_HANDSHAKE: case C2D_ERR_TLS_RECORD:
+            case C2D_ERR_TLS_NOT_CLIENT_HELLO: case C2D_ERR_TLS_HANDSHAKE: case C2D_ERR_TLS_EXTENSION:
+            case C2D_ERR_UNSUPPORTED:
+                flips_bad++;
+                break;
+            default: fail_msg("flip %u.%d: %s", at, bit, c2d_status_name(st));
+            }
+        }
+    }
+    assert_true(flips_ok >= 8 * 32); /* every flip of the random is accepted */
+    assert_true(flips_bad > 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_md5_rfc1321),
@@ -996,6 +1104,7 @@ int main(void) {
         cmocka_unit_test(test_grease_and_status),
         cmocka_unit_test(test_ioc_sslbl_feeds),
         cmocka_unit_test(test_ioc_sslbl_shared),
+        cmocka_unit_test(test_real_handshake),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -149,7 +149,9 @@ C2D_API c2d_status c2d_tls_parse_client(const uint8_t *data, size_t len, c2d_tls
  * with C2D_ERR_TLS_NOT_SERVER_HELLO in place of C2D_ERR_TLS_NOT_CLIENT_HELLO,
  * plus C2D_ERR_TLS_CERTIFICATE (certificate list lengths that disagree). When the bytes end inside the certificate chain
  * the result is C2D_ERR_TRUNCATED with server->present = 1 and the complete
- * certificates before the cut digested. A leaf whose DER cannot be walked is
+ * certificates before the cut digested; bytes that end exactly after the
+ * ServerHello's record give C2D_OK without certificates (nothing says one
+ * follows). A leaf whose DER cannot be walked is
  * not an error of the call: it is reported in certs.leaf_status. Since 0.2.0. */
 C2D_API c2d_status c2d_tls_parse_server(const uint8_t *data, size_t len, c2d_tls_info *info);
 
