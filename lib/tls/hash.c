@@ -23,7 +23,7 @@ static const uint8_t md5_r[64] = {
     7,12,17,22,7,12,17,22,7,12,17,22,7,12,17,22, 5,9,14,20,5,9,14,20,5,9,14,20,5,9,14,20,
     4,11,16,23,4,11,16,23,4,11,16,23,4,11,16,23, 6,10,15,21,6,10,15,21,6,10,15,21,6,10,15,21};
 
-static void md5_block(uint32_t h[4], const uint8_t *p) {
+static void md5_block(uint32_t *h, const uint8_t *p) {
     uint32_t m[16];
     for (int i = 0; i < 16; i++) m[i] = c2d__ld_u32le(p + 4 * i);
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
@@ -87,10 +87,9 @@ static void pad_final(uint32_t *h, uint8_t *buf, size_t fill, uint64_t total, in
     block(h, buf);
 }
 
-static void md5_block_v(uint32_t *h, const uint8_t *p) { md5_block(h, p); }
 
 void c2d__md5_final(c2d__md5_ctx *c, uint8_t out[16]) {
-    pad_final(c->h, c->buf, c->fill, c->total, 0, md5_block_v);
+    pad_final(c->h, c->buf, c->fill, c->total, 0, md5_block);
     for (int i = 0; i < 4; i++) {
         out[4 * i] = (uint8_t)c->h[i];
         out[4 * i + 1] = (uint8_t)(c->h[i] >> 8);

@@ -153,8 +153,8 @@ static c2d_status hs_header(c2d__hs *s, uint8_t *type, uint64_t *end) {
     return C2D_OK;
 }
 
-/* Extensions block common to both hellos: calls `one` for each extension
- * with the stream bounded at the extension's end. */
+/* The ClientHello: header, fixed fields, cipher list, compression methods,
+ * then each extension, its body bounded by its own length. */
 static c2d_status read_client_hello(c2d__hs *s, c2d_tls_client_hello *ch) {
     uint8_t type;
     uint64_t end;
