@@ -16,5 +16,6 @@
 #include "c2detect/flow.h"
 #include "c2detect/hosts.h"
 #include "c2detect/zeek.h"
+#include "c2detect/tls.h"
 
 #endif /* C2DETECT_H */

@@ -1,5 +1,9 @@
 /* c2d sessions FILE [--dns] [--local CIDR]... [--capacity N] [--payload N] [--c2-max-avg B]
- * One JSON line per ended session (and per DNS answer with --dns). */
+ * One JSON line per ended session (and per DNS answer with --dns). A TCP session
+ * that starts with a TLS ClientHello also gets sni, ja3, ja3s, ja4 (JA3/JA3S as
+ * MD5) and cert_sha1 (leaf), or tls_status when it began TLS but could not be
+ * read (e.g. cut by the prefix); --payload (default 4096, 0 = off) is how many
+ * bytes of each direction's start are kept for that. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +14,7 @@ typedef struct sessions_ctx {
     c2d_session_rules rules;
     int dns;
     uint64_t printed;
+    c2d_tls_info tls; /* TLS fields of sessions that start with a ClientHello */
 } sessions_ctx;
 
 static void flags_text(uint8_t f, char out[8]) {
@@ -48,7 +53,7 @@ static void on_session(void *user, const c2d_session *s) {
            "\"resp_min_payload\":%u,\"resp_max_payload\":%u,\"resp_mean_payload\":%.3f,"
            "\"orig_flags\":\"%s\",\"resp_flags\":\"%s\",\"conn_state\":\"%s\",\"end_reason\":\"%s\","
            "\"local_orig\":%s,\"local_resp\":%s,\"counted\":%s,\"avg_payload_len\":%.3f,"
-           "\"in_out_ratio\":%.6g,\"class\":\"%s\"}\n",
+           "\"in_out_ratio\":%.6g,\"class\":\"%s\"",
            (unsigned long long)(s->ts_ns / 1000000000u), (unsigned long long)(s->ts_ns % 1000000000u),
            s->proto == 6 ? "tcp" : "udp", oh, s->orig_p, rh, s->resp_p, s->duration,
            (unsigned long long)s->orig_pkts, (unsigned long long)s->orig_bytes,
@@ -60,6 +65,13 @@ static void on_session(void *user, const c2d_session *s) {
            c2d_end_reason_name(s->end_reason), s->local_orig ? "true" : "false",
            s->local_resp ? "true" : "false", s->counted ? "true" : "false", s->avg_payload_len,
            s->in_out_ratio, c2d_session_class_name(cls));
+    if (s->proto == 6 && s->orig_prefix_len) {
+        c2d_status tst = c2d_tls_parse_session(s, &ctx->tls);
+        if (tst == C2D_OK) c2d_cli_print_tls_fields(&ctx->tls);
+        else if (tst != C2D_ERR_TLS_NOT_HANDSHAKE && tst != C2D_ERR_UNSUPPORTED)
+            printf(",\"tls_status\":\"%s\"", c2d_status_name(tst)); /* began TLS, could not be read */
+    }
+    printf("}\n");
     ctx->printed++;
 }
 
@@ -90,8 +102,10 @@ int c2d_cmd_sessions(int argc, char **argv) {
     sessions_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     c2d_session_rules_default(&ctx.rules);
+    ctx.tls.size = sizeof ctx.tls;
     c2d_flow_settings set;
     c2d_flow_settings_default(&set);
+    set.payload_prefix_len = 4096; /* enough for a ClientHello and most servers' leaf certificate */
     const char *nets[64];
     int n_nets = 0;
     for (int i = 1; i < argc; i++) {
@@ -105,7 +119,7 @@ int c2d_cmd_sessions(int argc, char **argv) {
     }
     if (!path) {
         fprintf(stderr, "usage: c2d sessions FILE.pcap[ng] [--dns] [--local CIDR]... [--capacity N] "
-                        "[--payload N] [--c2-max-avg BYTES]\n");
+                        "[--payload N (default 4096; TLS fields)] [--c2-max-avg BYTES]\n");
         return 2;
     }
     c2d_capture *cap = NULL;

@@ -16,6 +16,10 @@ int c2d_cmd_geo(int argc, char **argv);
 int c2d_cmd_ioc(int argc, char **argv);
 int c2d_cmd_dga(int argc, char **argv);
 int c2d_cmd_sessions(int argc, char **argv);
+int c2d_cmd_tls(int argc, char **argv);
+
+/* Print the TLS fields of a session line (,"sni":...,"cert_sha1":...). */
+void c2d_cli_print_tls_fields(const c2d_tls_info *t);
 
 /* Print "c2d: what: status text" to stderr and return 1. */
 int c2d_cli_fail(const char *what, c2d_status st);

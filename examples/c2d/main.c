@@ -17,6 +17,7 @@ static const command commands[] = {
     {"ioc", c2d_cmd_ioc, "ioc load|match|ports|family ...  IOC feeds: counts, matches, port families, family model"},
     {"http", c2d_cmd_http, "http [--model F] [--tokens] [FILE...]  score HTTP request headers (stdin: blank-line separated)"},
     {"sessions", c2d_cmd_sessions, "sessions FILE [--dns] [--local CIDR]...   one JSON line per session (and DNS answer)"},
+    {"tls", c2d_cmd_tls, "tls FILE [--payload N]      one JSON line per TLS handshake: SNI, JA3, JA3S, JA4, certificate"},
     {"geo", c2d_cmd_geo, "geo info DB | lookup DB IP... | asn CSV IP...   MMDB and ASN table lookups"},
 };
 

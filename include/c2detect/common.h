@@ -111,6 +111,16 @@ typedef enum c2d_status {
     C2D_ERR_ZEEK_LINE_TOO_LONG = -168, /* a Zeek log line is longer than C2D_ZEEK_MAX_LINE */
     C2D_ERR_ZEEK_JSON = -169,        /* a Zeek JSON line is not one well-formed JSON object */
 
+    /* TLS, -170..-189 (since 0.2.0) */
+    C2D_ERR_TLS_NOT_HANDSHAKE = -170,   /* bytes do not start with a TLS handshake record */
+    C2D_ERR_TLS_RECORD = -171,          /* TLS record header with a bad version or length, or a foreign record inside a message */
+    C2D_ERR_TLS_NOT_CLIENT_HELLO = -172,/* the client's first handshake message is not a ClientHello */
+    C2D_ERR_TLS_NOT_SERVER_HELLO = -173,/* the server's first handshake message is not a ServerHello */
+    C2D_ERR_TLS_HANDSHAKE = -174,       /* a length inside a handshake message disagrees with its container */
+    C2D_ERR_TLS_EXTENSION = -175,       /* a TLS extension body disagrees with its own lengths */
+    C2D_ERR_TLS_CERTIFICATE = -176,     /* Certificate message: list or entry lengths disagree */
+    C2D_ERR_TLS_DER = -177,             /* certificate DER: bad tag, length or nesting where a field is expected */
+
     C2D_STATUS_MIN_ = -1000          /* not a status; keeps the enum signed and wide */
 } c2d_status;
 

@@ -59,6 +59,16 @@
     X(C2D_ERR_ZEEK_VALUE, "Zeek log field has a value it cannot take")                 \
     X(C2D_ERR_ZEEK_LINE_TOO_LONG, "Zeek log line too long")                            \
     X(C2D_ERR_ZEEK_JSON, "Zeek JSON line is not a well-formed object")                 \
+                                                                                       \
+    /* TLS */                                                                          \
+    X(C2D_ERR_TLS_NOT_HANDSHAKE, "not a TLS handshake record")                         \
+    X(C2D_ERR_TLS_RECORD, "bad TLS record header or foreign record inside a message")  \
+    X(C2D_ERR_TLS_NOT_CLIENT_HELLO, "first TLS handshake message is not a ClientHello") \
+    X(C2D_ERR_TLS_NOT_SERVER_HELLO, "first TLS handshake message is not a ServerHello") \
+    X(C2D_ERR_TLS_HANDSHAKE, "TLS handshake message length disagrees with its container") \
+    X(C2D_ERR_TLS_EXTENSION, "TLS extension body disagrees with its lengths")         \
+    X(C2D_ERR_TLS_CERTIFICATE, "TLS Certificate message lengths disagree")            \
+    X(C2D_ERR_TLS_DER, "certificate DER is malformed")                                 \
 
 const char *c2d_strerror(c2d_status status) {
     switch (status) {

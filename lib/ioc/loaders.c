@@ -1,6 +1,7 @@
 /* Feed loaders: header-driven CSV (ThreatFox CSV export, ThreatFox ip:port CSV,
  * maltrail CSV), ThreatFox JSON export, plain lists / maltrail trail files.
  * Bad lines are counted, reported by line number and skipped. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,11 @@ static bool is_null_text(const char *s) {
 static int type_hint(const char *t) {
     if (!*t) return C2D_IOC_UNKNOWN;
     if (strcmp(t, "url") == 0) return C2D_IOC_URL;
+    if (strcmp(t, "ja3") == 0 || strcmp(t, "ja3_md5") == 0 || strcmp(t, "ja3s") == 0)
+        return C2D_IOC_JA3;
+    if (strcmp(t, "ja4") == 0) return C2D_IOC_JA4;
+    if (strcmp(t, "cert_sha1") == 0 || strcmp(t, "cert-sha1") == 0 || strcmp(t, "x509_sha1") == 0)
+        return C2D_IOC_CERT_SHA1;
     if (strcmp(t, "domain") == 0 || strcmp(t, "ip:port") == 0 || strcmp(t, "ip") == 0 ||
         strcmp(t, "ipv4") == 0 || strcmp(t, "ipv6") == 0 || strcmp(t, "cidr") == 0)
         return C2D_IOC_UNKNOWN;
@@ -107,7 +113,8 @@ static bool add_fields(load_ctx *c, uint64_t line, const char *value, size_t val
         return false;
     }
     c->rep->loaded++;
-    c->rep->by_type[c->val->type]++;
+    if (c->val->type < C2D_IOC_TYPE_COUNT_V1) c->rep->by_type[c->val->type]++;
+    else if (c->rep->size >= sizeof *c->rep) c->rep->by_type_tls[c->val->type - C2D_IOC_JA3]++;
     return true;
 }
 
@@ -164,6 +171,9 @@ static int col_of(const char *name) {
         {"first_seen_utc", COL_FIRST}, {"first_seen", COL_FIRST},
         {"last_seen_utc", COL_LAST}, {"last_seen", COL_LAST},
         {"confidence_level", COL_CONF}, {"confidence", COL_CONF}, {"tags", COL_TAGS},
+        /* abuse.ch SSLBL: JA3 and certificate CSVs (names compared lower-cased) */
+        {"ja3_md5", COL_VALUE}, {"sha1", COL_VALUE}, {"firstseen", COL_FIRST},
+        {"lastseen", COL_LAST}, {"listingreason", COL_FAMILY}, {"listingdate", COL_FIRST},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(name, map[i].name) == 0) return map[i].col;
@@ -173,6 +183,8 @@ static int col_of(const char *name) {
 typedef struct csv_layout {
     int idx[COL_N]; /* field index of each column, -1 absent */
     int n_fields;
+    const char *fixed_type; /* type of every value when the header names it (SSLBL) */
+    bool us_dates;          /* SSLBL certificate CSV: "M/D/YYYY H:MM" */
 } csv_layout;
 
 /* Returns true when the fields look like a header (value or ip column named). */
@@ -180,9 +192,20 @@ static bool layout_from_header(char **f, int nf, csv_layout *L) {
     csv_layout t;
     for (int k = 0; k < COL_N; k++) t.idx[k] = -1;
     t.n_fields = nf;
+    t.fixed_type = NULL;
+    t.us_dates = false;
     for (int i = 0; i < nf; i++) {
-        int col = col_of(f[i]);
+        char low[32];
+        size_t k = 0;
+        for (; f[i][k] && k + 1 < sizeof low; k++)
+            low[k] = (char)(f[i][k] >= 'A' && f[i][k] <= 'Z' ? f[i][k] + 32 : f[i][k]);
+        low[k] = 0;
+        if (f[i][k]) continue; /* longer than any known name */
+        int col = col_of(low);
         if (col >= 0 && t.idx[col] < 0) t.idx[col] = i;
+        if (strcmp(low, "ja3_md5") == 0) t.fixed_type = "ja3";
+        if (strcmp(low, "sha1") == 0) t.fixed_type = "cert_sha1";
+        if (strcmp(low, "listingdate") == 0) t.us_dates = true;
     }
     if (t.idx[COL_VALUE] < 0 && !(t.idx[COL_IP] >= 0 && t.idx[COL_PORT] >= 0)) return false;
     *L = t;
@@ -195,6 +218,8 @@ static void layout_threatfox_default(csv_layout *L) {
     static const int d[COL_N] = {2, -1, -1, 3, 4, 7, 5, 0, 8, 9, 11};
     memcpy(L->idx, d, sizeof d);
     L->n_fields = 14;
+    L->fixed_type = NULL;
+    L->us_dates = false;
 }
 
 typedef struct line_iter {
@@ -218,7 +243,38 @@ static const char *fld(char **f, const csv_layout *L, int col) {
     return L->idx[col] >= 0 ? f[L->idx[col]] : NULL;
 }
 
+/* "M/D/YYYY H:MM[:SS]" (SSLBL certificate CSV) as "YYYY-MM-DD HH:MM:SS";
+ * false when it is not of that shape. */
+static bool us_date(const char *s, char out[40]) {
+    unsigned v[6] = {0};
+    int k = 0, digits = 0;
+    for (const char *p = s;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (++digits > 4) return false;
+            v[k] = v[k] * 10 + (unsigned)(*p - '0');
+            continue;
+        }
+        char want = k < 2 ? '/' : k == 2 ? ' ' : ':';
+        if (!digits) return false;
+        if (*p == 0) {
+            k++;
+            break;
+        }
+        if (*p != want || k == 5) return false;
+        k++;
+        digits = 0;
+    }
+    if (k < 5 || v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 31 || v[2] < 1970 || v[3] > 23 ||
+        v[4] > 59 || v[5] > 60)
+        return false;
+    snprintf(out, 40, "%04u-%02u-%02u %02u:%02u:%02u", v[2], v[0], v[1], v[3], v[4], v[5]);
+    return true;
+}
+
 static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
+    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
+        (unsigned char)data[2] == 0xBF)
+        data += 3, len -= 3; /* UTF-8 byte-order mark (SSLBL certificate CSV) */
     line_iter it = {data, data + len, 0};
     const char *s;
     size_t n;
@@ -240,7 +296,7 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         if (s[k] == '#') { /* comment; ThreatFox puts its header in one */
             k++;
             while (k < n && (s[k] == ' ' || s[k] == '\t')) k++;
-            if (!have_layout && k < n && (s[k] == '"' || s[k] == 'f')) {
+            if (!have_layout && k < n && (s[k] == '"' || s[k] == 'f' || s[k] == 'j')) {
                 int nf = split_csv(s + k, n - k, c->scratch, fields, MAX_FIELDS);
                 if (nf > 0 && layout_from_header(fields, nf, &L)) have_layout = true;
             }
@@ -278,9 +334,18 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         }
         const char *family = fld(fields, &L, COL_FAMILY);
         if (!family || is_null_text(family)) family = fld(fields, &L, COL_FAMILY2);
+        const char *first = fld(fields, &L, COL_FIRST);
+        char iso[40];
+        if (L.us_dates && first && *first) {
+            if (!us_date(first, iso)) {
+                reject(c, it.no, "bad timestamp");
+                continue;
+            }
+            first = iso;
+        }
         c2d_status fatal;
-        add_fields(c, it.no, value, strlen(value), fld(fields, &L, COL_TYPE), family,
-                   fld(fields, &L, COL_THREAT), fld(fields, &L, COL_FIRST),
+        add_fields(c, it.no, value, strlen(value), L.fixed_type ? L.fixed_type : fld(fields, &L, COL_TYPE),
+                   family, fld(fields, &L, COL_THREAT), first,
                    fld(fields, &L, COL_LAST), fld(fields, &L, COL_CONF),
                    fld(fields, &L, COL_TAGS), &fatal);
         if (fatal) return fatal;
@@ -647,14 +712,16 @@ static c2d_ioc_format guess_format(const char *d, size_t n) {
 c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
                                  const c2d_ioc_load_options *opt, c2d_ioc_load_report *report) {
     c2d_ioc_load_report local;
+    /* a 0.1.0 report ends before by_type_tls: accepted, filled up to its size */
+    const size_t report_v1 = offsetof(c2d_ioc_load_report, by_type_tls);
     if (!db || (!data && len) || (opt && opt->size < sizeof *opt) ||
-        (report && report->size < sizeof *report) || (opt && opt->confidence > 100))
+        (report && report->size < report_v1) || (opt && opt->confidence > 100))
         return C2D_ERR_INVALID_ARG;
     if (c2d__iocdb_finalized(db)) return C2D_ERR_STATE;
     c2d_ioc_load_report *rep = report ? report : &local;
-    size_t rsize = rep->size;
-    memset(rep, 0, sizeof *rep);
-    rep->size = report ? rsize : sizeof local;
+    size_t rsize = report ? (rep->size < sizeof *rep ? rep->size : sizeof *rep) : sizeof local;
+    memset(rep, 0, rsize);
+    rep->size = rsize;
     c2d_ioc_format fmt = opt ? opt->format : C2D_IOC_FORMAT_AUTO;
     if ((unsigned)fmt > C2D_IOC_FORMAT_LIST) return C2D_ERR_INVALID_ARG;
     if (fmt == C2D_IOC_FORMAT_AUTO) fmt = guess_format(data, len);

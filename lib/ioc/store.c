@@ -602,6 +602,9 @@ const char *c2d_ioc_type_name(c2d_ioc_type type) {
     case C2D_IOC_DOMAIN: return "domain";
     case C2D_IOC_URL: return "url";
     case C2D_IOC_URL_PATH: return "url-path";
+    case C2D_IOC_JA3: return "ja3";
+    case C2D_IOC_JA4: return "ja4";
+    case C2D_IOC_CERT_SHA1: return "cert-sha1";
     default: return "unknown";
     }
 }
@@ -947,6 +950,30 @@ c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, size_t l
     }
     *n_total = o.n;
     return st;
+}
+
+c2d_status c2d_iocdb_match_fingerprint(const c2d_iocdb *db, c2d_ioc_type type,
+                                       const char *value, size_t len, uint32_t *ids, size_t cap,
+                                       size_t *n_total) {
+    c2d_status st;
+    if (!value || (type != C2D_IOC_JA3 && type != C2D_IOC_JA4 && type != C2D_IOC_CERT_SHA1))
+        return C2D_ERR_INVALID_ARG;
+    if (!check_query(db, ids, cap, n_total, &st)) return st;
+    if (len > 64) return C2D_ERR_MALFORMED;
+    c2d__ioc_value pv;
+    st = c2d__ioc_parse_value(value, len, type, &pv);
+    if (st) return st;
+    out_ids o = {ids, cap, 0};
+    if (db->count_by_type[type]) {
+        /* a chain holds every record of one text; keep those of this type */
+        for (uint32_t id = find_str(db, pv.text, pv.len, type); id != NIL; id = db->next[id]) {
+            uint32_t i = ID_OF(id);
+            if (db->recs[i].type == type) emit_one(db, i, &o);
+            if (id & ONLY) break;
+        }
+    }
+    *n_total = o.n;
+    return C2D_OK;
 }
 
 c2d_status c2d_iocdb_port_families(const c2d_iocdb *db, uint16_t port, unsigned *family_ids,
