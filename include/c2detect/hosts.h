@@ -108,7 +108,11 @@ C2D_API c2d_status c2d_hosts_allow(c2d_hosts *h, const char *pattern);
  * INCLUDING attempts that carried no payload (S0, REJ, half-open): a dead or
  * refusing C2 server produces only those. The internal side is the originator
  * when it is local, else the responder when that is local (inbound). When
- * orig_prefix holds an HTTP request, it is scored as c2d_hosts_add_http would.
+ * orig_prefix holds an HTTP request, it is scored as c2d_hosts_add_http would;
+ * when it holds a TLS ClientHello (and resp_prefix the server's reply), the
+ * SNI names the destination and is matched and DGA-scored, JA3/JA3S/JA4 and
+ * the certificate SHA-1 are matched against the IOC store, and a missing SNI
+ * or a self-signed certificate is a weak signal (tls.h, docs/hosts.md).
  * Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL, size too small). Since 0.2.0. */
 C2D_API c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *session);
 
@@ -168,12 +172,14 @@ typedef enum c2d_evidence_kind {
     C2D_EVIDENCE_C2_CANDIDATE = 7,   /* sessions the Fujitsu rule calls C&C */
     C2D_EVIDENCE_UPLOAD = 8,         /* sessions sending much more than they receive */
     C2D_EVIDENCE_RARE_COUNTRY = 9,   /* sessions to a country few hosts here contact */
-    C2D_EVIDENCE_KIND_COUNT_ = 10    /* not a kind: one past the last */
+    C2D_EVIDENCE_TLS_NO_SNI = 10,    /* TLS ClientHellos without SNI to a bare address */
+    C2D_EVIDENCE_TLS_CERT = 11,      /* self-signed server certificates (TLS <= 1.2, in clear) */
+    C2D_EVIDENCE_KIND_COUNT_ = 12    /* not a kind: one past the last */
 } c2d_evidence_kind;
 
 /* Static lower-case name: "beacon", "fanout", "dga_names", "nxdomain_burst",
- * "ioc", "http_c2", "c2_candidate", "upload", "rare_country"; "unknown"
- * otherwise. Since 0.2.0. */
+ * "ioc", "http_c2", "c2_candidate", "upload", "rare_country", "tls_no_sni",
+ * "tls_cert"; "unknown" otherwise. Since 0.2.0. */
 C2D_API const char *c2d_evidence_kind_name(c2d_evidence_kind kind);
 
 /* Compute host scores and order: hosts with evidence by descending score
@@ -229,7 +235,8 @@ typedef struct c2d_evidence {
     double skew_score, dispersion_score, size_score, coverage_score; /* parts, [0, 1] */
     uint64_t attempts_no_payload;/* attempts that carried no payload byte */
     /* ioc */
-    const char *via;             /* "ip", "ip_port", "dns", "dns_answer", "http_host", "url" */
+    const char *via;             /* "ip", "ip_port", "dns", "dns_answer", "http_host", "url",
+                                    "sni", "ja3", "ja3s", "ja4", "cert_sha1" */
     const char *indicator;       /* the indicator's value */
     const char *family;          /* its family, or "" */
     const char *source;          /* the feed it came from, or "" */

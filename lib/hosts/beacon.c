@@ -48,27 +48,32 @@ static void regularity(double *v, size_t n, double flat, double *skew_score, dou
     *mad = m;
 }
 
-bool c2d__beacon_score(const uint32_t *times_ms, const uint32_t *sizes, uint32_t n,
+bool c2d__beacon_score(const uint32_t *times_ms, const uint32_t *sizes, const uint16_t *sports, uint32_t n,
                        uint32_t merge_ms, uint32_t min_attempts, uint64_t pair_span_ns,
                        uint64_t host_span_ns, c2d__beacon *out) {
     if (n == 0 || n > C2D__HOSTS_RING) return false;
-    /* sort attempts by start time, carrying their sizes */
+    /* sort attempts by start time, carrying their index */
     uint64_t packed[C2D__HOSTS_RING];
-    for (uint32_t i = 0; i < n; i++) packed[i] = (uint64_t)times_ms[i] << 32 | sizes[i];
+    for (uint32_t i = 0; i < n; i++) packed[i] = (uint64_t)times_ms[i] << 32 | i;
     qsort(packed, n, sizeof *packed, cmp_u64);
     /* merge: a start within merge_ms of the previous attempt's start is the same
-     * attempt (parallel opens, retransmitted handshakes); its bytes add up */
-    uint32_t start[C2D__HOSTS_RING];
+     * attempt (parallel opens), and so is a session from the previous attempt's
+     * originator port soon after it (its handshake retried); bytes add up */
+    uint32_t start[C2D__HOSTS_RING], last[C2D__HOSTS_RING];
+    uint16_t port[C2D__HOSTS_RING];
     double size[C2D__HOSTS_RING];
     uint32_t m = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t t = (uint32_t)(packed[i] >> 32), b = (uint32_t)packed[i];
-        if (m > 0 && t - start[m - 1] < merge_ms) {
-            size[m - 1] += b;
+        uint32_t t = (uint32_t)(packed[i] >> 32), k = (uint32_t)packed[i];
+        if (m > 0 && (t - start[m - 1] < merge_ms ||
+                      (sports[k] == port[m - 1] && t - last[m - 1] < C2D__HOSTS_RETRY_MS))) {
+            size[m - 1] += sizes[k];
+            last[m - 1] = t;
             continue;
         }
-        start[m] = t;
-        size[m] = b;
+        start[m] = last[m] = t;
+        port[m] = sports[k];
+        size[m] = sizes[k];
         m++;
     }
     out->attempts = m;

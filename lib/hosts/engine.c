@@ -210,6 +210,7 @@ void c2d_hosts_free(c2d_hosts *h) {
         if (x->names) c2d__hosts_unmem(h, x->names, sizeof *x->names);
         if (x->fan) c2d__hosts_unmem(h, x->fan, sizeof *x->fan);
         if (x->http) c2d__hosts_unmem(h, x->http, sizeof *x->http);
+        if (x->tls) c2d__hosts_unmem(h, x->tls, sizeof *x->tls);
     }
     pool_release(h, &h->hosts);
     pool_release(h, &h->pairs);
@@ -412,6 +413,7 @@ static void free_host(c2d_hosts *h, uint32_t hid) {
     if (x->names) c2d__hosts_unmem(h, x->names, sizeof *x->names);
     if (x->fan) c2d__hosts_unmem(h, x->fan, sizeof *x->fan);
     if (x->http) c2d__hosts_unmem(h, x->http, sizeof *x->http);
+    if (x->tls) c2d__hosts_unmem(h, x->tls, sizeof *x->tls);
     index_remove(h, &h->host_index, hid, host_key_hash);
     pool_give(&h->hosts, hid);
     h->stats.hosts_tracked--;
@@ -574,7 +576,7 @@ static uint32_t pair_get(c2d_hosts *h, uint32_t hid, int by_name, const uint8_t 
 }
 
 /* Record one attempt (session start) with its originator bytes. */
-static void pair_attempt(c2d__pair *p, uint64_t ts, uint64_t orig_bytes) {
+static void pair_attempt(c2d__pair *p, uint64_t ts, uint64_t orig_bytes, uint16_t sport) {
     if (ts < p->base_ns) {
         /* an earlier start than any kept: shift the ring's base back */
         uint64_t d = (p->base_ns - ts) / 1000000u;
@@ -591,6 +593,7 @@ static void pair_attempt(c2d__pair *p, uint64_t ts, uint64_t orig_bytes) {
     }
     p->times_ms[p->pos] = (uint32_t)rel;
     p->sizes[p->pos] = orig_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)orig_bytes;
+    p->sports[p->pos] = sport;
     p->pos = (p->pos + 1) % C2D__HOSTS_RING;
     if (p->n_times < C2D__HOSTS_RING) p->n_times++;
     if (ts < p->first_ns) p->first_ns = ts;
@@ -598,8 +601,10 @@ static void pair_attempt(c2d__pair *p, uint64_t ts, uint64_t orig_bytes) {
 }
 
 /* ------------------------------------------------------------ IOC hits */
-static const char *const via_names[] = {"ip", "ip_port", "dns", "dns_answer", "http_host", "url", "sni"};
-enum { VIA_IP, VIA_IP_PORT, VIA_DNS, VIA_DNS_ANSWER, VIA_HTTP_HOST, VIA_URL };
+static const char *const via_names[] = {"ip",  "ip_port", "dns", "dns_answer", "http_host", "url",
+                                        "sni", "ja3",     "ja3s", "ja4",        "cert_sha1"};
+enum { VIA_IP, VIA_IP_PORT, VIA_DNS, VIA_DNS_ANSWER, VIA_HTTP_HOST, VIA_URL, VIA_SNI, VIA_JA3, VIA_JA3S, VIA_JA4,
+       VIA_CERT_SHA1 };
 
 const char *c2d__hosts_via_name(unsigned via);
 const char *c2d__hosts_via_name(unsigned via) {
@@ -721,6 +726,7 @@ static void fanout_observe(c2d_hosts *h, c2d__host *x, const uint8_t dst[16], ui
 }
 
 static bool is_http_request_line(const uint8_t *p, size_t n);
+static bool tls_observe(c2d_hosts *h, c2d__host *x, const c2d_session *s);
 static void http_observe(c2d_hosts *h, c2d__host *x, const c2d_http_event *ev);
 
 static void country_observe(c2d_hosts *h, c2d__host *x, const uint8_t dst[16]) {
@@ -772,10 +778,13 @@ c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *s) {
     if (s->proto == 6) (void)c2d_session_classify(s, &h->rules, &cls); /* the Fujitsu rule is about TCP */
     bool payload = s->orig_bytes + s->resp_bytes > 0;
     const char *name = name_of(h, s->resp_h, s->ts_ns);
+    bool tls = s->proto == 6 && s->orig_prefix && s->orig_prefix_len && s->orig_prefix[0] == 0x16 &&
+               tls_observe(h, x, s);
+    if (tls && h->tls.client.sni[0]) name = h->tls.client.sni; /* what the client asked for */
     uint32_t pid = pair_get(h, hid, 0, s->resp_h, NULL, s->resp_p, s->ts_ns);
     if (pid != C2D__HOSTS_NONE) {
         c2d__pair *p = c2d__hosts_pair_at(h, pid);
-        pair_attempt(p, s->ts_ns, s->orig_bytes);
+        pair_attempt(p, s->ts_ns, s->orig_bytes, s->orig_p);
         p->sessions++;
         if (!payload) p->no_payload++;
         if (cls == C2D_SESSION_C2_CANDIDATE) p->c2_candidates++;
@@ -789,7 +798,7 @@ c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *s) {
         uint32_t nid = pair_get(h, hid, 1, s->resp_h, name, s->resp_p, s->ts_ns);
         if (nid != C2D__HOSTS_NONE) {
             c2d__pair *p = c2d__hosts_pair_at(h, nid);
-            pair_attempt(p, s->ts_ns, s->orig_bytes);
+            pair_attempt(p, s->ts_ns, s->orig_bytes, s->orig_p);
             memcpy(p->addr, s->resp_h, 16);
             p->sessions++;
             if (!payload) p->no_payload++;
@@ -812,6 +821,78 @@ c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *s) {
         http_observe(h, x, &ev);
     }
     return C2D_OK;
+}
+
+/* ------------------------------------------------------------------ TLS */
+static void dga_observe(c2d_hosts *h, c2d__host *x, const char *name, size_t len, bool nx, uint64_t ts);
+
+static void fingerprint_hit(c2d_hosts *h, c2d__host *x, c2d_ioc_type type, const char *value, unsigned via,
+                            const c2d_session *s, const char *name) {
+    if (!h->cfg.ioc || !value[0]) return;
+    uint32_t ids[1];
+    size_t total = 0;
+    if (c2d_iocdb_match_fingerprint(h->cfg.ioc, type, value, strlen(value), ids, 1, &total) != C2D_OK || !total)
+        return;
+    add_ioc_hit(h, x, ids[0], via, s->resp_h, s->resp_p, name, s->ts_ns);
+}
+
+static void hex_of(const uint8_t *b, size_t n, char *out) {
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) out[2 * i] = digits[b[i] >> 4], out[2 * i + 1] = digits[b[i] & 15];
+    out[2 * n] = 0;
+}
+
+static c2d__tls_signals *tls_signals(c2d_hosts *h, c2d__host *x) {
+    if (!x->tls && !(x->tls = c2d__hosts_mem(h, sizeof *x->tls))) h->stats.inputs_refused++;
+    return x->tls;
+}
+
+/* A session whose first client bytes are a TLS handshake: true when a
+ * ClientHello was read (h->tls holds it). */
+static bool tls_observe(c2d_hosts *h, c2d__host *x, const c2d_session *s) {
+    c2d_tls_info *t = &h->tls;
+    memset(t, 0, sizeof *t);
+    t->size = sizeof *t;
+    (void)c2d_tls_parse_session(s, t);
+    if (!t->client.present) return false;
+    const char *sni = t->client.sni;
+    size_t sni_len = strlen(sni);
+    if (sni_len) {
+        match_name(h, x, sni, sni_len, VIA_SNI, s->resp_h, s->resp_p, s->ts_ns);
+        c2d_domain_parts parts = {.size = sizeof parts};
+        if (c2d_dga_split(sni, sni_len, &parts) == C2D_OK && parts.registrable_len > 0)
+            dga_observe(h, x, sni + parts.registrable_off, parts.registrable_len, false, s->ts_ns);
+    } else {
+        c2d__tls_signals *g = tls_signals(h, x);
+        if (g) {
+            if (!g->no_sni) g->no_sni_first_ns = s->ts_ns;
+            g->no_sni++;
+            g->no_sni_last_ns = s->ts_ns;
+            memcpy(g->no_sni_dst, s->resp_h, 16);
+            g->no_sni_port = s->resp_p;
+        }
+    }
+    const char *label = sni_len ? sni : NULL;
+    fingerprint_hit(h, x, C2D_IOC_JA3, t->ja3_md5, VIA_JA3, s, label);
+    fingerprint_hit(h, x, C2D_IOC_JA3, t->ja3s_md5, VIA_JA3S, s, label);
+    fingerprint_hit(h, x, C2D_IOC_JA4, t->ja4, VIA_JA4, s, label);
+    for (uint32_t i = 0; i < t->certs.n_certs && i < C2D_TLS_MAX_CERTS; i++) {
+        char hex[41];
+        hex_of(t->certs.certs[i].sha1, 20, hex);
+        fingerprint_hit(h, x, C2D_IOC_CERT_SHA1, hex, VIA_CERT_SHA1, s, label);
+    }
+    if (t->certs.present && t->certs.self_signed) {
+        c2d__tls_signals *g = tls_signals(h, x);
+        if (g) {
+            if (!g->self_signed) g->cert_first_ns = s->ts_ns;
+            g->self_signed++;
+            g->cert_last_ns = s->ts_ns;
+            memcpy(g->cert_dst, s->resp_h, 16);
+            g->cert_port = s->resp_p;
+            snprintf(g->cert_cn, sizeof g->cert_cn, "%s", t->certs.subject_cn);
+        }
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------------ DNS */
@@ -939,11 +1020,17 @@ c2d_status c2d_hosts_add_dns(c2d_hosts *h, const c2d_dns_event *ev) {
             if (full) h->stats.names_dropped++;
         }
     }
-    if (!h->dga) return C2D_OK;
+    dga_observe(h, x, reg, reg_len, nx, ev->ts_ns);
+    return C2D_OK;
+}
+
+/* A registrable domain a host looked up (or named in a ClientHello). */
+static void dga_observe(c2d_hosts *h, c2d__host *x, const char *reg, size_t reg_len, bool nx, uint64_t ts) {
+    if (!h->dga) return;
     float score = 0;
-    if (!dga_flag(h, reg, reg_len, &score)) return C2D_OK;
+    if (!dga_flag(h, reg, reg_len, &score)) return;
     c2d__nameset *ns = names_of(h, x);
-    if (!ns) return C2D_OK;
+    if (!ns) return;
     bool full = false;
     if (set_insert(ns->dga_hash, name_hash32(reg, reg_len), &full)) {
         char buf[C2D__HOSTS_NAME];
@@ -951,14 +1038,13 @@ c2d_status c2d_hosts_add_dns(c2d_hosts *h, const c2d_dns_event *ev) {
         memcpy(buf, reg, n);
         buf[n] = 0;
         copy_example(ns->dga_examples, ns->n_dga, buf);
-        if (ns->n_dga == 0) ns->dga_first_ns = ev->ts_ns;
+        if (ns->n_dga == 0) ns->dga_first_ns = ts;
         ns->n_dga++;
         ns->dga_score_sum += score;
-        ns->dga_last_ns = ev->ts_ns;
+        ns->dga_last_ns = ts;
         if (nx) ns->dga_nx++;
     }
     if (full) h->stats.names_dropped++;
-    return C2D_OK;
 }
 
 /* ------------------------------------------------------------------ HTTP */

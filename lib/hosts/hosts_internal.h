@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "c2detect/hosts.h"
+#include "c2detect/tls.h"
 #include "common/internal.h"
 
 #define C2D__HOSTS_NONE 0xFFFFFFFFu
@@ -40,6 +41,7 @@ typedef struct c2d__pair {
     uint32_t n_times, pos;         /* ring of attempt start times */
     uint32_t times_ms[C2D__HOSTS_RING];
     uint32_t sizes[C2D__HOSTS_RING]; /* originator payload bytes of each session */
+    uint16_t sports[C2D__HOSTS_RING]; /* originator port: a retry of one attempt keeps it */
 } c2d__pair;
 
 typedef struct c2d__ioc_hit {
@@ -91,6 +93,17 @@ typedef struct c2d__http {
     char example[C2D__HOSTS_NAME * 2];
 } c2d__http;
 
+/* TLS weak signals, allocated on a host's first one. */
+typedef struct c2d__tls_signals {
+    uint64_t no_sni, no_sni_first_ns, no_sni_last_ns;
+    uint8_t no_sni_dst[16];
+    uint16_t no_sni_port;
+    uint64_t self_signed, cert_first_ns, cert_last_ns;
+    uint8_t cert_dst[16];
+    uint16_t cert_port;
+    char cert_cn[C2D__HOSTS_NAME];
+} c2d__tls_signals;
+
 typedef struct c2d__host {
     uint8_t addr[16];
     uint8_t used;
@@ -102,6 +115,7 @@ typedef struct c2d__host {
     uint64_t c2_candidates, uploads;
     c2d__fanout *fan;              /* allocated on the first failed attempt */
     c2d__http *http;               /* allocated on the first HTTP C2 request */
+    c2d__tls_signals *tls;         /* allocated on the first TLS weak signal */
     double http_max;               /* highest HTTP score seen */
     /* IOC */
     c2d__ioc_hit *ioc;             /* C2D__HOSTS_IOC_HITS, allocated on the first hit */
@@ -172,6 +186,7 @@ struct c2d_hosts {
     const c2d_model *http;
     double http_threshold;
     c2d_session_rules rules;
+    c2d_tls_info tls;              /* scratch of add_session (an engine is one thread's) */
     c2d__local_net nets[C2D__HOSTS_MAX_LOCAL];
     uint32_t n_nets;
     c2d__allow *allow;
@@ -213,10 +228,13 @@ typedef struct c2d__beacon {
     double interval_s, interval_mad_s;
 } c2d__beacon;
 
-/* times_ms / sizes: n entries in any order; merge_ms: starts closer than this
- * to the previous start are one attempt; pair_span_ns / host_span_ns for
- * coverage. Returns false when fewer than min_attempts attempts remain. */
-bool c2d__beacon_score(const uint32_t *times_ms, const uint32_t *sizes, uint32_t n,
+/* times_ms / sizes / sports: n entries in any order; merge_ms: starts closer
+ * than this to the previous start are one attempt, and so are sessions from
+ * the same originator port within C2D__HOSTS_RETRY_MS (a retried handshake
+ * logged as a new connection); pair_span_ns / host_span_ns for coverage.
+ * Returns false when fewer than min_attempts attempts remain. */
+#define C2D__HOSTS_RETRY_MS 60000u
+bool c2d__beacon_score(const uint32_t *times_ms, const uint32_t *sizes, const uint16_t *sports, uint32_t n,
                        uint32_t merge_ms, uint32_t min_attempts, uint64_t pair_span_ns,
                        uint64_t host_span_ns, c2d__beacon *out);
 

@@ -24,6 +24,8 @@ const char *c2d_evidence_kind_name(c2d_evidence_kind kind) {
     case C2D_EVIDENCE_C2_CANDIDATE: return "c2_candidate";
     case C2D_EVIDENCE_UPLOAD: return "upload";
     case C2D_EVIDENCE_RARE_COUNTRY: return "rare_country";
+    case C2D_EVIDENCE_TLS_NO_SNI: return "tls_no_sni";
+    case C2D_EVIDENCE_TLS_CERT: return "tls_cert";
     default: return "unknown";
     }
 }
@@ -114,7 +116,7 @@ static void beacon_items(build *b, const c2d__host *x) {
         const c2d__pair *p = c2d__hosts_pair_at(h, pid);
         if (p->n_times < h->cfg.beacon_min_attempts) continue;
         c2d__beacon bs;
-        if (!c2d__beacon_score(p->times_ms, p->sizes, p->n_times, merge_ms, h->cfg.beacon_min_attempts,
+        if (!c2d__beacon_score(p->times_ms, p->sizes, p->sports, p->n_times, merge_ms, h->cfg.beacon_min_attempts,
                                p->last_ns - p->first_ns, host_span, &bs))
             continue;
         if (bs.score < h->cfg.beacon_threshold) continue;
@@ -303,6 +305,38 @@ static void host_items(build *b, const c2d__host *x) {
     class_item(b, x, false);
     class_item(b, x, true);
     rare_country_item(b, x);
+    const c2d__tls_signals *t = x->tls;
+    if (t && t->no_sni) {
+        if (addr_allowed(h, t->no_sni_dst)) {
+            b->allowed++;
+        } else {
+            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_TLS_NO_SNI, ramp((double)t->no_sni, 5.0));
+            if (it) {
+                it->ev.has_dst = 1;
+                memcpy(it->ev.dst_addr, t->no_sni_dst, 16);
+                it->ev.dst_port = t->no_sni_port;
+                it->ev.count = t->no_sni;
+                it->ev.first_ns = t->no_sni_first_ns;
+                it->ev.last_ns = t->no_sni_last_ns;
+            }
+        }
+    }
+    if (t && t->self_signed) {
+        if (addr_allowed(h, t->cert_dst) || name_allowed(h, t->cert_cn)) {
+            b->allowed++;
+        } else {
+            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_TLS_CERT, ramp((double)t->self_signed, 2.0));
+            if (it) {
+                it->ev.has_dst = 1;
+                memcpy(it->ev.dst_addr, t->cert_dst, 16);
+                it->ev.dst_port = t->cert_port;
+                it->ev.count = t->self_signed;
+                it->ev.first_ns = t->cert_first_ns;
+                it->ev.last_ns = t->cert_last_ns;
+                snprintf(it->examples, sizeof it->examples, "%s", t->cert_cn);
+            }
+        }
+    }
 }
 
 static double fuse(const double strength[C2D_EVIDENCE_KIND_COUNT_]) {

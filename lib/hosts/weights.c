@@ -14,6 +14,8 @@ const double c2d__hosts_weight[C2D_EVIDENCE_KIND_COUNT_] = {
     0.20,  /* c2_candidate */
     0.10,  /* upload */
     0.10,  /* rare_country */
+    0.10,  /* tls_no_sni */
+    0.20,  /* tls_cert */
 };
 const double c2d__hosts_alert_threshold = 0.70;
 const double c2d__hosts_suspicious_threshold = 0.40;
