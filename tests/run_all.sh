@@ -78,6 +78,12 @@ if command -v go >/dev/null 2>&1; then
   (cd bindings/go && test -z "$(gofmt -l .)" && \
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go vet ./... && \
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go test -count=1 ./...)
+  # another module using the binding through a replace directive (bindings/go/README.md)
+  (cd examples/go && test -z "$(gofmt -l .)" && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go vet ./... && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go build -o "$OUT/c2dgo" . && \
+   LD_LIBRARY_PATH="$PREFIX/lib" "$OUT/c2dgo" | tee "$OUT/c2dgo.out" && \
+   grep -qx "27 sessions, 6 with an IOC hit" "$OUT/c2dgo.out")
   stages_ok=$((stages_ok + 1))
 else
   echo "go not found: Go binding not tested" >&2
