@@ -130,3 +130,10 @@ c2d_cli_test(cli_dga_bad_name RC 3 ARGS dga|bad..name|github.com
 # model: a model file from stdin
 c2d_cli_test(cli_model_info_stdin RC 0 ARGS model|info|- STDIN "${CMAKE_CURRENT_SOURCE_DIR}/golden/cnn_golden.c2dm"
   STDOUT "\nkind +cnn\n")
+
+# libc2detect as a subproject (add_subdirectory / FetchContent) has no side effects
+# on its parent: tests/subproject/CMakeLists.txt lists the checks.
+add_test(NAME cmake_subproject COMMAND ${CMAKE_COMMAND} "-DSOURCE=${PROJECT_SOURCE_DIR}"
+  "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/subproject" "-DVERSION=${PROJECT_VERSION}"
+  -P "${CMAKE_CURRENT_SOURCE_DIR}/subproject/check.cmake")
+set_tests_properties(cmake_subproject PROPERTIES TIMEOUT 900)
