@@ -12,11 +12,13 @@ JOBS=${JOBS:-2}
 OUT=${C2D_TEST_OUT:-$ROOT/build-tests}
 PY=/usr/bin/python3
 
-DEBS="cmake gcc g++ clang libclang-rt-14-dev pkg-config libcmocka-dev python3-pytest python3-numpy
+DEBS="cmake make gcc g++ clang libclang-rt-14-dev pkg-config libcmocka-dev zlib1g-dev python3-pytest python3-numpy
 python3-sklearn python3-torch python3-matplotlib publicsuffix abigail-tools gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-user libndpi-dev libndpi-bin libmaxminddb-dev tshark valgrind"
 missing=""
 for p in $DEBS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# Go: any go on PATH (this builds with Debian 12's own 1.19 too), else Debian's.
+command -v go >/dev/null 2>&1 || dpkg -s golang-go >/dev/null 2>&1 || missing="$missing golang-go"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing Debian packages:$missing"
@@ -24,6 +26,7 @@ if [ -n "$missing" ]; then
     apt-get update -qq
     echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    hash -r
   else
     echo "missing Debian packages (run as root or install them):$missing" >&2
     exit 1
@@ -75,6 +78,12 @@ if command -v go >/dev/null 2>&1; then
   (cd bindings/go && test -z "$(gofmt -l .)" && \
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go vet ./... && \
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go test -count=1 ./...)
+  # another module using the binding through a replace directive (bindings/go/README.md)
+  (cd examples/go && test -z "$(gofmt -l .)" && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go vet ./... && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go build -o "$OUT/c2dgo" . && \
+   LD_LIBRARY_PATH="$PREFIX/lib" "$OUT/c2dgo" | tee "$OUT/c2dgo.out" && \
+   grep -qx "27 sessions, 6 with an IOC hit" "$OUT/c2dgo.out")
   stages_ok=$((stages_ok + 1))
 else
   echo "go not found: Go binding not tested" >&2

@@ -534,6 +534,86 @@ static void test_shared_feeds(void **state) {
     c2d_iocdb_free(db);
 }
 
+/* A load that yields nothing is an error with a status saying why, and the
+ * report still counts what was read (0.2.0). */
+static c2d_status load_status(const void *data, size_t len, c2d_ioc_format fmt,
+                              c2d_ioc_load_report *r) {
+    c2d_iocdb *db = NULL;
+    assert_int_equal(c2d_iocdb_new(NULL, &db), C2D_OK);
+    c2d_ioc_load_options o = {.size = sizeof o, .format = fmt};
+    r->size = sizeof *r;
+    c2d_status st = c2d_iocdb_load_memory(db, data, len, &o, r);
+    if (st != C2D_OK) assert_int_equal(r->loaded, 0);
+    c2d_iocdb_free(db);
+    return st;
+}
+
+static void test_feed_yields_nothing(void **state) {
+    (void)state;
+    c2d_ioc_load_report r;
+    assert_int_equal(load_status("", 0, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.lines, 0);
+    static const char comments[] = "# only a comment\n\n# and another\n";
+    assert_int_equal(load_status(comments, sizeof comments - 1, C2D_IOC_FORMAT_LIST, &r),
+                     C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.lines, 3);
+    assert_int_equal(r.skipped, 3);
+    static const char all_bad[] = "not an indicator!\n%%%\n";
+    assert_int_equal(load_status(all_bad, sizeof all_bad - 1, C2D_IOC_FORMAT_LIST, &r),
+                     C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.lines, 2);
+    assert_int_equal(r.rejected, 2);
+    /* a CSV of another shape: every row has the wrong number of fields */
+    static const char other_csv[] = "a,b\nc,d\n";
+    assert_int_equal(load_status(other_csv, sizeof other_csv - 1, C2D_IOC_FORMAT_AUTO, &r),
+                     C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.format, C2D_IOC_FORMAT_CSV);
+    assert_int_equal(r.rejected + r.skipped, 2);
+
+    /* gzip of "1.2.3.4\n" (as `gzip -n` writes it): compressed, not a list of junk */
+    static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                       0x03, 0x33, 0xd4, 0x33, 0xd2, 0x33, 0xd6, 0x33, 0xe1,
+                                       0x02, 0x00, 0xc4, 0xdf, 0x36, 0x0f, 0x08, 0x00, 0x00,
+                                       0x00};
+    for (int f = C2D_IOC_FORMAT_AUTO; f <= C2D_IOC_FORMAT_LIST; f++) {
+        assert_int_equal(load_status(gz, sizeof gz, (c2d_ioc_format)f, &r), C2D_ERR_IOC_COMPRESSED);
+        assert_int_equal(r.lines, 0);
+    }
+    static const unsigned char xz[] = {0xfd, '7', 'z', 'X', 'Z', 0x00, 0x00, 0x04};
+    assert_int_equal(load_status(xz, sizeof xz, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    static const unsigned char zstd[] = {0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x08};
+    assert_int_equal(load_status(zstd, sizeof zstd, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    static const char bz2[] = "BZh91AY&SY";
+    assert_int_equal(load_status(bz2, sizeof bz2 - 1, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    static const char zip[] = "PK\x03\x04\x14\x00";
+    assert_int_equal(load_status(zip, sizeof zip - 1, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    /* "BZh" alone starts an ordinary list line */
+    static const char bzh_name[] = "bzh.example.com\n";
+    assert_int_equal(load_status(bzh_name, sizeof bzh_name - 1, C2D_IOC_FORMAT_AUTO, &r), C2D_OK);
+    assert_int_equal(r.loaded, 1);
+
+    /* binary bytes (an MMDB, a capture) are no feed format */
+    static const unsigned char pcap[] = {0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00};
+    assert_int_equal(load_status(pcap, sizeof pcap, C2D_IOC_FORMAT_AUTO, &r),
+                     C2D_ERR_IOC_UNKNOWN_FORMAT);
+    assert_int_equal(r.lines, 0);
+    static const char nul_in_text[] = "1.2.3.4\n\0005.6.7.8\n";
+    assert_int_equal(load_status(nul_in_text, sizeof nul_in_text - 1, C2D_IOC_FORMAT_LIST, &r),
+                     C2D_ERR_IOC_UNKNOWN_FORMAT);
+
+    assert_string_equal(c2d_status_name(C2D_ERR_IOC_EMPTY_FEED), "C2D_ERR_IOC_EMPTY_FEED");
+    assert_string_equal(c2d_strerror(C2D_ERR_IOC_EMPTY_FEED), "feed yielded no indicators");
+    assert_string_equal(c2d_status_name(C2D_ERR_IOC_UNKNOWN_FORMAT), "C2D_ERR_IOC_UNKNOWN_FORMAT");
+    assert_string_equal(c2d_strerror(C2D_ERR_IOC_UNKNOWN_FORMAT),
+                        "feed format not recognised (binary data)");
+    assert_string_equal(c2d_status_name(C2D_ERR_IOC_COMPRESSED), "C2D_ERR_IOC_COMPRESSED");
+    assert_string_equal(c2d_strerror(C2D_ERR_IOC_COMPRESSED),
+                        "feed is compressed; decompress it first");
+    assert_int_equal(C2D_ERR_IOC_EMPTY_FEED, -110);
+    assert_int_equal(C2D_ERR_IOC_UNKNOWN_FORMAT, -111);
+    assert_int_equal(C2D_ERR_IOC_COMPRESSED, -112);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domain_suffix_boundaries),
@@ -548,6 +628,7 @@ int main(void) {
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_shared_feeds),
+        cmocka_unit_test(test_feed_yields_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,23 +11,6 @@
 
 enum { MAX_OPTS = 64, PREFIX_BYTES = 4096 };
 
-static int usage(FILE *f, int rc) {
-    fprintf(f,
-            "usage: c2d scan [options] CAPTURE\n"
-            "       c2d scan [options] --zeek DIR\n"
-            "Hosts as JSON lines, most suspicious first (docs/scan.md).\n"
-            "  --feed FILE        IOC feed (CSV, ThreatFox JSON, list); repeatable\n"
-            "  --geo MMDB         country database for rare_country evidence\n"
-            "  --local CIDR       internal network (default: private ranges); repeatable\n"
-            "  --allow PATTERN    allow-listed IP, CIDR, domain or *.domain; repeatable\n"
-            "  --allow-file FILE  one allow-list pattern per line ('#' comments)\n"
-            "  --zeek DIR         read conn.log, dns.log, http.log from DIR instead of a capture\n"
-            "  --all              also print hosts whose verdict is ok\n"
-            "  --strengths        add the fusion inputs per kind (\"x\") to each host\n"
-            "exit: 0 results printed, 1 error, 2 usage, 3 input damaged (results for what was read)\n");
-    return rc;
-}
-
 /* ------------------------------------------------------------ JSON out */
 static void json_string(FILE *out, const char *s) {
     fputc('"', out);
@@ -212,8 +195,7 @@ int c2d_cmd_scan(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return usage(stdout, 0);
-        else if (!strcmp(a, "--feed") && more && n_feeds < MAX_OPTS) feeds[n_feeds++] = argv[++i];
+        if (!strcmp(a, "--feed") && more && n_feeds < MAX_OPTS) feeds[n_feeds++] = argv[++i];
         else if (!strcmp(a, "--local") && more && n_locals < MAX_OPTS) locals[n_locals++] = argv[++i];
         else if (!strcmp(a, "--allow") && more && n_allows < MAX_OPTS) allows[n_allows++] = argv[++i];
         else if (!strcmp(a, "--allow-file") && more && n_allow_files < MAX_OPTS) allow_files[n_allow_files++] = argv[++i];
@@ -221,13 +203,14 @@ int c2d_cmd_scan(int argc, char **argv) {
         else if (!strcmp(a, "--zeek") && more && !zeek) zeek = argv[++i];
         else if (!strcmp(a, "--all")) all = 1;
         else if (!strcmp(a, "--strengths")) strengths = 1;
-        else if ((a[0] == '-' && a[1]) || path) return usage(stderr, 2);
+        else if ((a[0] == '-' && a[1]) || path) return c2d_cli_usage("scan");
         else path = a;
     }
-    if (!path == !zeek) return usage(stderr, 2);
+    if (!path == !zeek) return c2d_cli_usage("scan");
 
     c2d_iocdb *ioc = NULL;
     c2d_geodb *geo = NULL;
+    c2d_cli_input geo_bytes = {0};
     c2d_hosts *h = NULL;
     int rc = 1;
     c2d_status st;
@@ -237,7 +220,7 @@ int c2d_cmd_scan(int argc, char **argv) {
             if (c2d_scan_load_feed(ioc, feeds[i]) != 0) goto done;
         if ((st = c2d_iocdb_finalize(ioc)) != C2D_OK) { c2d_cli_fail("ioc store", st); goto done; }
     }
-    if (geo_path && (st = c2d_geodb_open_file(geo_path, NULL, &geo)) != C2D_OK) { c2d_cli_fail(geo_path, st); goto done; }
+    if (geo_path && c2d_cli_open_geo(geo_path, &geo, &geo_bytes)) goto done;
     c2d_hosts_config cfg;
     c2d_hosts_config_default(&cfg);
     cfg.ioc = ioc;
@@ -286,6 +269,7 @@ int c2d_cmd_scan(int argc, char **argv) {
 done:
     c2d_hosts_free(h);
     c2d_geodb_free(geo);
+    c2d_cli_input_free(&geo_bytes);
     c2d_iocdb_free(ioc);
     return rc;
 }

@@ -114,35 +114,30 @@ int c2d_cmd_sessions(int argc, char **argv) {
         else if (!strcmp(argv[i], "--capacity") && i + 1 < argc) set.capacity = (uint32_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--payload") && i + 1 < argc) set.payload_prefix_len = (uint32_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--c2-max-avg") && i + 1 < argc) ctx.rules.c2_max_avg_payload = strtod(argv[++i], NULL);
-        else if (argv[i][0] != '-' && !path) path = argv[i];
+        else if ((argv[i][0] != '-' || !strcmp(argv[i], "-")) && !path) path = argv[i];
         else path = NULL, i = argc;
     }
-    if (!path) {
-        fprintf(stderr, "usage: c2d sessions FILE.pcap[ng] [--dns] [--local CIDR]... [--capacity N] "
-                        "[--payload N (default 4096; TLS fields)] [--c2-max-avg BYTES]\n");
-        return 2;
-    }
-    c2d_capture *cap = NULL;
-    c2d_status st = c2d_capture_open_file(path, NULL, &cap);
-    if (st != C2D_OK) return c2d_cli_fail(path, st);
+    if (!path) return c2d_cli_usage("sessions");
     c2d_flowtable *ft = NULL;
-    st = c2d_flowtable_new(&set, NULL, &ft);
-    if (st != C2D_OK) {
-        c2d_capture_free(cap);
-        return c2d_cli_fail("flow table", st);
-    }
+    c2d_status st = c2d_flowtable_new(&set, NULL, &ft);
+    if (st != C2D_OK) return c2d_cli_fail("flow table", st);
     for (int i = 0; i < n_nets; i++) {
         st = c2d_flowtable_add_local_net(ft, nets[i]);
         if (st != C2D_OK) {
             c2d_flowtable_free(ft);
-            c2d_capture_free(cap);
             return c2d_cli_fail(nets[i], st);
         }
     }
+    c2d_capture *cap = NULL;
+    c2d_cli_input keep;
+    if (c2d_cli_open_capture(path, &cap, &keep)) {
+        c2d_flowtable_free(ft);
+        return C2D_EXIT_ERROR;
+    }
     c2d_flowtable_set_session_callback(ft, on_session, &ctx);
     c2d_flowtable_set_dns_callback(ft, on_dns, &ctx);
-    long file_size = -1;
-    FILE *f = fopen(path, "rb");
+    long file_size = keep.data ? (long)keep.len : -1;
+    FILE *f = keep.data ? NULL : fopen(path, "rb");
     if (f) {
         if (fseek(f, 0, SEEK_END) == 0) file_size = ftell(f);
         fclose(f);
@@ -162,8 +157,11 @@ int c2d_cmd_sessions(int argc, char **argv) {
     }
     if (progress) fprintf(stderr, "\r        \r");
     c2d_flowtable_flush(ft);
-    int rc = 0;
-    if (st != C2D_CAPTURE_END) rc = c2d_cli_fail(path, st);
+    /* sessions read before the damage were printed: warn with the offset, exit 3 */
+    int rc = C2D_EXIT_OK;
+    if (st != C2D_CAPTURE_END)
+        rc = c2d_cli_damaged(keep.data ? keep.name : path,
+                             (unsigned long long)c2d_capture_offset(cap), st);
     c2d_flow_stats fs = {.size = sizeof fs};
     c2d_flowtable_stats(ft, &fs);
     fprintf(stderr,
@@ -176,5 +174,6 @@ int c2d_cmd_sessions(int argc, char **argv) {
             (unsigned long long)fs.dns_errors);
     c2d_flowtable_free(ft);
     c2d_capture_free(cap);
+    c2d_cli_input_free(&keep);
     return rc;
 }

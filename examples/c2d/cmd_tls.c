@@ -128,7 +128,7 @@ int c2d_cmd_tls(int argc, char **argv) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return usage(stdout);
         if (!strcmp(argv[i], "--payload") && i + 1 < argc) set.payload_prefix_len = (uint32_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--capacity") && i + 1 < argc) set.capacity = (uint32_t)strtoul(argv[++i], NULL, 10);
-        else if (argv[i][0] != '-' && !path) path = argv[i];
+        else if ((argv[i][0] != '-' || !strcmp(argv[i], "-")) && !path) path = argv[i];
         else return usage(stderr);
     }
     if (!path) return usage(stderr);
@@ -136,15 +136,17 @@ int c2d_cmd_tls(int argc, char **argv) {
     if (!ctx) return c2d_cli_fail("memory", C2D_ERR_NOMEM);
     ctx->info.size = sizeof ctx->info;
     c2d_capture *cap = NULL;
-    c2d_status st = c2d_capture_open_file(path, NULL, &cap);
-    if (st != C2D_OK) {
+    c2d_cli_input keep = {0};
+    if (c2d_cli_open_capture(path, &cap, &keep)) { /* "-" and gzip too */
         free(ctx);
-        return c2d_cli_fail(path, st);
+        return 1;
     }
+    c2d_status st;
     c2d_flowtable *ft = NULL;
     st = c2d_flowtable_new(&set, NULL, &ft);
     if (st != C2D_OK) {
         c2d_capture_free(cap);
+        c2d_cli_input_free(&keep);
         free(ctx);
         return c2d_cli_fail("flow table", st);
     }
@@ -173,6 +175,7 @@ int c2d_cmd_tls(int argc, char **argv) {
             (unsigned long long)ctx->not_tls);
     c2d_flowtable_free(ft);
     c2d_capture_free(cap);
+    c2d_cli_input_free(&keep);
     free(ctx);
     return rc;
 }

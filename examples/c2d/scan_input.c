@@ -10,17 +10,10 @@
 
 int c2d_scan_load_feed(c2d_iocdb *ioc, const char *path) {
     c2d_ioc_load_report report = {.size = sizeof report};
-    c2d_status st = c2d_iocdb_load_file(ioc, path, NULL, &report);
-    if (st != C2D_OK) return c2d_cli_fail(path, st);
+    if (c2d_cli_load_feed(ioc, path, NULL, &report)) return 1; /* unreadable, or no indicator */
     if (report.rejected)
         fprintf(stderr, "c2d scan: %s: %llu lines rejected (first at line %llu)\n", path,
                 (unsigned long long)report.rejected, (unsigned long long)report.first_rejected[0]);
-    if (report.loaded == 0) {
-        fprintf(stderr, "c2d scan: %s: the feed yields no indicator (%llu lines read, %llu rejected, %llu skipped)\n",
-                path, (unsigned long long)report.lines, (unsigned long long)report.rejected,
-                (unsigned long long)report.skipped);
-        return 1;
-    }
     return 0;
 }
 
@@ -30,13 +23,14 @@ int c2d_scan_read_capture(c2d_scan_input *in, const char *path) {
     fs.payload_prefix_len = in->prefix_bytes;
     c2d_flowtable *ft = NULL;
     c2d_capture *cap = NULL;
+    c2d_cli_input keep = {0};
     int rc = 1;
     c2d_status st;
     if ((st = c2d_flowtable_new(&fs, NULL, &ft)) != C2D_OK) { c2d_cli_fail("flow table", st); goto done; }
     for (int i = 0; i < in->n_locals; i++)
         if ((st = c2d_flowtable_add_local_net(ft, in->locals[i])) != C2D_OK) { c2d_cli_fail(in->locals[i], st); goto done; }
     if ((st = c2d_hosts_attach(in->hosts, ft)) != C2D_OK) { c2d_cli_fail("host engine", st); goto done; }
-    if ((st = c2d_capture_open_file(path, NULL, &cap)) != C2D_OK) { c2d_cli_fail(path, st); goto done; }
+    if (c2d_cli_open_capture(path, &cap, &keep)) goto done; /* "-" and gzip too */
     c2d_frame frame = {.size = sizeof frame};
     uint64_t last_expire = 0, frames = 0;
     while ((st = c2d_capture_next(cap, &frame)) == C2D_OK) {
@@ -54,11 +48,9 @@ int c2d_scan_read_capture(c2d_scan_input *in, const char *path) {
             rc = 1;
             goto done;
         }
-        fprintf(stderr, "c2d scan: warning: %s: input damaged at byte %llu after %llu frames: %s (%s); "
-                        "results below are for what was read\n",
-                path, (unsigned long long)c2d_capture_offset(cap), (unsigned long long)frames,
-                c2d_strerror(st), c2d_status_name(st));
-        rc = 3;
+        rc = c2d_cli_damaged(path, (unsigned long long)c2d_capture_offset(cap), st); /* exit 3 */
+        fprintf(stderr, "c2d scan: %llu frames were read before that; the hosts below are from them\n",
+                (unsigned long long)frames);
     }
     c2d_flowtable_flush(ft);
     c2d_flow_stats fst = {.size = sizeof fst};
@@ -71,6 +63,7 @@ int c2d_scan_read_capture(c2d_scan_input *in, const char *path) {
              (unsigned long long)fst.sessions_evicted, fst.capacity);
 done:
     c2d_capture_free(cap);
+    c2d_cli_input_free(&keep);
     c2d_flowtable_free(ft);
     return rc;
 }
@@ -83,7 +76,9 @@ typedef struct zeek_log {
     const char *kind_name;
     c2d_zeek_log kind;
     char path[4096];
-    FILE *f;
+    FILE *f;                       /* plain files are streamed */
+    c2d_cli_input whole;           /* gzip files are read whole (decompressed) */
+    size_t pos;
     c2d_zeek_reader *r;
     c2d_hosts *hosts;
     uint64_t last_ts, rejected_reported;
@@ -116,7 +111,8 @@ static void zk_reject(void *user, uint64_t line, c2d_status why, const char *rea
 /* The first entry of DIR named <kind>.log, <kind>.log.labeled, <kind>.labeled.log or
  * <kind>.json / <kind>.log.json; 0 when there is none. */
 static int find_log(const char *dir, const char *kind, char *out, size_t cap) {
-    static const char *const suffixes[] = {".log", ".log.labeled", ".labeled.log", ".log.json", ".json"};
+    static const char *const suffixes[] = {".log",    ".log.labeled",    ".labeled.log",    ".log.json",    ".json",
+                                           ".log.gz", ".log.labeled.gz", ".labeled.log.gz", ".log.json.gz", ".json.gz"};
     DIR *d = opendir(dir);
     if (!d) return -1;
     int found = 0;
@@ -151,7 +147,10 @@ int c2d_scan_read_zeek(c2d_scan_input *in, const char *dir) {
             goto done;
         }
         if (f == 0) continue;
-        if (!(z->f = fopen(z->path, "rb"))) {
+        size_t pl = strlen(z->path);
+        if (pl > 3 && !strcmp(z->path + pl - 3, ".gz")) {
+            if (c2d_cli_read(z->path, &z->whole)) goto done;
+        } else if (!(z->f = fopen(z->path, "rb"))) {
             fprintf(stderr, "c2d scan: cannot read %s\n", z->path);
             goto done;
         }
@@ -171,11 +170,19 @@ int c2d_scan_read_zeek(c2d_scan_input *in, const char *dir) {
         for (int i = 0; i < 3; i++)
             if (!logs[i].done && (!next || logs[i].last_ts < next->last_ts)) next = &logs[i];
         if (!next) break;
-        size_t got = fread(chunk, 1, sizeof chunk, next->f);
+        size_t got;
+        const void *bytes = chunk;
+        if (next->f) {
+            got = fread(chunk, 1, sizeof chunk, next->f);
+        } else {
+            got = next->whole.len - next->pos < sizeof chunk ? next->whole.len - next->pos : sizeof chunk;
+            bytes = next->whole.data + next->pos;
+            next->pos += got;
+        }
         c2d_status st = C2D_OK;
-        if (got) st = c2d_zeek_reader_feed(next->r, chunk, got);
+        if (got) st = c2d_zeek_reader_feed(next->r, bytes, got);
         if (st == C2D_OK && got < sizeof chunk) {
-            if (ferror(next->f)) {
+            if (next->f && ferror(next->f)) {
                 fprintf(stderr, "c2d scan: %s: read error\n", next->path);
                 goto done;
             }
@@ -214,6 +221,7 @@ int c2d_scan_read_zeek(c2d_scan_input *in, const char *dir) {
 done:
     for (int i = 0; i < 3; i++) {
         if (logs[i].f) fclose(logs[i].f);
+        c2d_cli_input_free(&logs[i].whole);
         c2d_zeek_reader_free(logs[i].r);
     }
     return rc;

@@ -175,13 +175,20 @@ typedef struct c2d_ioc_load_report {
  * `report` may be NULL. Returns C2D_OK (even with rejected lines),
  * C2D_ERR_INVALID_ARG, C2D_ERR_MALFORMED (JSON only), C2D_ERR_STATE,
  * C2D_ERR_LIMIT, C2D_ERR_NOMEM (indicators added before the failure stay).
- * Since 0.1.0. */
+ * Since 0.2.0 also (nothing is added and `report` counts what was read):
+ * C2D_ERR_IOC_EMPTY_FEED when no line yields an indicator (empty input, only
+ * comments or headers, every line rejected); C2D_ERR_IOC_COMPRESSED when the
+ * bytes start with a gzip, xz, bzip2, zstd or zip signature;
+ * C2D_ERR_IOC_UNKNOWN_FORMAT when the first 4 KiB hold a NUL or another
+ * control byte than tab, CR, LF, FF, VT (binary data). Before 0.2.0 such
+ * input returned C2D_OK with nothing loaded. Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
                                          const c2d_ioc_load_options *options,
                                          c2d_ioc_load_report *report);
 
-/* As c2d_iocdb_load_memory, from a file (plain text; decompress first). Also
- * returns C2D_ERR_IO. Since 0.1.0. */
+/* As c2d_iocdb_load_memory, from a file (plain text; decompress first: a
+ * compressed file gives C2D_ERR_IOC_COMPRESSED). Also returns C2D_ERR_IO.
+ * Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_load_file(c2d_iocdb *db, const char *path,
                                        const c2d_ioc_load_options *options,
                                        c2d_ioc_load_report *report);

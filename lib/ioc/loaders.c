@@ -709,6 +709,34 @@ static c2d_ioc_format guess_format(const char *d, size_t n) {
     return C2D_IOC_FORMAT_LIST;
 }
 
+/* Compressed or binary bytes are no feed of any format: say so, rather than
+ * reject every "line" of them (or load nothing) quietly. Only the first 4 KiB
+ * are looked at; control bytes later on are rejected per line as before. */
+static c2d_status check_feed_text(const unsigned char *d, size_t n) {
+    static const struct {
+        unsigned char magic[6];
+        size_t len;
+    } compressed[] = {
+        {{0x1f, 0x8b}, 2},                         /* gzip */
+        {{0xfd, '7', 'z', 'X', 'Z', 0x00}, 6},     /* xz */
+        {{0x28, 0xb5, 0x2f, 0xfd}, 4},             /* zstd */
+        {{'B', 'Z', 'h'}, 3},                      /* bzip2 (followed by a block size digit) */
+        {{'P', 'K', 0x03, 0x04}, 4},               /* zip */
+    };
+    for (size_t k = 0; k < sizeof compressed / sizeof compressed[0]; k++) {
+        size_t m = compressed[k].len;
+        if (n >= m && !memcmp(d, compressed[k].magic, m) &&
+            (k != 3 || (n > 3 && d[3] >= '1' && d[3] <= '9' && (n == 4 || d[4] == 0x31))))
+            return C2D_ERR_IOC_COMPRESSED;
+    }
+    size_t end = n < 4096 ? n : 4096;
+    for (size_t i = 0; i < end; i++)
+        if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' && d[i] != '\f' &&
+            d[i] != '\v')
+            return C2D_ERR_IOC_UNKNOWN_FORMAT;
+    return C2D_OK;
+}
+
 c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
                                  const c2d_ioc_load_options *opt, c2d_ioc_load_report *report) {
     c2d_ioc_load_report local;
@@ -724,6 +752,8 @@ c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
     rep->size = rsize;
     c2d_ioc_format fmt = opt ? opt->format : C2D_IOC_FORMAT_AUTO;
     if ((unsigned)fmt > C2D_IOC_FORMAT_LIST) return C2D_ERR_INVALID_ARG;
+    c2d_status text_st = check_feed_text(data, len);
+    if (text_st) return text_st;
     if (fmt == C2D_IOC_FORMAT_AUTO) fmt = guess_format(data, len);
     rep->format = fmt;
     const c2d_allocator *a = c2d__iocdb_allocator(db);
@@ -748,6 +778,7 @@ c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
     }
     c2d__free(a, c.val);
     c2d__free(a, c.scratch);
+    if (st == C2D_OK && rep->loaded == 0) st = C2D_ERR_IOC_EMPTY_FEED;
     return st;
 }
 

@@ -18,7 +18,14 @@ static void feed_fuzz_one(const uint8_t *data, size_t size, c2d_ioc_format fmt) 
     c2d_ioc_load_options o = {.size = sizeof o, .format = fmt, .family = "fuzz"};
     c2d_ioc_load_report r = {.size = sizeof r};
     c2d_status st = c2d_iocdb_load_memory(db, data, size, &o, &r);
-    if (st != C2D_OK && st != C2D_ERR_MALFORMED) abort();
+    if (st != C2D_OK && st != C2D_ERR_MALFORMED && st != C2D_ERR_IOC_EMPTY_FEED &&
+        st != C2D_ERR_IOC_UNKNOWN_FORMAT && st != C2D_ERR_IOC_COMPRESSED)
+        abort();
+    if (st == C2D_OK && r.loaded == 0) abort(); /* an empty load is an error */
+    if ((st == C2D_ERR_IOC_EMPTY_FEED || st == C2D_ERR_IOC_UNKNOWN_FORMAT ||
+         st == C2D_ERR_IOC_COMPRESSED) && r.loaded != 0)
+        abort();
+    if ((st == C2D_ERR_IOC_UNKNOWN_FORMAT || st == C2D_ERR_IOC_COMPRESSED) && r.lines != 0) abort();
     if (fmt != C2D_IOC_FORMAT_THREATFOX_JSON && r.loaded + r.rejected + r.skipped != r.lines) abort();
     if (c2d_iocdb_finalize(db) != C2D_OK) abort();
     uint32_t ids[4];
