@@ -97,9 +97,9 @@ endif()
 # captures: gzip and stdin give the same sessions; a cut-short capture prints what
 # it read and exits 3 with the offset
 c2d_cli_test(cli_sessions_gz RC 0 ARGS sessions|${F}/sample.pcap.gz
-  STDOUT "^\\{\"type\":\"session\"" STDERR "^c2d: 171 frames, 171 packets in sessions, 27 sessions, 0 truncated, ")
+  STDOUT "^\\{\"type\":\"session\"" STDERR "^c2d: 593 frames, 593 packets in sessions, 222 sessions, 0 truncated, ")
 c2d_cli_test(cli_sessions_stdin RC 0 ARGS sessions|- STDIN "${C2D_SAMPLE_PCAP}"
-  STDOUT "^\\{\"type\":\"session\"" STDERR "^c2d: 171 frames, 171 packets in sessions, 27 sessions, 0 truncated, ")
+  STDOUT "^\\{\"type\":\"session\"" STDERR "^c2d: 593 frames, 593 packets in sessions, 222 sessions, 0 truncated, ")
 c2d_cli_test(cli_sessions_cut RC 3 ARGS sessions|${F}/cut.pcap STDOUT "^\\{\"type\":\"session\""
   STDERR "^c2d: ${F}/cut.pcap: at byte [0-9]+: input is truncated \\(C2D_ERR_TRUNCATED\\)\nc2d: [0-9]+ frames")
 c2d_cli_test(cli_sessions_missing RC 1 ARGS sessions|${F}/nope.pcap

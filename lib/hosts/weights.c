@@ -5,17 +5,17 @@
 
 const double c2d__hosts_weight[C2D_EVIDENCE_KIND_COUNT_] = {
     0.0,   /* (unused) */
-    0.60,  /* beacon */
-    0.50,  /* fanout */
-    0.50,  /* dga_names */
-    0.30,  /* nxdomain_burst */
-    0.80,  /* ioc */
-    0.60,  /* http_c2 */
-    0.20,  /* c2_candidate */
-    0.10,  /* upload */
-    0.10,  /* rare_country */
-    0.10,  /* tls_no_sni */
-    0.20,  /* tls_cert */
+    0.650, /* beacon */
+    0.000, /* fanout */
+    0.000, /* dga_names */
+    0.953, /* nxdomain_burst */
+    0.853, /* ioc */
+    0.990, /* http_c2 */
+    0.313, /* c2_candidate */
+    0.551, /* upload */
+    0.000, /* rare_country */
+    0.878, /* tls_no_sni */
+    0.031, /* tls_cert */
 };
-const double c2d__hosts_alert_threshold = 0.70;
-const double c2d__hosts_suspicious_threshold = 0.40;
+const double c2d__hosts_alert_threshold = 0.905;
+const double c2d__hosts_suspicious_threshold = 0.552;
