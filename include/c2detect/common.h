@@ -88,6 +88,7 @@ typedef enum c2d_status {
     C2D_ERR_DNS_NAME = -95,          /* DNS name with a bad label, looping/forward pointer or over 255 bytes */
 
     /* IOC store and MMDB, -110..-129 (MMDB/geo use -120..-129) */
+    C2D_ERR_FEED_COLUMN = -115,      /* a feed's header lacks a column its format needs (Since 0.2.0) */
     C2D_ERR_MMDB_METADATA = -120,    /* MMDB metadata missing a required key, of a wrong type, or inconsistent with the file */
     C2D_ERR_MMDB_TREE = -121,        /* MMDB search-tree record outside the tree and data section, or tree deeper than the address */
     C2D_ERR_MMDB_DATA = -122,        /* MMDB data section: unknown type, bad size, or a value running past the section */

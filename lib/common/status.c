@@ -37,6 +37,7 @@
     X(C2D_ERR_DNS_NAME, "bad DNS name (label, pointer loop or length)")                \
                                                                                        \
     /* IOC, MMDB */                                                                    \
+    X(C2D_ERR_FEED_COLUMN, "feed header lacks a column its format needs")              \
     X(C2D_ERR_MMDB_METADATA, "MMDB metadata missing, mistyped or inconsistent")        \
     X(C2D_ERR_MMDB_TREE, "MMDB search tree is corrupt")                                \
     X(C2D_ERR_MMDB_DATA, "MMDB data section is corrupt")                               \
