@@ -87,6 +87,7 @@ static inline void test_alloc_init_budget(test_alloc *t, size_t budget) {
 
 /* Read a whole file; returns malloc'd bytes (caller frees) or NULL. */
 static inline uint8_t *test_read_file(const char *path, size_t *len) {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END);
