@@ -1,5 +1,9 @@
 /* c2d sessions FILE [--dns] [--local CIDR]... [--capacity N] [--payload N] [--c2-max-avg B]
- * One JSON line per ended session (and per DNS answer with --dns). */
+ *                   [--memory-budget BYTES] [--at-cap evict|drop]
+ * One JSON line per ended session (and per DNS answer with --dns), then one
+ * summary line with every cap's cost. Exit 0, 1 runtime error, 2 usage, 3 the
+ * capture is damaged (what was read is printed; stderr names file, offset and
+ * status). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,19 +98,29 @@ int c2d_cmd_sessions(int argc, char **argv) {
     c2d_flow_settings_default(&set);
     const char *nets[64];
     int n_nets = 0;
+    int help = 0, bad = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--dns")) ctx.dns = 1;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) help = 1;
+        else if (!strcmp(argv[i], "--dns")) ctx.dns = 1;
+        else if (!strcmp(argv[i], "--memory-budget") && i + 1 < argc) set.memory_budget = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--at-cap") && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "evict")) set.at_cap = C2D_FLOW_CAP_EVICT_IDLE;
+            else if (!strcmp(v, "drop")) set.at_cap = C2D_FLOW_CAP_DROP_NEW;
+            else bad = 1;
+        }
         else if (!strcmp(argv[i], "--local") && i + 1 < argc && n_nets < 64) nets[n_nets++] = argv[++i];
         else if (!strcmp(argv[i], "--capacity") && i + 1 < argc) set.capacity = (uint32_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--payload") && i + 1 < argc) set.payload_prefix_len = (uint32_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--c2-max-avg") && i + 1 < argc) ctx.rules.c2_max_avg_payload = strtod(argv[++i], NULL);
         else if (argv[i][0] != '-' && !path) path = argv[i];
-        else path = NULL, i = argc;
+        else bad = 1, i = argc;
     }
-    if (!path) {
-        fprintf(stderr, "usage: c2d sessions FILE.pcap[ng] [--dns] [--local CIDR]... [--capacity N] "
-                        "[--payload N] [--c2-max-avg BYTES]\n");
-        return 2;
+    if (help || !path || bad) {
+        fprintf(help ? stdout : stderr,
+                "usage: c2d sessions FILE.pcap[ng] [--dns] [--local CIDR]... [--capacity N] "
+                "[--payload N] [--c2-max-avg BYTES] [--memory-budget BYTES] [--at-cap evict|drop]\n");
+        return help ? 0 : 2;
     }
     c2d_capture *cap = NULL;
     c2d_status st = c2d_capture_open_file(path, NULL, &cap);
@@ -147,11 +161,23 @@ int c2d_cmd_sessions(int argc, char **argv) {
             fprintf(stderr, "\rc2d: %3.0f%%", 100.0 * (double)c2d_capture_offset(cap) / (double)file_size);
     }
     if (progress) fprintf(stderr, "\r        \r");
+    /* a damaged capture still gives the sessions of what was read */
     c2d_flowtable_flush(ft);
     int rc = 0;
-    if (st != C2D_CAPTURE_END) rc = c2d_cli_fail(path, st);
     c2d_flow_stats fs = {.size = sizeof fs};
     c2d_flowtable_stats(ft, &fs);
+    printf("{\"type\":\"summary\",\"frames\":%llu,\"packets\":%llu,\"sessions\":%llu,"
+           "\"evicted\":%llu,\"evicted_capacity\":%llu,\"evicted_memory\":%llu,"
+           "\"dropped_packets\":%llu,\"prefix_dropped\":%llu,\"memory_peak\":%llu,"
+           "\"input_status\":\"%s\",\"input_offset\":%llu}\n",
+           (unsigned long long)fs.frames, (unsigned long long)fs.packets,
+           (unsigned long long)fs.sessions_ended, (unsigned long long)fs.sessions_evicted,
+           (unsigned long long)fs.evicted_capacity, (unsigned long long)fs.evicted_memory,
+           (unsigned long long)fs.dropped_packets, (unsigned long long)fs.prefix_dropped,
+           (unsigned long long)fs.memory_peak,
+           st == C2D_CAPTURE_END ? "C2D_OK" : c2d_status_name(st),
+           (unsigned long long)c2d_capture_offset(cap));
+    fflush(stdout);
     fprintf(stderr,
             "c2d: %llu frames, %llu packets in sessions, %llu sessions, %llu truncated, %llu malformed, "
             "%llu unsupported, %llu fragments, %llu other IP, %llu DNS messages (%llu bad)\n",
@@ -160,6 +186,22 @@ int c2d_cmd_sessions(int argc, char **argv) {
             (unsigned long long)fs.unsupported, (unsigned long long)fs.fragments,
             (unsigned long long)fs.not_tcp_udp, (unsigned long long)fs.dns_messages,
             (unsigned long long)fs.dns_errors);
+    fprintf(stderr,
+            "c2d: caps: %llu sessions evicted (%llu at capacity %u, %llu for memory), %llu packets "
+            "dropped (table full), %llu payload prefixes dropped; memory peak %llu bytes\n",
+            (unsigned long long)fs.sessions_evicted, (unsigned long long)fs.evicted_capacity,
+            fs.capacity, (unsigned long long)fs.evicted_memory, (unsigned long long)fs.dropped_packets,
+            (unsigned long long)fs.prefix_dropped, (unsigned long long)fs.memory_peak);
+    if (st == C2D_ERR_IO) {
+        rc = c2d_cli_fail(path, st);
+    } else if (st != C2D_CAPTURE_END) {
+        fprintf(stderr,
+                "c2d: warning: %s: input damaged at byte %llu: %s (%s); the results above cover "
+                "the %llu frames before it\n",
+                path, (unsigned long long)c2d_capture_offset(cap), c2d_strerror(st),
+                c2d_status_name(st), (unsigned long long)fs.frames);
+        rc = 3;
+    }
     c2d_flowtable_free(ft);
     c2d_capture_free(cap);
     return rc;
