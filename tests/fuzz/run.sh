@@ -3,7 +3,8 @@
 # ASan+UBSan fuzz build, with its dictionary (tests/fuzz/dict/NAME.dict) and an
 # input size limit that lets inputs grow past 4 KiB, then merge the inputs that
 # add coverage into tests/fuzz/corpus/NAME/ (libFuzzer -merge=1 keeps only
-# those). Prints one line per harness:
+# those; inputs over 64 KiB for models and 128 KiB for captures are fuzzed but
+# not committed). Prints one line per harness:
 #   NAME execs=N cov=N ft=N corpus=FILES/BYTES new=N result=ok|CRASH
 # and exits non-zero if any harness found something (artifacts are kept under
 # the work directory and named in the output).
@@ -56,6 +57,15 @@ max_len() {
     *) echo 65536 ;;
     esac
 }
+# Largest input merged into the committed corpus: models as big as the shipped
+# ones are fuzzed (seeded from lib/models every run) but not committed.
+merge_len() {
+    case $1 in
+    model|cnn) echo 65536 ;;
+    capture_file|pcap|pcapng) echo 131072 ;;
+    *) max_len "$1" ;;
+    esac
+}
 # Read-only seed directories besides the corpus.
 seeds() {
     case $1 in
@@ -86,7 +96,7 @@ run_one() { # name mode
     rc=$?
     set -e
     if [ "$merge" = 1 ] && [ $rc -eq 0 ]; then
-        "$build/tests/fuzz_$name" -merge=1 -max_len=$(max_len "$name") "$corpus" "$work/$name.$mode.new" \
+        "$build/tests/fuzz_$name" -merge=1 -max_len=$(merge_len "$name") "$corpus" "$work/$name.$mode.new" \
             >"$work/$name.$mode.merge.log" 2>&1 || true
     fi
     after=$(ls "$corpus" | wc -l)
