@@ -212,6 +212,47 @@ static void test_pcap_file_streaming(void **state) {
     free(b.d);
 }
 
+/* A block cut short in the middle of a skipped (non-packet) block: the file
+ * and the memory reader both stop with TRUNCATED at the cut block's offset
+ * (the file reader used to report the end of the file). */
+static void test_cut_block_offset_file_and_memory(void **state) {
+    (void)state;
+    uint8_t frame[2048];
+    pkt_spec s = {.src = "10.0.0.1", .dst = "198.51.100.7", .sp = 40000, .dp = 80, .proto = 6,
+                  .flags = C2D_TCP_ACK, .payload = http_get, .plen = sizeof http_get - 1};
+    size_t n = build_eth(frame, sizeof frame, &s);
+    wbuf b;
+    wb_init(&b, 4096);
+    ng_shb(&b);
+    ng_idb(&b, 1, -1);
+    ng_epb(&b, 0, 1000, frame, n);
+    const size_t cut_at = b.n;
+    put32le(&b, 5);    /* Interface Statistics Block: skipped, not read */
+    put32le(&b, 1000); /* announces 1000 bytes; 100 follow */
+    for (int i = 0; i < 92; i++) put8(&b, 0);
+    char path[] = "/tmp/c2d_test_cut_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_int_equal(fwrite(b.d, 1, b.n, f), b.n);
+    fclose(f);
+    for (int mode = 0; mode < 2; mode++) {
+        c2d_capture *cap = NULL;
+        assert_int_equal(mode ? c2d_capture_open_memory(b.d, b.n, NULL, &cap)
+                              : c2d_capture_open_file(path, NULL, &cap), C2D_OK);
+        c2d_frame fr = {.size = sizeof fr};
+        assert_int_equal(c2d_capture_next(cap, &fr), C2D_OK);
+        assert_int_equal(fr.caplen, n);
+        assert_int_equal(c2d_capture_next(cap, &fr), C2D_ERR_TRUNCATED);
+        assert_int_equal(c2d_capture_offset(cap), cut_at);
+        assert_int_equal(c2d_capture_next(cap, &fr), C2D_ERR_TRUNCATED); /* sticky */
+        assert_int_equal(c2d_capture_offset(cap), cut_at);
+        c2d_capture_free(cap);
+    }
+    remove(path);
+    free(b.d);
+}
+
 static void test_pcapng_two_interfaces(void **state) {
     (void)state;
     uint8_t eth[2048], raw[2048];
@@ -1476,6 +1517,7 @@ int main(void) {
         cmocka_unit_test(test_older_struct_sizes),
         cmocka_unit_test(test_pcap_file_streaming),
         cmocka_unit_test(test_pcapng_two_interfaces),
+        cmocka_unit_test(test_cut_block_offset_file_and_memory),
         cmocka_unit_test(test_pcapng_big_endian_sections),
         cmocka_unit_test(test_capture_corrupt),
         cmocka_unit_test(test_decode_vlan_ipv6_ext_truncation),
