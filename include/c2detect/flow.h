@@ -247,7 +247,9 @@ typedef struct c2d_session {
     int counted;                 /* 1 when orig_bytes + resp_bytes >= 1 */
     double avg_payload_len;      /* (orig_bytes+resp_bytes)/(orig_data_pkts+resp_data_pkts); 0 when none */
     double in_out_ratio;         /* (resp_bytes + 1) / (orig_bytes + 1) */
-    /* first payload bytes (settings.payload_prefix_len), in arrival order per direction */
+    /* first payload bytes (settings.payload_prefix_len), in arrival order per direction;
+     * the pointers are NULL (and the lengths 0) when the session kept no prefix: no
+     * payload, prefixes off, or one refused at a cap (c2d_flow_stats.prefix_dropped) */
     const uint8_t *orig_prefix;
     uint32_t orig_prefix_len;
     const uint8_t *resp_prefix;
