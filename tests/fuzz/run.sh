@@ -66,6 +66,15 @@ merge_len() {
     *) max_len "$1" ;;
     esac
 }
+# libFuzzer grows inputs slowly by default (-len_control), so a run of a minute
+# never leaves 4 KiB; where real inputs are large, try every length at once
+# (feed_csv, 20 s: inputs up to 64 KiB, 9 % more features, half the exec/s).
+len_control() {
+    case $1 in
+    dga|dns) echo 100 ;;
+    *) echo 0 ;;
+    esac
+}
 # Read-only seed directories besides the corpus.
 seeds() {
     case $1 in
@@ -89,7 +98,8 @@ run_one() { # name mode
     # shellcheck disable=SC2046,SC2086
     set +e
     env $env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        "$build/tests/fuzz_$name" -max_total_time="$secs" -max_len=$(max_len "$name") $dict \
+        "$build/tests/fuzz_$name" -max_total_time="$secs" -max_len=$(max_len "$name") \
+        -len_control=$(len_control "$name") $dict \
         -rss_limit_mb=2560 -timeout=20 -print_final_stats=1 \
         -artifact_prefix="$work/$name.$mode.artifacts/" \
         "$work/$name.$mode.new" "$corpus" $(seeds "$name") >"$work/$name.$mode.log" 2>&1
