@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds libc2detect and runs every test: the cmocka suites, corpus replays and
 # CLI checks (ctest) in a release build with -Werror, the Python tests, the same
-# ctest suites under ASan+UBSan, a clang -Werror build, the installed-package
+# ctest suites under ASan+UBSan, a clang -Werror build, the thread-sharing test
+# under ThreadSanitizer, a short fuzz run of every harness, the installed-package
 # checks (find_package and pkg-config), and the ABI check against the baseline.
 # Usage: tests/run_all.sh            (from anywhere; installs Debian packages
 #                                     first when run as root and some are missing)
@@ -59,6 +60,16 @@ cmake -S . -B "$OUT/clang" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
   -DCMAKE_BUILD_TYPE=Release -DC2D_WERROR=ON >/dev/null
 cmake --build "$OUT/clang" -j"$JOBS"
 (cd "$OUT/clang" && ctest --output-on-failure -j"$JOBS")
+stages_ok=$((stages_ok + 1))
+
+stage "ThreadSanitizer: one model, IOC store and MMDB shared by 8 threads (test_threads)"
+cmake -S . -B "$OUT/tsan" -DCMAKE_BUILD_TYPE=Debug -DC2D_WERROR=ON -DC2D_SANITIZE=thread >/dev/null
+cmake --build "$OUT/tsan" -j"$JOBS" --target test_threads
+(cd "$OUT/tsan" && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_threads$')
+stages_ok=$((stages_ok + 1))
+
+stage "fuzz smoke: every harness 5 s under clang ASan+UBSan, corpora replayed and extended (not merged)"
+CC=clang CXX=clang++ tests/fuzz/run.sh -t "${C2D_FUZZ_SECONDS:-5}" -j"$JOBS" -n -b "$OUT/fuzz"
 stages_ok=$((stages_ok + 1))
 
 stage "install, then build examples against the installed copy (find_package, pkg-config)"

@@ -91,6 +91,7 @@ typedef enum c2d_status {
     C2D_ERR_IOC_EMPTY_FEED = -110,   /* a feed yielded no indicator (empty, only comments, or every line rejected); since 0.2.0 */
     C2D_ERR_IOC_UNKNOWN_FORMAT = -111,/* feed bytes are not text of any feed format (control or NUL bytes); since 0.2.0 */
     C2D_ERR_IOC_COMPRESSED = -112,   /* feed is gzip/xz/bzip2/zstd/zip-compressed: decompress it first; since 0.2.0 */
+    C2D_ERR_FEED_COLUMN = -115,      /* a feed's header lacks a column its format needs (Since 0.2.0) */
     C2D_ERR_MMDB_METADATA = -120,    /* MMDB metadata missing a required key, of a wrong type, or inconsistent with the file */
     C2D_ERR_MMDB_TREE = -121,        /* MMDB search-tree record outside the tree and data section, or tree deeper than the address */
     C2D_ERR_MMDB_DATA = -122,        /* MMDB data section: unknown type, bad size, or a value running past the section */

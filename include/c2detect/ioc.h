@@ -172,8 +172,17 @@ typedef struct c2d_ioc_load_report {
  * reported (report and on_reject) and skipped; the rest loads. A JSON syntax
  * error stops the JSON loader at that point (the record number is reported,
  * what was read before stays loaded) and returns C2D_ERR_MALFORMED.
+ * A UTF-8 byte-order mark at the start and CRLF line ends are accepted in
+ * every format; CSV header names are matched after trimming blanks, in any
+ * ASCII case. A CSV header that names columns but lacks one its format needs
+ * (no indicator column; a ThreatFox header, recognised by `ioc_id`, without
+ * first_seen_utc, threat_type, a family column or, for the full export,
+ * ioc_type, last_seen_utc or confidence_level) stops the load with
+ * C2D_ERR_FEED_COLUMN (since 0.2.0): the header line is counted as rejected
+ * with a reason naming the column, nothing of the feed is loaded.
  * `report` may be NULL. Returns C2D_OK (even with rejected lines),
- * C2D_ERR_INVALID_ARG, C2D_ERR_MALFORMED (JSON only), C2D_ERR_STATE,
+ * C2D_ERR_INVALID_ARG, C2D_ERR_MALFORMED (JSON only), C2D_ERR_FEED_COLUMN
+ * (CSV only), C2D_ERR_STATE,
  * C2D_ERR_LIMIT, C2D_ERR_NOMEM (indicators added before the failure stay).
  * Since 0.2.0 also (nothing is added and `report` counts what was read):
  * C2D_ERR_IOC_EMPTY_FEED when no line yields an indicator (empty input, only

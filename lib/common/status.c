@@ -40,6 +40,7 @@
     X(C2D_ERR_IOC_EMPTY_FEED, "feed yielded no indicators")                            \
     X(C2D_ERR_IOC_UNKNOWN_FORMAT, "feed format not recognised (binary data)")          \
     X(C2D_ERR_IOC_COMPRESSED, "feed is compressed; decompress it first")               \
+    X(C2D_ERR_FEED_COLUMN, "feed header lacks a column its format needs")              \
     X(C2D_ERR_MMDB_METADATA, "MMDB metadata missing, mistyped or inconsistent")        \
     X(C2D_ERR_MMDB_TREE, "MMDB search tree is corrupt")                                \
     X(C2D_ERR_MMDB_DATA, "MMDB data section is corrupt")                               \

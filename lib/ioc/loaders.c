@@ -161,7 +161,12 @@ static int split_csv(const char *s, size_t n, char *out, char **fields, int max)
     return nf;
 }
 
+/* Column of a header name, matched after trimming blanks (and a stray CR)
+ * and ignoring ASCII case. */
 static int col_of(const char *name) {
+    while (*name == ' ' || *name == '\t') name++;
+    size_t n = strlen(name);
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '\r')) n--;
     static const struct { const char *name; int col; } map[] = {
         {"ioc_value", COL_VALUE}, {"ioc", COL_VALUE}, {"indicator", COL_VALUE},
         {"value", COL_VALUE}, {"ip", COL_IP}, {"port", COL_PORT},
@@ -175,9 +180,30 @@ static int col_of(const char *name) {
         {"ja3_md5", COL_VALUE}, {"sha1", COL_VALUE}, {"firstseen", COL_FIRST},
         {"lastseen", COL_LAST}, {"listingreason", COL_FAMILY}, {"listingdate", COL_FIRST},
     };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(name, map[i].name) == 0) return map[i].col;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const char *m = map[i].name;
+        size_t k = 0;
+        for (; k < n && m[k]; k++) {
+            char c = name[k];
+            if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+            if (c != m[k]) break;
+        }
+        if (k == n && !m[k]) return map[i].col;
+    }
     return -1;
+}
+
+static bool is_name(const char *field, const char *want) {
+    while (*field == ' ' || *field == '\t') field++;
+    size_t n = strlen(want);
+    for (size_t k = 0; k < n; k++) {
+        char c = field[k];
+        if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        if (c != want[k]) return false;
+    }
+    for (field += n; *field; field++)
+        if (*field != ' ' && *field != '\t' && *field != '\r') return false;
+    return true;
 }
 
 typedef struct csv_layout {
@@ -187,29 +213,50 @@ typedef struct csv_layout {
     bool us_dates;          /* SSLBL certificate CSV: "M/D/YYYY H:MM" */
 } csv_layout;
 
-/* Returns true when the fields look like a header (value or ip column named). */
-static bool layout_from_header(char **f, int nf, csv_layout *L) {
+/* Is this line a header, and does it hold what its format needs? Returns 1
+ * (header, *L set), 0 (no field names a column: not a header) or -1 with
+ * *missing naming the first expected column it lacks. The indicator is the
+ * value column, else ip + port, else ip alone. A ThreatFox header (it has
+ * ioc_id) must also have its first-seen, threat-type and family columns, and
+ * the full export its type, last-seen and confidence columns: without them
+ * every indicator would load with a silent default. */
+static int layout_from_header(char **f, int nf, csv_layout *L, const char **missing) {
     csv_layout t;
     for (int k = 0; k < COL_N; k++) t.idx[k] = -1;
     t.n_fields = nf;
     t.fixed_type = NULL;
     t.us_dates = false;
+    bool named = false, threatfox = false;
     for (int i = 0; i < nf; i++) {
-        char low[32];
-        size_t k = 0;
-        for (; f[i][k] && k + 1 < sizeof low; k++)
-            low[k] = (char)(f[i][k] >= 'A' && f[i][k] <= 'Z' ? f[i][k] + 32 : f[i][k]);
-        low[k] = 0;
-        if (f[i][k]) continue; /* longer than any known name */
-        int col = col_of(low);
+        int col = col_of(f[i]); /* trimmed, any case */
         if (col >= 0 && t.idx[col] < 0) t.idx[col] = i;
-        if (strcmp(low, "ja3_md5") == 0) t.fixed_type = "ja3";
-        if (strcmp(low, "sha1") == 0) t.fixed_type = "cert_sha1";
-        if (strcmp(low, "listingdate") == 0) t.us_dates = true;
+        if (is_name(f[i], "ja3_md5")) t.fixed_type = "ja3";
+        if (is_name(f[i], "sha1")) t.fixed_type = "cert_sha1";
+        if (is_name(f[i], "listingdate")) t.us_dates = true;
+        named |= col >= 0;
+        threatfox |= is_name(f[i], "ioc_id");
     }
-    if (t.idx[COL_VALUE] < 0 && !(t.idx[COL_IP] >= 0 && t.idx[COL_PORT] >= 0)) return false;
+    if (!named && !threatfox) return 0;
+    *missing = NULL;
+    if (t.idx[COL_VALUE] < 0 && t.idx[COL_IP] < 0)
+        *missing = "header has no indicator column (ioc_value, ioc, indicator, value or ip)";
+    else if (t.idx[COL_VALUE] < 0 && t.idx[COL_PORT] < 0 && threatfox)
+        *missing = "ThreatFox header has ip but no port column";
+    else if (threatfox && t.idx[COL_FIRST] < 0)
+        *missing = "ThreatFox header has no first_seen_utc column";
+    else if (threatfox && t.idx[COL_THREAT] < 0)
+        *missing = "ThreatFox header has no threat_type column";
+    else if (threatfox && t.idx[COL_FAMILY] < 0 && t.idx[COL_FAMILY2] < 0)
+        *missing = "ThreatFox header has no malware_printable or fk_malware column";
+    else if (threatfox && t.idx[COL_VALUE] >= 0 && t.idx[COL_TYPE] < 0)
+        *missing = "ThreatFox header has no ioc_type column";
+    else if (threatfox && t.idx[COL_VALUE] >= 0 && t.idx[COL_LAST] < 0)
+        *missing = "ThreatFox header has no last_seen_utc column";
+    else if (threatfox && t.idx[COL_VALUE] >= 0 && t.idx[COL_CONF] < 0)
+        *missing = "ThreatFox header has no confidence_level column";
+    if (*missing) return -1;
     *L = t;
-    return true;
+    return 1;
 }
 
 static void layout_threatfox_default(csv_layout *L) {
@@ -298,7 +345,13 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
             while (k < n && (s[k] == ' ' || s[k] == '\t')) k++;
             if (!have_layout && k < n && (s[k] == '"' || s[k] == 'f' || s[k] == 'j')) {
                 int nf = split_csv(s + k, n - k, c->scratch, fields, MAX_FIELDS);
-                if (nf > 0 && layout_from_header(fields, nf, &L)) have_layout = true;
+                const char *missing;
+                int h = nf > 0 ? layout_from_header(fields, nf, &L, &missing) : 0;
+                if (h < 0) {
+                    reject(c, it.no, missing);
+                    return C2D_ERR_FEED_COLUMN;
+                }
+                if (h > 0) have_layout = true;
             }
             c->rep->skipped++;
             continue;
@@ -310,7 +363,13 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         }
         if (!have_layout) {
             have_layout = true;
-            if (layout_from_header(fields, nf, &L)) {
+            const char *missing;
+            int h = layout_from_header(fields, nf, &L, &missing);
+            if (h < 0) {
+                reject(c, it.no, missing);
+                return C2D_ERR_FEED_COLUMN;
+            }
+            if (h > 0) {
                 c->rep->skipped++;
                 continue;
             }
@@ -322,6 +381,7 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         }
         const char *value = fld(fields, &L, COL_VALUE);
         char ipport[80];
+        if (!value && L.idx[COL_PORT] < 0) value = fld(fields, &L, COL_IP);
         if (!value) {
             const char *ip = fld(fields, &L, COL_IP), *port = fld(fields, &L, COL_PORT);
             int w = strchr(ip, ':') ? snprintf(ipport, sizeof ipport, "[%s]:%s", ip, port)
@@ -676,9 +736,6 @@ static bool jvalue(jparser *j, int depth) {
 
 static c2d_status load_json(load_ctx *c, const char *data, size_t len) {
     jparser j = {data, data + len, 1, c, C2D_OK, c->scratch, 0};
-    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
-        (unsigned char)data[2] == 0xBF)
-        j.p += 3;
     bool ok = jvalue(&j, 0);
     if (j.fatal) return j.fatal;
     if (ok) {
@@ -695,7 +752,6 @@ static c2d_status load_json(load_ctx *c, const char *data, size_t len) {
 /* ------------------------------------------------------------ entry points */
 static c2d_ioc_format guess_format(const char *d, size_t n) {
     size_t i = 0;
-    if (n >= 3 && (unsigned char)d[0] == 0xEF && (unsigned char)d[1] == 0xBB) i = 3;
     while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n')) i++;
     if (i < n && (d[i] == '{' || d[i] == '[')) return C2D_IOC_FORMAT_THREATFOX_JSON;
     /* CSV when a line (comment or not) among the first 64 has a comma or is a header */
@@ -750,6 +806,12 @@ c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
     size_t rsize = report ? (rep->size < sizeof *rep ? rep->size : sizeof *rep) : sizeof local;
     memset(rep, 0, rsize);
     rep->size = rsize;
+    /* A UTF-8 byte-order mark (Windows editors, Excel exports) is not part of
+     * the first line or the first column name, in any format. */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data = (const char *)data + 3;
+        len -= 3;
+    }
     c2d_ioc_format fmt = opt ? opt->format : C2D_IOC_FORMAT_AUTO;
     if ((unsigned)fmt > C2D_IOC_FORMAT_LIST) return C2D_ERR_INVALID_ARG;
     c2d_status text_st = check_feed_text(data, len);

@@ -44,7 +44,7 @@ typedef struct strtab {   /* interned strings: offsets into `text`, hash index *
     bytebuf text;
     uint32_t *off;        /* id -> offset (id 0 unused) */
     uint32_t *count;      /* id -> indicators using it (families) */
-    size_t n, cap;
+    size_t n, cap, count_cap; /* off and count grow apart: either may fail alone */
     uint32_t *slots;      /* hash slot -> id, 0 empty */
     size_t nslots;
 } strtab;
@@ -175,14 +175,11 @@ static c2d_status strtab_intern(const c2d_allocator *a, strtab *t, const char *s
     if (t->n + 1 >= MAX_RECORDS || t->text.len + n + 1 > 0xFFFFFFFFu) return C2D_ERR_LIMIT;
     if ((t->n + 2) * 2 > t->nslots && !strtab_rehash(a, t, pow2_at_least((t->n + 2) * 4)))
         return C2D_ERR_NOMEM;
-    size_t cap_before = t->cap;
-    if (!buf_reserve(a, (void **)&t->off, &t->cap, sizeof *t->off, t->n + 2)) return C2D_ERR_NOMEM;
-    if (t->cap != cap_before) {
-        size_t ccap = cap_before;
-        if (!buf_reserve(a, (void **)&t->count, &ccap, sizeof *t->count, t->cap)) {
-            return C2D_ERR_NOMEM;
-        }
-    }
+    /* Each buffer keeps its own capacity: when one growth fails after the other
+     * succeeded, the next call must not write past the one that did not grow. */
+    if (!buf_reserve(a, (void **)&t->off, &t->cap, sizeof *t->off, t->n + 2) ||
+        !buf_reserve(a, (void **)&t->count, &t->count_cap, sizeof *t->count, t->n + 2))
+        return C2D_ERR_NOMEM;
     if (!buf_reserve(a, (void **)&t->text.p, &t->text.cap, 1, t->text.len + n + 1))
         return C2D_ERR_NOMEM;
     uint32_t nid = (uint32_t)++t->n;
@@ -557,7 +554,7 @@ size_t c2d_iocdb_memory_bytes(const c2d_iocdb *db) {
     size_t b = sizeof *db + db->cap * sizeof(rec) + db->arena.cap + db->cap_v6 * 16;
     const strtab *ts[2] = {&db->families, &db->misc};
     for (int k = 0; k < 2; k++)
-        b += ts[k]->text.cap + ts[k]->cap * 8 + ts[k]->nslots * 4;
+        b += ts[k]->text.cap + (ts[k]->cap + ts[k]->count_cap) * 4 + ts[k]->nslots * 4;
     if (db->finalized)
         b += db->n * 4 + (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 +
              (db->str_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
