@@ -15,5 +15,7 @@
 #include "c2detect/dns.h"
 #include "c2detect/flow.h"
 #include "c2detect/hosts.h"
+#include "c2detect/zeek.h"
+#include "c2detect/tls.h"
 
 #endif /* C2DETECT_H */

@@ -14,4 +14,4 @@ add_test(NAME cli_http_tokens COMMAND c2d http --tokens "${CMAKE_CURRENT_SOURCE_
 set_tests_properties(cli_http_tokens PROPERTIES
   PASS_REGULAR_EXPRESSION "BOS POST HTTP/1.1 T_ORIGIN SEG w:a SEG h:[0-9]+ SEG w:c SEG_EMPTY name:dnt s:dig:1 SEP")
 add_test(NAME cli_http_score COMMAND c2d http "${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/http/seed_get_browser")
-set_tests_properties(cli_http_score PROPERTIES PASS_REGULAR_EXPRESSION "seed_get_browser\t0\\.[0-9]+\tok")
+set_tests_properties(cli_http_score PROPERTIES PASS_REGULAR_EXPRESSION "seed_get_browser#1\t0\\.[0-9]+\tok")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds libc2detect and runs every test: the cmocka suites, corpus replays and
 # CLI checks (ctest) in a release build with -Werror, the Python tests, the same
-# ctest suites under ASan+UBSan, a clang -Werror build, the installed-package
+# ctest suites under ASan+UBSan, a clang -Werror build, the thread-sharing test
+# under ThreadSanitizer, a short fuzz run of every harness, the installed-package
 # checks (find_package and pkg-config), and the ABI check against the baseline.
 # Usage: tests/run_all.sh            (from anywhere; installs Debian packages
 #                                     first when run as root and some are missing)
@@ -12,12 +13,14 @@ JOBS=${JOBS:-2}
 OUT=${C2D_TEST_OUT:-$ROOT/build-tests}
 PY=/usr/bin/python3
 
-DEBS="cmake gcc g++ clang libclang-rt-14-dev pkg-config libcmocka-dev python3-pytest python3-numpy
+DEBS="cmake make gcc g++ clang libclang-rt-14-dev pkg-config libcmocka-dev zlib1g-dev python3-pytest python3-numpy
 python3-sklearn python3-torch python3-matplotlib publicsuffix abigail-tools gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-user libndpi-dev libndpi-bin libmaxminddb-dev tshark valgrind"
 DEBS="$DEBS python3-venv python3-pandas"  # the pip-install stage; Sessions.to_pandas
 missing=""
 for p in $DEBS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# Go: any go on PATH (this builds with Debian 12's own 1.19 too), else Debian's.
+command -v go >/dev/null 2>&1 || dpkg -s golang-go >/dev/null 2>&1 || missing="$missing golang-go"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing Debian packages:$missing"
@@ -25,6 +28,7 @@ if [ -n "$missing" ]; then
     apt-get update -qq
     echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    hash -r
   else
     echo "missing Debian packages (run as root or install them):$missing" >&2
     exit 1
@@ -64,6 +68,16 @@ cmake --build "$OUT/clang" -j"$JOBS"
 (cd "$OUT/clang" && ctest --output-on-failure -j"$JOBS")
 stages_ok=$((stages_ok + 1))
 
+stage "ThreadSanitizer: one model, IOC store and MMDB shared by 8 threads (test_threads)"
+cmake -S . -B "$OUT/tsan" -DCMAKE_BUILD_TYPE=Debug -DC2D_WERROR=ON -DC2D_SANITIZE=thread >/dev/null
+cmake --build "$OUT/tsan" -j"$JOBS" --target test_threads
+(cd "$OUT/tsan" && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_threads$')
+stages_ok=$((stages_ok + 1))
+
+stage "fuzz smoke: every harness 5 s under clang ASan+UBSan, corpora replayed and extended (not merged)"
+CC=clang CXX=clang++ tests/fuzz/run.sh -t "${C2D_FUZZ_SECONDS:-5}" -j"$JOBS" -n -b "$OUT/fuzz"
+stages_ok=$((stages_ok + 1))
+
 stage "install, then build examples against the installed copy (find_package, pkg-config)"
 PREFIX="$OUT/prefix"
 rm -rf "$PREFIX"
@@ -81,6 +95,12 @@ if command -v go >/dev/null 2>&1; then
   (cd bindings/go && test -z "$(gofmt -l .)" && \
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go vet ./... && \
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" LD_LIBRARY_PATH="$PREFIX/lib" GOFLAGS=-mod=mod go test -count=1 ./...)
+  # another module using the binding through a replace directive (bindings/go/README.md)
+  (cd examples/go && test -z "$(gofmt -l .)" && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go vet ./... && \
+   PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go build -o "$OUT/c2dgo" . && \
+   LD_LIBRARY_PATH="$PREFIX/lib" "$OUT/c2dgo" | tee "$OUT/c2dgo.out" && \
+   grep -qx "27 sessions, 6 with an IOC hit" "$OUT/c2dgo.out")
   stages_ok=$((stages_ok + 1))
 else
   echo "go not found: Go binding not tested" >&2

@@ -7,6 +7,8 @@
 
 #include "helpers.h"
 
+#include <stddef.h>
+
 /* ------------------------------------------------------------ builders */
 
 typedef struct wbuf {
@@ -206,6 +208,47 @@ static void test_pcap_file_streaming(void **state) {
         assert_int_equal(ta.live, 0);
     }
     assert_int_equal(c2d_capture_open_file("/nonexistent/x.pcap", NULL, &cap), C2D_ERR_IO);
+    remove(path);
+    free(b.d);
+}
+
+/* A block cut short in the middle of a skipped (non-packet) block: the file
+ * and the memory reader both stop with TRUNCATED at the cut block's offset
+ * (the file reader used to report the end of the file). */
+static void test_cut_block_offset_file_and_memory(void **state) {
+    (void)state;
+    uint8_t frame[2048];
+    pkt_spec s = {.src = "10.0.0.1", .dst = "198.51.100.7", .sp = 40000, .dp = 80, .proto = 6,
+                  .flags = C2D_TCP_ACK, .payload = http_get, .plen = sizeof http_get - 1};
+    size_t n = build_eth(frame, sizeof frame, &s);
+    wbuf b;
+    wb_init(&b, 4096);
+    ng_shb(&b);
+    ng_idb(&b, 1, -1);
+    ng_epb(&b, 0, 1000, frame, n);
+    const size_t cut_at = b.n;
+    put32le(&b, 5);    /* Interface Statistics Block: skipped, not read */
+    put32le(&b, 1000); /* announces 1000 bytes; 100 follow */
+    for (int i = 0; i < 92; i++) put8(&b, 0);
+    char path[] = "/tmp/c2d_test_cut_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_int_equal(fwrite(b.d, 1, b.n, f), b.n);
+    fclose(f);
+    for (int mode = 0; mode < 2; mode++) {
+        c2d_capture *cap = NULL;
+        assert_int_equal(mode ? c2d_capture_open_memory(b.d, b.n, NULL, &cap)
+                              : c2d_capture_open_file(path, NULL, &cap), C2D_OK);
+        c2d_frame fr = {.size = sizeof fr};
+        assert_int_equal(c2d_capture_next(cap, &fr), C2D_OK);
+        assert_int_equal(fr.caplen, n);
+        assert_int_equal(c2d_capture_next(cap, &fr), C2D_ERR_TRUNCATED);
+        assert_int_equal(c2d_capture_offset(cap), cut_at);
+        assert_int_equal(c2d_capture_next(cap, &fr), C2D_ERR_TRUNCATED); /* sticky */
+        assert_int_equal(c2d_capture_offset(cap), cut_at);
+        c2d_capture_free(cap);
+    }
     remove(path);
     free(b.d);
 }
@@ -787,6 +830,167 @@ static void test_eviction_and_local_nets(void **state) {
     c2d_flowtable_free(ft);
 }
 
+/* ------------------------------------------------------- caps as policy */
+static c2d_flowtable *table_with(const c2d_flow_settings *set, seen *sn) {
+    c2d_flowtable *ft = NULL;
+    assert_int_equal(c2d_flowtable_new(set, NULL, &ft), C2D_OK);
+    memset(sn, 0, sizeof *sn);
+    c2d_flowtable_set_session_callback(ft, on_session, sn);
+    return ft;
+}
+
+static size_t fixed_bytes(const c2d_flow_settings *set) {
+    c2d_flowtable *ft = NULL;
+    assert_int_equal(c2d_flowtable_new(set, NULL, &ft), C2D_OK);
+    c2d_flow_stats st = {.size = sizeof st};
+    assert_int_equal(c2d_flowtable_stats(ft, &st), C2D_OK);
+    c2d_flowtable_free(ft);
+    return st.memory_bytes;
+}
+
+/* Eight UDP sessions from 10.0.0.1..8, one payload packet each, a second apart. */
+static void eight_sessions(c2d_flowtable *ft) {
+    for (int i = 1; i <= 8; i++) {
+        char src[32];
+        snprintf(src, sizeof src, "10.0.0.%d", i);
+        assert_int_equal(feed(ft, S(i), src, 1000, "198.51.100.1", 4444, 17, 0, "payload", 7), C2D_OK);
+    }
+}
+
+/* Memory budget: prefix blocks are 2 * 1024 bytes; a budget with room for one
+ * slab of exactly five blocks. Evict policy ends the idle-longest holder for
+ * each new payload session beyond five; drop-new tracks them without prefix. */
+static void test_memory_budget_policies(void **state) {
+    (void)state;
+    c2d_flow_settings set;
+    c2d_flow_settings_default(&set);
+    set.capacity = 16;
+    set.payload_prefix_len = 1024;
+    set.hash_seed[0] = 1;
+    const size_t fixed = fixed_bytes(&set);
+    set.memory_budget = fixed + 16 + 5 * 2048;
+    seen sn;
+    c2d_flowtable *ft = table_with(&set, &sn);
+    eight_sessions(ft);
+    c2d_flow_stats st = {.size = sizeof st};
+    assert_int_equal(c2d_flowtable_stats(ft, &st), C2D_OK);
+    assert_int_equal(st.evicted_memory, 3);
+    assert_int_equal(st.evicted_capacity, 0);
+    assert_int_equal(st.sessions_evicted, 3);
+    assert_int_equal(st.prefix_dropped, 0);
+    assert_int_equal(st.prefix_bytes, 16 + 5 * 2048);
+    assert_int_equal(st.memory_bytes, set.memory_budget);
+    assert_int_equal(st.memory_peak, set.memory_budget);
+    assert_int_equal(st.active, 5);
+    assert_int_equal(sn.n, 3);
+    for (int i = 0; i < 3; i++) { /* 10.0.0.1, .2, .3: idle-longest first, prefixes intact */
+        char t[64];
+        c2d_addr_format(sn.s[i].orig_h, t, sizeof t);
+        char want[32];
+        snprintf(want, sizeof want, "10.0.0.%d", i + 1);
+        assert_string_equal(t, want);
+        assert_int_equal(sn.s[i].end_reason, C2D_END_EVICTED);
+        assert_int_equal(sn.s[i].orig_prefix_len, 7);
+        assert_memory_equal(sn.orig_prefix[i], "payload", 7);
+    }
+    c2d_flowtable_free(ft);
+
+    set.at_cap = C2D_FLOW_CAP_DROP_NEW;
+    ft = table_with(&set, &sn);
+    eight_sessions(ft);
+    assert_int_equal(c2d_flowtable_stats(ft, &st), C2D_OK);
+    assert_int_equal(st.evicted_memory, 0);
+    assert_int_equal(st.sessions_evicted, 0);
+    assert_int_equal(st.prefix_dropped, 3);
+    assert_int_equal(st.prefix_alloc_failed, 0);
+    assert_int_equal(st.active, 8);
+    c2d_flowtable_flush(ft);
+    assert_int_equal(sn.n, 8);
+    int with = 0, without = 0;
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(sn.s[i].orig_bytes, 7); /* every session is still counted */
+        if (sn.s[i].orig_prefix_len == 7) with++;
+        else if (sn.s[i].orig_prefix_len == 0 && sn.s[i].orig_prefix == NULL) without++;
+    }
+    assert_int_equal(with, 5);
+    assert_int_equal(without, 3);
+    c2d_flowtable_free(ft);
+
+    /* a budget below the entries, or below one block, is refused */
+    c2d_flowtable *bad = NULL;
+    set.memory_budget = fixed - 1;
+    assert_int_equal(c2d_flowtable_new(&set, NULL, &bad), C2D_ERR_LIMIT);
+    set.memory_budget = fixed + 16 + 2047;
+    assert_int_equal(c2d_flowtable_new(&set, NULL, &bad), C2D_ERR_LIMIT);
+    assert_null(bad);
+    set.at_cap = (c2d_flow_cap_policy)2;
+    set.memory_budget = 0;
+    assert_int_equal(c2d_flowtable_new(&set, NULL, &bad), C2D_ERR_INVALID_ARG);
+}
+
+/* Session cap with drop-new: packets that would start a session are counted
+ * and not accumulated; packets of tracked sessions still are. */
+static void test_capacity_drop_new(void **state) {
+    (void)state;
+    c2d_flow_settings set;
+    c2d_flow_settings_default(&set);
+    set.capacity = 4;
+    set.at_cap = C2D_FLOW_CAP_DROP_NEW;
+    seen sn;
+    c2d_flowtable *ft = table_with(&set, &sn);
+    eight_sessions(ft);
+    eight_sessions(ft); /* again: the first four add packets, the last four drop again */
+    c2d_flow_stats st = {.size = sizeof st};
+    assert_int_equal(c2d_flowtable_stats(ft, &st), C2D_OK);
+    assert_int_equal(st.dropped_packets, 8);
+    assert_int_equal(st.packets, 8);
+    assert_int_equal(st.sessions_started, 4);
+    assert_int_equal(st.sessions_evicted, 0);
+    assert_int_equal(st.evicted_capacity, 0);
+    c2d_flowtable_flush(ft);
+    assert_int_equal(sn.n, 4);
+    for (int i = 0; i < 4; i++) assert_int_equal(sn.s[i].orig_pkts, 2);
+    c2d_flowtable_free(ft);
+    /* evict (the default) instead: four evictions by capacity per pass */
+    set.at_cap = C2D_FLOW_CAP_EVICT_IDLE;
+    ft = table_with(&set, &sn);
+    eight_sessions(ft);
+    assert_int_equal(c2d_flowtable_stats(ft, &st), C2D_OK);
+    assert_int_equal(st.evicted_capacity, 4);
+    assert_int_equal(st.sessions_evicted, 4);
+    assert_int_equal(st.dropped_packets, 0);
+    c2d_flowtable_free(ft);
+}
+
+/* A caller built against 0.1 passes the smaller settings and stats structs:
+ * settings past its size take their defaults, stats past its size are not
+ * written. */
+static void test_older_struct_sizes(void **state) {
+    (void)state;
+    c2d_flow_settings set;
+    memset(&set, 0xAB, sizeof set); /* the fields an old caller does not have are garbage */
+    c2d_flow_settings_default(&set);
+    set.memory_budget = 12345; /* would be refused (LIMIT) if it were read */
+    set.at_cap = (c2d_flow_cap_policy)77;
+    set.size = offsetof(c2d_flow_settings, memory_budget);
+    c2d_flowtable *ft = NULL;
+    assert_int_equal(c2d_flowtable_new(&set, NULL, &ft), C2D_OK);
+    set.size = offsetof(c2d_flow_settings, memory_budget) - 1;
+    c2d_flowtable *ft2 = NULL;
+    assert_int_equal(c2d_flowtable_new(&set, NULL, &ft2), C2D_ERR_INVALID_ARG);
+    union { c2d_flow_stats st; uint8_t raw[sizeof(c2d_flow_stats)]; } u;
+    memset(&u, 0xCD, sizeof u);
+    const size_t v1 = offsetof(c2d_flow_stats, evicted_capacity);
+    u.st.size = v1;
+    assert_int_equal(c2d_flowtable_stats(ft, &u.st), C2D_OK);
+    assert_int_equal(u.st.size, v1);
+    assert_int_equal(u.st.capacity, 65536);
+    for (size_t i = v1; i < sizeof u; i++) assert_int_equal(u.raw[i], 0xCD);
+    u.st.size = v1 - 1;
+    assert_int_equal(c2d_flowtable_stats(ft, &u.st), C2D_ERR_INVALID_ARG);
+    c2d_flowtable_free(ft);
+}
+
 static void test_rules(void **state) {
     (void)state;
     c2d_session s;
@@ -842,7 +1046,8 @@ static void test_flowtable_oom_and_args(void **state) {
     set.capacity = 100;
     set.payload_prefix_len = 16;
     c2d_flowtable *ft = NULL;
-    for (long k = 1; k <= 5; k++) {
+    /* handle, entries, LRU links, slots, prefix block pointers, holder links */
+    for (long k = 1; k <= 6; k++) {
         test_alloc ta;
         test_alloc_init(&ta, k);
         assert_int_equal(c2d_flowtable_new(&set, &ta.api, &ft), C2D_ERR_NOMEM);
@@ -850,11 +1055,12 @@ static void test_flowtable_oom_and_args(void **state) {
         assert_int_equal(ta.live, 0);
     }
     test_alloc ta;
-    test_alloc_init(&ta, 6);
+    test_alloc_init(&ta, 7);
     assert_int_equal(c2d_flowtable_new(&set, &ta.api, &ft), C2D_OK);
     c2d_flow_stats st = {.size = sizeof st};
     c2d_flowtable_stats(ft, &st);
-    assert_true(st.memory_bytes >= ta.bytes_live - 64 && st.memory_bytes <= ta.bytes_live);
+    assert_true(st.memory_bytes == ta.bytes_live); /* no prefix memory before any payload */
+    assert_int_equal(st.prefix_bytes, 0);
     c2d_flowtable_free(ft);
     assert_int_equal(ta.live, 0);
     set.capacity = 0;
@@ -1054,8 +1260,9 @@ static void test_flood_10m_flows(void **state) {
     assert_int_equal(c2d_flowtable_new(&set, &ta.api, &ft), C2D_OK);
     const long calls_after_new = ta.calls;
     const size_t bytes_after_new = ta.bytes_live;
-    /* bound: entries + LRU links + slots + prefixes, documented as about 186 B + 2N per session */
-    assert_true(bytes_after_new < 1024u * (186u + 2u * 64u) + 8192u);
+    /* bound: entries + LRU links + slots (+ 16 B with prefixes), documented as about 186 B per
+     * session; prefixes come later */
+    assert_true(bytes_after_new < 1024u * (186u + 16u) + 8192u);
     uint64_t ended = 0;
     c2d_flowtable_set_session_callback(ft, count_session, &ended);
     c2d_packet p;
@@ -1082,10 +1289,20 @@ static void test_flood_10m_flows(void **state) {
         p.src_port = (uint16_t)(1024u + (i >> 24));
         if (c2d_flowtable_add_packet(ft, &p) != C2D_OK) fail();
     }
-    assert_int_equal(ta.calls, calls_after_new);
-    assert_true(ta.bytes_peak == bytes_after_new);
+    /* 1024 sessions hold a 128-byte block at once: three 64 KiB slabs of 511
+     * blocks (16-byte header), allocated by the first 1024 flows; the other
+     * flows reuse the blocks of the sessions they evict */
+    const size_t slab = 16u + 511u * 128u;
+    assert_int_equal(ta.calls, calls_after_new + 3);
+    assert_true(ta.bytes_peak == bytes_after_new + 3u * slab);
     c2d_flow_stats st = {.size = sizeof st};
     c2d_flowtable_stats(ft, &st);
+    assert_int_equal(st.prefix_bytes, 3u * slab);
+    assert_int_equal(st.memory_bytes, ta.bytes_live);
+    assert_int_equal(st.memory_peak, ta.bytes_peak);
+    assert_true(st.evicted_capacity == st.sessions_evicted);
+    assert_int_equal(st.evicted_memory, 0);
+    assert_int_equal(st.prefix_dropped, 0);
     assert_true(st.sessions_started == flows);
     assert_true(st.sessions_evicted == (flows > 1024 ? flows - 1024 : 0));
     assert_int_equal(st.active, flows > 1024 ? 1024 : flows);
@@ -1295,8 +1512,12 @@ static void test_real_captures(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcap_both_flavours),
+        cmocka_unit_test(test_memory_budget_policies),
+        cmocka_unit_test(test_capacity_drop_new),
+        cmocka_unit_test(test_older_struct_sizes),
         cmocka_unit_test(test_pcap_file_streaming),
         cmocka_unit_test(test_pcapng_two_interfaces),
+        cmocka_unit_test(test_cut_block_offset_file_and_memory),
         cmocka_unit_test(test_pcapng_big_endian_sections),
         cmocka_unit_test(test_capture_corrupt),
         cmocka_unit_test(test_decode_vlan_ipv6_ext_truncation),

@@ -352,6 +352,170 @@ static void test_threatfox_json(void **state) {
     c2d_iocdb_free(db);
 }
 
+/* ------------------------------------------ BOM, CRLF, header columns */
+/* `src` with a UTF-8 BOM in front and/or every "\n" as "\r\n" (malloc'd). */
+static char *variant(const char *src, int bom, int crlf) {
+    size_t n = strlen(src), o = 0;
+    char *out = malloc(3 + 2 * n + 1);
+    if (bom) o += (size_t)sprintf(out, "\xEF\xBB\xBF");
+    for (size_t i = 0; i < n; i++) {
+        if (crlf && src[i] == '\n') out[o++] = '\r';
+        out[o++] = src[i];
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* Everything a load produced, as one comparable text. */
+static void describe(const c2d_iocdb *db, const c2d_ioc_load_report *r, char *buf, size_t cap) {
+    size_t o = (size_t)snprintf(buf, cap, "fmt=%d lines=%llu loaded=%llu rejected=%llu skipped=%llu\n",
+                                (int)r->format, (unsigned long long)r->lines,
+                                (unsigned long long)r->loaded, (unsigned long long)r->rejected,
+                                (unsigned long long)r->skipped);
+    for (uint32_t id = 0; id < c2d_iocdb_count(db, C2D_IOC_UNKNOWN) && o < cap; id++) {
+        c2d_ioc_info in = {.size = sizeof in};
+        assert_int_equal(c2d_iocdb_get(db, id, &in), C2D_OK);
+        o += (size_t)snprintf(buf + o, cap - o, "%s|%s|%s|%s|%lld|%lld|%u\n", in.value, in.family,
+                              in.threat_type, in.tags, (long long)in.first_seen,
+                              (long long)in.last_seen, in.confidence);
+    }
+}
+
+static const char ipport_csv[] =
+    "first_seen_utc,ioc_id,ip,port,threat_type,fk_malware,malware_printable\n"
+    "2021-09-18 17:39:24,223357,47.95.207.79,443,botnet_cc,win.cobalt_strike,Cobalt Strike\n";
+static const char maltrail_csv[] = "family,indicator,indicator_type\n0debug,0debug.cc,domain\n";
+static const char plain_list[] = "evil.example\n# comment\n\n10.1.2.3\n";
+
+/* Every format reads the same with a BOM, CRLF line ends, or both. */
+static void test_bom_and_crlf_every_format(void **state) {
+    (void)state;
+    static const struct { const char *text; c2d_ioc_format fmt; const char *first; } feeds[] = {
+        {threatfox_csv, C2D_IOC_FORMAT_CSV,
+         "fmt=1 lines=14 loaded=3 rejected=5 skipped=6\n"
+         "1.2.3.4:995|QakBot|botnet_cc|exe,Qakbot|1672628645|0|75\n"},
+        {ipport_csv, C2D_IOC_FORMAT_CSV,
+         "fmt=1 lines=2 loaded=1 rejected=0 skipped=1\n"
+         "47.95.207.79:443|Cobalt Strike|botnet_cc||1631986764|0|50\n"},
+        {maltrail_csv, C2D_IOC_FORMAT_CSV,
+         "fmt=1 lines=2 loaded=1 rejected=0 skipped=1\n0debug.cc|0debug|||0|0|50\n"},
+        {threatfox_json, C2D_IOC_FORMAT_THREATFOX_JSON, NULL},
+        {plain_list, C2D_IOC_FORMAT_LIST,
+         "fmt=3 lines=4 loaded=2 rejected=0 skipped=2\nevil.example|fam|||0|0|50\n"},
+    };
+    for (size_t f = 0; f < sizeof feeds / sizeof feeds[0]; f++) {
+        char want[4096], got[4096];
+        for (int v = 0; v < 4; v++) {
+            char *text = variant(feeds[f].text, v & 1, v & 2);
+            c2d_ioc_load_report r;
+            /* AUTO must pick the same format through a BOM */
+            c2d_iocdb *db = build(text, C2D_IOC_FORMAT_AUTO, "fam", &r);
+            assert_int_equal(r.format, feeds[f].fmt);
+            describe(db, &r, v ? got : want, sizeof want);
+            if (v) assert_string_equal(got, want);
+            c2d_iocdb_free(db);
+            free(text);
+        }
+        if (feeds[f].first) assert_memory_equal(want, feeds[f].first, strlen(feeds[f].first));
+    }
+}
+
+static const char *last_reason;
+static void keep_reason(void *ctx, uint64_t line, const char *why) {
+    (void)ctx;
+    (void)line;
+    last_reason = why;
+}
+
+/* A header that names columns but lacks one its format needs stops the load. */
+static void test_missing_column_is_an_error(void **state) {
+    (void)state;
+    static const struct { const char *feed, *reason; uint64_t line; } cases[] = {
+        {"ioc_id,ip,port,threat_type,fk_malware\n1,1.2.3.4,443,botnet_cc,win.x\n",
+         "ThreatFox header has no first_seen_utc column", 1},
+        {"first_seen_utc,ioc_id,ip,port,fk_malware\n2021-01-01,1,1.2.3.4,443,win.x\n",
+         "ThreatFox header has no threat_type column", 1},
+        {"first_seen_utc,ioc_id,ip,port,threat_type\n2021-01-01,1,1.2.3.4,443,botnet_cc\n",
+         "ThreatFox header has no malware_printable or fk_malware column", 1},
+        {"first_seen_utc,ioc_id,ip,threat_type,fk_malware\n2021-01-01,1,1.2.3.4,botnet_cc,win.x\n",
+         "ThreatFox header has ip but no port column", 1},
+        {"family,indicatr,indicator_type\nx,evil.example,domain\n",
+         "header has no indicator column (ioc_value, ioc, indicator, value or ip)", 1},
+        {"# comment\n# \"first_seen_utc\",\"ioc_id\",\"ioc_value\",\"ioc_type\",\"threat_type\","
+         "\"fk_malware\",\"malware_printable\",\"last_seen_utc\",\"tags\"\n",
+         "ThreatFox header has no confidence_level column", 2},
+        {"# \"first_seen_utc\",\"ioc_id\",\"ioc_value\",\"threat_type\",\"fk_malware\","
+         "\"last_seen_utc\",\"confidence_level\"\n",
+         "ThreatFox header has no ioc_type column", 1},
+        {"# \"first_seen_utc\",\"ioc_id\",\"ioc_value\",\"ioc_type\",\"threat_type\","
+         "\"fk_malware\",\"confidence_level\"\n",
+         "ThreatFox header has no last_seen_utc column", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        c2d_iocdb *db = NULL;
+        assert_int_equal(c2d_iocdb_new(NULL, &db), C2D_OK);
+        c2d_ioc_load_options o = {.size = sizeof o, .on_reject = keep_reason};
+        c2d_ioc_load_report r = {.size = sizeof r};
+        last_reason = NULL;
+        assert_int_equal(c2d_iocdb_load_memory(db, cases[i].feed, strlen(cases[i].feed), &o, &r),
+                         C2D_ERR_FEED_COLUMN);
+        assert_string_equal(last_reason, cases[i].reason);
+        assert_int_equal(r.format, C2D_IOC_FORMAT_CSV);
+        assert_int_equal(r.loaded, 0);
+        assert_int_equal(r.rejected, 1);
+        assert_int_equal(r.first_rejected[0], cases[i].line);
+        assert_int_equal(r.lines, cases[i].line);
+        assert_int_equal(c2d_iocdb_count(db, C2D_IOC_UNKNOWN), 0);
+        c2d_iocdb_free(db);
+    }
+    assert_string_equal(c2d_status_name(C2D_ERR_FEED_COLUMN), "C2D_ERR_FEED_COLUMN");
+    assert_string_equal(c2d_strerror(C2D_ERR_FEED_COLUMN), "feed header lacks a column its format needs");
+    assert_int_equal(C2D_ERR_FEED_COLUMN, -115);
+}
+
+/* Header names are trimmed and matched in any case; an ip column alone is the
+ * indicator. */
+static void test_header_trimmed(void **state) {
+    (void)state;
+    c2d_ioc_load_report r;
+    c2d_iocdb *db = build(" First_Seen_UTC , IOC_ID ,\"IP \", Port ,threat_type,FK_Malware\r\n"
+                          "2021-09-18 17:39:24,1,47.95.207.79,443,botnet_cc,win.x\r\n",
+                          C2D_IOC_FORMAT_AUTO, NULL, &r);
+    char got[512];
+    describe(db, &r, got, sizeof got);
+    assert_string_equal(got, "fmt=1 lines=2 loaded=1 rejected=0 skipped=1\n"
+                             "47.95.207.79:443|win.x|botnet_cc||1631986764|0|50\n");
+    c2d_iocdb_free(db);
+    db = build("framework,ip\nAres RAT C2 IPs,47.242.51.181\n", C2D_IOC_FORMAT_AUTO, NULL, &r);
+    describe(db, &r, got, sizeof got);
+    assert_string_equal(got, "fmt=1 lines=2 loaded=1 rejected=0 skipped=1\n"
+                             "47.242.51.181||||0|0|50\n");
+    c2d_iocdb_free(db);
+}
+
+/* The ASN CSV: a BOM and CRLF do not cost the first line. */
+static void test_asn_csv_bom_crlf(void **state) {
+    (void)state;
+    static const char csv[] = "1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n1.0.4.0,1.0.7.255,38803,Gtelecom\n";
+    for (int v = 0; v < 4; v++) {
+        char *text = variant(csv, v & 1, v & 2);
+        c2d_asntable *t = NULL;
+        c2d_asntable_stats s = {.size = sizeof s};
+        assert_int_equal(c2d_asntable_load_memory(text, strlen(text), NULL, &t, &s), C2D_OK);
+        assert_int_equal(s.ranges, 2);
+        assert_int_equal(s.malformed, 0);
+        uint32_t asn = 0;
+        const char *org = NULL;
+        assert_int_equal(c2d_asntable_lookup(t, 0x01000001u, &asn, &org, NULL), C2D_OK);
+        assert_int_equal(asn, 13335);
+        assert_string_equal(org, "Cloudflare, Inc.");
+        assert_int_equal(c2d_asntable_lookup(t, 0x01000501u, &asn, &org, NULL), C2D_OK);
+        assert_string_equal(org, "Gtelecom");
+        c2d_asntable_free(t);
+        free(text);
+    }
+}
+
 static void test_port_facts_and_signals(void **state) {
     (void)state;
     const unsigned http[] = {80, 8080, 10080, 180, 8000}, https[] = {443, 8443, 4433};
@@ -612,6 +776,86 @@ static void test_shared_feeds(void **state) {
     c2d_iocdb_free(db);
 }
 
+/* A load that yields nothing is an error with a status saying why, and the
+ * report still counts what was read (0.2.0). */
+static c2d_status load_status(const void *data, size_t len, c2d_ioc_format fmt,
+                              c2d_ioc_load_report *r) {
+    c2d_iocdb *db = NULL;
+    assert_int_equal(c2d_iocdb_new(NULL, &db), C2D_OK);
+    c2d_ioc_load_options o = {.size = sizeof o, .format = fmt};
+    r->size = sizeof *r;
+    c2d_status st = c2d_iocdb_load_memory(db, data, len, &o, r);
+    if (st != C2D_OK) assert_int_equal(r->loaded, 0);
+    c2d_iocdb_free(db);
+    return st;
+}
+
+static void test_feed_yields_nothing(void **state) {
+    (void)state;
+    c2d_ioc_load_report r;
+    assert_int_equal(load_status("", 0, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.lines, 0);
+    static const char comments[] = "# only a comment\n\n# and another\n";
+    assert_int_equal(load_status(comments, sizeof comments - 1, C2D_IOC_FORMAT_LIST, &r),
+                     C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.lines, 3);
+    assert_int_equal(r.skipped, 3);
+    static const char all_bad[] = "not an indicator!\n%%%\n";
+    assert_int_equal(load_status(all_bad, sizeof all_bad - 1, C2D_IOC_FORMAT_LIST, &r),
+                     C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.lines, 2);
+    assert_int_equal(r.rejected, 2);
+    /* a CSV of another shape: every row has the wrong number of fields */
+    static const char other_csv[] = "a,b\nc,d\n";
+    assert_int_equal(load_status(other_csv, sizeof other_csv - 1, C2D_IOC_FORMAT_AUTO, &r),
+                     C2D_ERR_IOC_EMPTY_FEED);
+    assert_int_equal(r.format, C2D_IOC_FORMAT_CSV);
+    assert_int_equal(r.rejected + r.skipped, 2);
+
+    /* gzip of "1.2.3.4\n" (as `gzip -n` writes it): compressed, not a list of junk */
+    static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                       0x03, 0x33, 0xd4, 0x33, 0xd2, 0x33, 0xd6, 0x33, 0xe1,
+                                       0x02, 0x00, 0xc4, 0xdf, 0x36, 0x0f, 0x08, 0x00, 0x00,
+                                       0x00};
+    for (int f = C2D_IOC_FORMAT_AUTO; f <= C2D_IOC_FORMAT_LIST; f++) {
+        assert_int_equal(load_status(gz, sizeof gz, (c2d_ioc_format)f, &r), C2D_ERR_IOC_COMPRESSED);
+        assert_int_equal(r.lines, 0);
+    }
+    static const unsigned char xz[] = {0xfd, '7', 'z', 'X', 'Z', 0x00, 0x00, 0x04};
+    assert_int_equal(load_status(xz, sizeof xz, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    static const unsigned char zstd[] = {0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x08};
+    assert_int_equal(load_status(zstd, sizeof zstd, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    static const char bz2[] = "BZh91AY&SY";
+    assert_int_equal(load_status(bz2, sizeof bz2 - 1, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    static const char zip[] = "PK\x03\x04\x14\x00";
+    assert_int_equal(load_status(zip, sizeof zip - 1, C2D_IOC_FORMAT_AUTO, &r), C2D_ERR_IOC_COMPRESSED);
+    /* "BZh" alone starts an ordinary list line */
+    static const char bzh_name[] = "bzh.example.com\n";
+    assert_int_equal(load_status(bzh_name, sizeof bzh_name - 1, C2D_IOC_FORMAT_AUTO, &r), C2D_OK);
+    assert_int_equal(r.loaded, 1);
+
+    /* binary bytes (an MMDB, a capture) are no feed format */
+    static const unsigned char pcap[] = {0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00};
+    assert_int_equal(load_status(pcap, sizeof pcap, C2D_IOC_FORMAT_AUTO, &r),
+                     C2D_ERR_IOC_UNKNOWN_FORMAT);
+    assert_int_equal(r.lines, 0);
+    static const char nul_in_text[] = "1.2.3.4\n\0005.6.7.8\n";
+    assert_int_equal(load_status(nul_in_text, sizeof nul_in_text - 1, C2D_IOC_FORMAT_LIST, &r),
+                     C2D_ERR_IOC_UNKNOWN_FORMAT);
+
+    assert_string_equal(c2d_status_name(C2D_ERR_IOC_EMPTY_FEED), "C2D_ERR_IOC_EMPTY_FEED");
+    assert_string_equal(c2d_strerror(C2D_ERR_IOC_EMPTY_FEED), "feed yielded no indicators");
+    assert_string_equal(c2d_status_name(C2D_ERR_IOC_UNKNOWN_FORMAT), "C2D_ERR_IOC_UNKNOWN_FORMAT");
+    assert_string_equal(c2d_strerror(C2D_ERR_IOC_UNKNOWN_FORMAT),
+                        "feed format not recognised (binary data)");
+    assert_string_equal(c2d_status_name(C2D_ERR_IOC_COMPRESSED), "C2D_ERR_IOC_COMPRESSED");
+    assert_string_equal(c2d_strerror(C2D_ERR_IOC_COMPRESSED),
+                        "feed is compressed; decompress it first");
+    assert_int_equal(C2D_ERR_IOC_EMPTY_FEED, -110);
+    assert_int_equal(C2D_ERR_IOC_UNKNOWN_FORMAT, -111);
+    assert_int_equal(C2D_ERR_IOC_COMPRESSED, -112);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domain_suffix_boundaries),
@@ -620,6 +864,10 @@ int main(void) {
         cmocka_unit_test(test_threatfox_csv),
         cmocka_unit_test(test_ipport_and_maltrail_csv),
         cmocka_unit_test(test_threatfox_json),
+        cmocka_unit_test(test_bom_and_crlf_every_format),
+        cmocka_unit_test(test_missing_column_is_an_error),
+        cmocka_unit_test(test_header_trimmed),
+        cmocka_unit_test(test_asn_csv_bom_crlf),
         cmocka_unit_test(test_port_facts_and_signals),
         cmocka_unit_test(test_family_features),
         cmocka_unit_test(test_add_and_states),
@@ -627,6 +875,7 @@ int main(void) {
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_shared_feeds),
+        cmocka_unit_test(test_feed_yields_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -278,20 +278,68 @@ static void test_every_bit_flip_refused(void **state) {
             b[i] ^= (uint8_t)(1u << bit);
             c2d_status st = load(b, len);
             b[i] ^= (uint8_t)(1u << bit);
-            /* padding bytes between sections are not covered by any CRC */
-            if (st == C2D_OK) {
-                uint32_t n = c2d__ld_u32le(b + 28);
-                bool in_section = i < 64 + 32 * (size_t)n;
-                for (uint32_t s = 0; s < n; s++) {
-                    uint64_t off = c2d__ld_u64le(b + 64 + 32 * s + 8);
-                    uint64_t sz = c2d__ld_u64le(b + 64 + 32 * s + 16);
-                    if (i >= off && i < off + sz) in_section = true;
-                }
-                assert_false(in_section);
-            }
+            assert_int_not_equal(st, C2D_OK); /* padding too: it must be zero */
         }
     }
     assert_int_equal(load(b, len), C2D_OK);
+    free(b);
+}
+
+/* Bytes of a model file that are alignment padding (not header, table or a
+ * section); marks[i] = 1 for those. Returns how many. */
+static size_t padding_map(const uint8_t *b, size_t len, uint8_t *marks) {
+    memset(marks, 1, len);
+    uint32_t n = c2d__ld_u32le(b + 28);
+    memset(marks, 0, 64 + 32 * (size_t)n);
+    for (uint32_t s = 0; s < n; s++) {
+        uint64_t off = c2d__ld_u64le(b + 64 + 32 * s + 8);
+        uint64_t sz = c2d__ld_u64le(b + 64 + 32 * s + 16);
+        memset(marks + off, 0, (size_t)sz);
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < len; i++) count += marks[i];
+    return count;
+}
+
+/* The built-in models (the files embedded from lib/models/) have zero
+ * padding, load, and refuse every padding byte set to any of a few values
+ * with C2D_ERR_MALFORMED; the section CRCs do not cover padding. */
+static void test_padding_must_be_zero(void **state) {
+    (void)state;
+    static const char *const files[] = {"dga-cnn.c2dm", "dga-fanci.c2dm", "http.c2dm",
+                                        "ioc-family.c2dm", "test.c2dm"};
+    size_t total_pad = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char rel[128];
+        snprintf(rel, sizeof rel, "../lib/models/%s", files[f]);
+        size_t len = 0;
+        uint8_t *b = test_read_file(test_path(rel), &len);
+        assert_non_null(b);
+        assert_int_equal(load(b, len), C2D_OK);
+        uint8_t *marks = malloc(len);
+        size_t n_pad = padding_map(b, len, marks);
+        total_pad += n_pad;
+        for (size_t i = 0; i < len; i++) {
+            if (!marks[i]) continue;
+            assert_int_equal(b[i], 0);
+            static const uint8_t vals[] = {0x01, 0x80, 0xFF};
+            for (size_t v = 0; v < sizeof vals; v++) {
+                b[i] = vals[v];
+                assert_int_equal(load(b, len), C2D_ERR_MALFORMED);
+            }
+            b[i] = 0;
+        }
+        assert_int_equal(load(b, len), C2D_OK);
+        free(marks);
+        free(b);
+    }
+    assert_true(total_pad > 64); /* the models do have padding to test */
+    /* the golden forest: padding between sections and after the table */
+    size_t len = 0;
+    uint8_t *b = golden(&len);
+    uint8_t *marks = malloc(len);
+    assert_true(padding_map(b, len, marks) > 0);
+    free(marks);
     free(b);
 }
 
@@ -487,6 +535,7 @@ int main(void) {
         cmocka_unit_test(test_out_of_memory_every_step),
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_every_bit_flip_refused),
+        cmocka_unit_test(test_padding_must_be_zero),
         cmocka_unit_test(test_structural_edits),
         cmocka_unit_test(test_section_table_edits),
         cmocka_unit_test(test_corrupt_corpus_refused),

@@ -150,12 +150,14 @@ func (m *Model) ForestPredict(row []float32) ([]float32, error) {
 }
 
 // cstr points C at the bytes of s without copying (C reads exactly len(s)
-// bytes, needs no NUL and keeps no pointer).
+// bytes, needs no NUL and keeps no pointer). A string's first word is its
+// data pointer in every Go release; reading it this way instead of with
+// unsafe.StringData (Go 1.20) keeps the module building with Debian 12's Go 1.19.
 func cstr(s string) *C.char {
 	if len(s) == 0 {
 		return nil
 	}
-	return (*C.char)(unsafe.Pointer(unsafe.StringData(s)))
+	return (*C.char)(*(*unsafe.Pointer)(unsafe.Pointer(&s)))
 }
 
 // DGAScore is the DGA score in [0, 1] of one DNS query name under a DGA model

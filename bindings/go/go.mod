@@ -1,3 +1,3 @@
 module github.com/libc2detect/c2detect/bindings/go
 
-go 1.21
+go 1.19

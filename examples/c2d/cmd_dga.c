@@ -1,6 +1,8 @@
 /* c2d dga: score query names with the DGA detector.
  *   c2d dga [--json] [--model NAME|FILE] [--threshold T] [--allow FILE] [NAME...]
- * Names come from the arguments, or from stdin one per line when there are none.
+ * Names come from the arguments, or from stdin one per line when there are none
+ * (or the only argument is "-"). Malformed names are printed as invalid and
+ * make the exit status 3 (docs/cli.md).
  * The detector is the built-in forest + CNN ensemble (c2d_dga_ensemble_builtin)
  * unless --model names one model (a built-in such as "dga-cnn" or a file).
  * Output: name<TAB>score<TAB>verdict (dga|benign|invalid), or JSON lines; the
@@ -33,8 +35,8 @@ static void print_json_string(const char *s, size_t n) {
     putchar('"');
 }
 
-/* Returns 1 for a DGA verdict, 0 for benign, -1 for a malformed name. */
-static int score_one(const dga_opts *o, const char *name, size_t len) {
+/* Returns 1 for a DGA verdict, 0 for benign, -1 for a malformed name (*why). */
+static int score_one(const dga_opts *o, const char *name, size_t len, c2d_status *why) {
     float score = 0.0f;
     int is_dga = 0;
     c2d_status st =
@@ -55,27 +57,63 @@ static int score_one(const dga_opts *o, const char *name, size_t len) {
         else
             printf("\t-\tinvalid (%s)\n", c2d_status_name(st));
     }
+    *why = st;
     return st == C2D_OK ? is_dga : -1;
 }
 
+/* One domain per line, '#' comments; a file (gzip or plain) or "-". */
 static int load_allow(const char *path, c2d_dga_allowlist *allow) {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "c2d dga: cannot open %s\n", path);
-        return 1;
-    }
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
-        size_t n = strcspn(line, "\r\n");
-        if (n == 0 || line[0] == '#') continue;
-        c2d_status st = c2d_dga_allowlist_add(allow, line, n);
-        if (st == C2D_ERR_NOMEM) {
-            fclose(f);
-            return c2d_cli_fail("allow-list", st);
+    c2d_cli_input in;
+    if (c2d_cli_read(path, &in)) return C2D_EXIT_ERROR;
+    size_t pos = 0, added = 0;
+    int rc = C2D_EXIT_OK;
+    while (pos < in.len) {
+        const unsigned char *nl = memchr(in.data + pos, '\n', in.len - pos);
+        size_t end = nl ? (size_t)(nl - in.data) : in.len;
+        size_t n = end - pos;
+        if (n && in.data[end - 1] == '\r') n--;
+        if (n && in.data[pos] != '#') {
+            c2d_status st = c2d_dga_allowlist_add(allow, (const char *)in.data + pos, n);
+            if (st == C2D_OK) {
+                added++;
+            } else {
+                rc = st == C2D_ERR_NOMEM ? c2d_cli_fail("allow-list", st)
+                                         : c2d_cli_damaged(in.name, (unsigned long long)pos, st);
+                if (rc == C2D_EXIT_ERROR) break;
+            }
         }
+        pos = end + 1;
     }
-    fclose(f);
-    return 0;
+    if (rc != C2D_EXIT_ERROR && added == 0) {
+        fprintf(stderr, "c2d: %s: allow-list has no domain in it\n", in.name);
+        rc = C2D_EXIT_ERROR;
+    }
+    c2d_cli_input_free(&in);
+    /* a bad allow-list line stops the command: it would change verdicts */
+    return rc ? C2D_EXIT_ERROR : C2D_EXIT_OK;
+}
+
+/* Names one per line from a file or "-" (stdin); a malformed name is printed as
+ * invalid and warned about with its byte offset. */
+static int score_lines(const dga_opts *o, const char *path) {
+    c2d_cli_input in;
+    if (c2d_cli_read(path, &in)) return C2D_EXIT_ERROR;
+    int rc = C2D_EXIT_OK;
+    size_t pos = 0;
+    while (pos < in.len) {
+        const unsigned char *nl = memchr(in.data + pos, '\n', in.len - pos);
+        size_t end = nl ? (size_t)(nl - in.data) : in.len;
+        size_t n = end - pos;
+        if (n && in.data[end - 1] == '\r') n--;
+        if (n) {
+            c2d_status st = C2D_OK;
+            if (score_one(o, (const char *)in.data + pos, n, &st) < 0)
+                rc = c2d_cli_damaged(in.name, (unsigned long long)pos, st);
+        }
+        pos = end + 1;
+    }
+    c2d_cli_input_free(&in);
+    return rc;
 }
 
 int c2d_cmd_dga(int argc, char **argv) {
@@ -94,31 +132,36 @@ int c2d_cmd_dga(int argc, char **argv) {
             o.threshold = strtod(argv[++i], &end);
             if (!end || *end) {
                 fprintf(stderr, "c2d dga: bad threshold '%s'\n", argv[i]);
-                return 2;
+                return C2D_EXIT_USAGE;
             }
         } else if (!strcmp(argv[i], "--")) {
             i++;
             break;
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr,
-                    "usage: c2d dga [--json] [--model NAME|FILE] [--threshold T] [--allow FILE] "
-                    "[NAME...]\n");
-            return 2;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return c2d_cli_usage("dga");
         } else {
             break;
         }
     }
     c2d_model *model = NULL;
+    c2d_cli_input model_bytes = {0};
     c2d_dga_ensemble *ens = NULL;
     c2d_status st;
     if (model_path) {
         /* --model takes a built-in name ("dga-cnn", "dga-fanci", ...) or a file. */
         st = c2d_model_builtin(model_path, NULL, &model);
-        if (st == C2D_ERR_NOT_FOUND) st = c2d_model_load_file(model_path, NULL, &model);
-        if (st != C2D_OK) return c2d_cli_fail(model_path, st);
+        if (st == C2D_ERR_NOT_FOUND) {
+            if (c2d_cli_read(model_path, &model_bytes)) return C2D_EXIT_ERROR;
+            st = c2d_model_load_memory(model_bytes.data, model_bytes.len, NULL, &model);
+        }
+        if (st != C2D_OK) {
+            c2d_cli_input_free(&model_bytes);
+            return c2d_cli_fail(model_path, st);
+        }
         st = c2d_dga_model_check(model);
         if (st != C2D_OK) {
             c2d_model_free(model);
+            c2d_cli_input_free(&model_bytes);
             return c2d_cli_fail("model", st);
         }
     } else {
@@ -135,19 +178,21 @@ int c2d_cmd_dga(int argc, char **argv) {
         if (!rc) rc = load_allow(allow_path, allow);
         o.allow = allow;
     }
-    int any_invalid = 0;
-    if (!rc && i < argc) {
-        for (; i < argc; i++) any_invalid |= score_one(&o, argv[i], strlen(argv[i])) < 0;
-    } else if (!rc) {
-        char line[4096];
-        while (fgets(line, sizeof line, stdin)) {
-            size_t n = strcspn(line, "\r\n");
-            if (n == 0) continue;
-            any_invalid |= score_one(&o, line, n) < 0;
+    if (!rc && i < argc && !(i + 1 == argc && !strcmp(argv[i], "-"))) {
+        for (; i < argc; i++) {
+            c2d_status why = C2D_OK;
+            if (score_one(&o, argv[i], strlen(argv[i]), &why) < 0) {
+                fprintf(stderr, "c2d: argument '%s': %s (%s)\n", argv[i], c2d_strerror(why),
+                        c2d_status_name(why));
+                rc = C2D_EXIT_DAMAGED;
+            }
         }
+    } else if (!rc) {
+        rc = score_lines(&o, "-");
     }
     c2d_dga_allowlist_free(allow);
     c2d_dga_ensemble_free(ens);
     c2d_model_free(model);
-    return rc ? rc : any_invalid ? 1 : 0;
+    c2d_cli_input_free(&model_bytes);
+    return rc;
 }

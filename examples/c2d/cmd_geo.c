@@ -75,8 +75,8 @@ static c2d_status json_value(const c2d_geodb *db, const c2d_geo_value *v, long *
 
 static int geo_info(const char *path) {
     c2d_geodb *db = NULL;
-    c2d_status st = c2d_geodb_open_file(path, NULL, &db);
-    if (st != C2D_OK) return c2d_cli_fail(path, st);
+    c2d_cli_input keep;
+    if (c2d_cli_open_geo(path, &db, &keep)) return C2D_EXIT_ERROR;
     c2d_geodb_summary in = {.size = sizeof in};
     c2d_geodb_info(db, &in);
     printf("%-14s %s\n", "type", in.database_type);
@@ -88,13 +88,15 @@ static int geo_info(const char *path) {
     printf("%-14s %zu\n", "data_bytes", in.data_section_bytes);
     printf("%-14s %zu\n", "file_bytes", in.file_bytes);
     c2d_geodb_free(db);
+    c2d_cli_input_free(&keep);
     return 0;
 }
 
 static int geo_lookup(const char *path, int n, char **ips) {
     c2d_geodb *db = NULL;
-    c2d_status st = c2d_geodb_open_file(path, NULL, &db);
-    if (st != C2D_OK) return c2d_cli_fail(path, st);
+    c2d_cli_input keep;
+    if (c2d_cli_open_geo(path, &db, &keep)) return C2D_EXIT_ERROR;
+    c2d_status st;
     int rc = 0;
     for (int i = 0; i < n; i++) {
         c2d_geo_result r = {.size = sizeof r};
@@ -122,14 +124,15 @@ static int geo_lookup(const char *path, int n, char **ips) {
         if (st != C2D_OK) rc = c2d_cli_fail(ips[i], st);
     }
     c2d_geodb_free(db);
+    c2d_cli_input_free(&keep);
     return rc;
 }
 
 static int geo_asn(const char *path, int n, char **ips) {
     c2d_asntable *t = NULL;
     c2d_asntable_stats s = {.size = sizeof s};
-    c2d_status st = c2d_asntable_load_file(path, NULL, &t, &s);
-    if (st != C2D_OK) return c2d_cli_fail(path, st);
+    if (c2d_cli_load_asn(path, &t, &s)) return C2D_EXIT_ERROR;
+    c2d_status st;
     printf("# %llu lines, %llu ranges, %llu malformed, %llu overlapping", (unsigned long long)s.lines,
            (unsigned long long)s.ranges, (unsigned long long)s.malformed, (unsigned long long)s.overlapping);
     for (unsigned i = 0; i < s.n_bad_lines; i++) printf("%s%llu", i ? "," : " (lines ", (unsigned long long)s.bad_lines[i]);
@@ -157,6 +160,5 @@ int c2d_cmd_geo(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "info")) return geo_info(argv[2]);
     if (argc >= 4 && !strcmp(argv[1], "lookup")) return geo_lookup(argv[2], argc - 3, argv + 3);
     if (argc >= 4 && !strcmp(argv[1], "asn")) return geo_asn(argv[2], argc - 3, argv + 3);
-    fprintf(stderr, "usage: c2d geo info DB.mmdb | geo lookup DB.mmdb IP... | geo asn ASN.csv IP...\n");
-    return 2;
+    return c2d_cli_usage("geo");
 }

@@ -7,15 +7,7 @@
 
 #include "commands.h"
 
-static int ioc_usage(void) {
-    fprintf(stderr,
-            "usage: c2d ioc load [--format auto|csv|json|list] [--family NAME] FEED...\n"
-            "       c2d ioc match --feed FEED [--feed FEED...] [--format F] [--geo MMDB] [--asn CSV] VALUE...\n"
-            "       c2d ioc ports --feed FEED PORT...\n"
-            "       c2d ioc family IPV4 PORT [--country CC] [--asn N] [--geo MMDB] [--asn-csv CSV]\n"
-            "LIST feeds without --family get the file's base name as family (maltrail trails).\n");
-    return 2;
-}
+static int ioc_usage(void) { return c2d_cli_usage("ioc"); }
 
 static void on_reject(void *ctx, uint64_t line, const char *why) {
     const char *file = (const char *)ctx;
@@ -47,7 +39,7 @@ static int load_one(c2d_iocdb *db, const char *path, c2d_ioc_format fmt, const c
     char base[256];
     {
         const char *b = strrchr(path, '/');
-        b = b ? b + 1 : path;
+        b = !strcmp(path, "-") ? "stdin" : b ? b + 1 : path;
         snprintf(base, sizeof base, "%s", b);
         char *dot = strchr(base, '.');
         if (dot) *dot = 0;
@@ -58,11 +50,11 @@ static int load_one(c2d_iocdb *db, const char *path, c2d_ioc_format fmt, const c
     /* only lists take a caller family; base name when none was given */
     o.family = family ? family : base;
     o.source = base;
-    c2d_status st = c2d_iocdb_load_file(db, path, &o, &r);
-    if (verbose) {
+    int rc = c2d_cli_load_feed(db, path, &o, &r);
+    if (verbose && !rc) {
         printf("%s: format %s, lines %" PRIu64 ", loaded %" PRIu64 ", rejected %" PRIu64
                ", skipped %" PRIu64 " (unsupported types %" PRIu64 ")\n",
-               path, format_name(r.format), r.lines, r.loaded, r.rejected, r.skipped,
+               strcmp(path, "-") ? path : "stdin", format_name(r.format), r.lines, r.loaded, r.rejected, r.skipped,
                r.unsupported);
         if (r.rejected) {
             printf("  rejected lines:");
@@ -71,8 +63,7 @@ static int load_one(c2d_iocdb *db, const char *path, c2d_ioc_format fmt, const c
             printf(r.rejected > C2D_IOC_REPORT_LINES ? " ...\n" : "\n");
         }
     }
-    if (st) return c2d_cli_fail(path, st);
-    return 0;
+    return rc;
 }
 
 static int cmp_count(const void *a, const void *b) {
@@ -142,16 +133,20 @@ static void print_time(const char *label, int64_t t) {
 typedef struct enrich {
     c2d_geodb *geo;
     c2d_asntable *asn;
+    c2d_cli_input geo_bytes;
 } enrich;
 
 static int open_geo(enrich *e, const char *path) {
-    c2d_status st = c2d_geodb_open_file(path, NULL, &e->geo);
-    return st ? c2d_cli_fail(path, st) : 0;
+    if (e->geo) { /* the last --geo wins */
+        c2d_geodb_free(e->geo);
+        c2d_cli_input_free(&e->geo_bytes);
+    }
+    return c2d_cli_open_geo(path, &e->geo, &e->geo_bytes);
 }
 
 static int open_asn(enrich *e, const char *path) {
-    c2d_status st = c2d_asntable_load_file(path, NULL, &e->asn, NULL);
-    return st ? c2d_cli_fail(path, st) : 0;
+    c2d_asntable_free(e->asn);
+    return c2d_cli_load_asn(path, &e->asn, NULL);
 }
 
 /* Country and ASN of an IPv4 (host order) from whatever is open. */
@@ -245,12 +240,13 @@ static int load_feeds(int argc, char **argv, c2d_iocdb **out, int *first_value, 
 
 static void enrich_close(enrich *e) {
     c2d_geodb_free(e->geo);
+    c2d_cli_input_free(&e->geo_bytes);
     c2d_asntable_free(e->asn);
 }
 
 static int cmd_match(int argc, char **argv) {
     c2d_iocdb *db = NULL;
-    enrich e = {NULL, NULL};
+    enrich e = {NULL, NULL, {NULL, NULL, 0, 0}};
     int first = 0, rc = load_feeds(argc, argv, &db, &first, &e);
     if (rc) {
         enrich_close(&e);
@@ -290,7 +286,7 @@ static int cmd_match(int argc, char **argv) {
 
 static int cmd_ports(int argc, char **argv) {
     c2d_iocdb *db = NULL;
-    enrich e = {NULL, NULL};
+    enrich e = {NULL, NULL, {NULL, NULL, 0, 0}};
     int first = 0, rc = load_feeds(argc, argv, &db, &first, &e);
     enrich_close(&e);
     if (rc) return rc;
@@ -321,7 +317,7 @@ static int cmd_family(int argc, char **argv) {
     unsigned port = (unsigned)strtoul(argv[2], NULL, 10);
     const char *country = NULL;
     uint32_t asn = 0;
-    enrich e = {NULL, NULL};
+    enrich e = {NULL, NULL, {NULL, NULL, 0, 0}};
     int rc = 0;
     for (int i = 3; i + 1 < argc && !rc; i += 2) {
         if (!strcmp(argv[i], "--country")) country = argv[i + 1];

@@ -28,19 +28,24 @@ static void print_number(const char *label, double v) {
 
 static int model_info(int argc, char **argv) {
     c2d_model *m = NULL;
+    c2d_cli_input bytes = {0};
     c2d_status st;
     const char *what;
     if (argc == 2 && strcmp(argv[1], "--builtin") != 0) {
         what = argv[1];
-        st = c2d_model_load_file(what, NULL, &m);
+        if (c2d_cli_read(what, &bytes)) return C2D_EXIT_ERROR;
+        what = bytes.name;
+        st = c2d_model_load_memory(bytes.data, bytes.len, NULL, &m);
     } else if (argc == 3 && strcmp(argv[1], "--builtin") == 0) {
         what = argv[2];
         st = c2d_model_builtin(what, NULL, &m);
     } else {
-        fprintf(stderr, "usage: c2d model info FILE | --builtin NAME\n");
-        return 2;
+        return c2d_cli_usage("model");
     }
-    if (st != C2D_OK) return c2d_cli_fail(what, st);
+    if (st != C2D_OK) {
+        c2d_cli_input_free(&bytes);
+        return c2d_cli_fail(what, st);
+    }
     c2d_model_summary s = {.size = sizeof s};
     c2d_model_info(m, &s);
     printf("%-14s %s\n", "name", s.name);
@@ -60,6 +65,7 @@ static int model_info(int argc, char **argv) {
     printf("%-14s %zu\n", "bytes", s.bytes);
     printf("%-14s %s\n", "description", s.description);
     c2d_model_free(m);
+    c2d_cli_input_free(&bytes);
     return 0;
 }
 
@@ -69,6 +75,5 @@ int c2d_cmd_model(int argc, char **argv) {
         for (size_t i = 0; c2d_model_builtin_name(i); i++) printf("%s\n", c2d_model_builtin_name(i));
         return 0;
     }
-    fprintf(stderr, "usage: c2d model info FILE | --builtin NAME\n       c2d model list\n");
-    return 2;
+    return c2d_cli_usage("model");
 }

@@ -88,6 +88,10 @@ typedef enum c2d_status {
     C2D_ERR_DNS_NAME = -95,          /* DNS name with a bad label, looping/forward pointer or over 255 bytes */
 
     /* IOC store and MMDB, -110..-129 (MMDB/geo use -120..-129) */
+    C2D_ERR_IOC_EMPTY_FEED = -110,   /* a feed yielded no indicator (empty, only comments, or every line rejected); since 0.2.0 */
+    C2D_ERR_IOC_UNKNOWN_FORMAT = -111,/* feed bytes are not text of any feed format (control or NUL bytes); since 0.2.0 */
+    C2D_ERR_IOC_COMPRESSED = -112,   /* feed is gzip/xz/bzip2/zstd/zip-compressed: decompress it first; since 0.2.0 */
+    C2D_ERR_FEED_COLUMN = -115,      /* a feed's header lacks a column its format needs (Since 0.2.0) */
     C2D_ERR_MMDB_METADATA = -120,    /* MMDB metadata missing a required key, of a wrong type, or inconsistent with the file */
     C2D_ERR_MMDB_TREE = -121,        /* MMDB search-tree record outside the tree and data section, or tree deeper than the address */
     C2D_ERR_MMDB_DATA = -122,        /* MMDB data section: unknown type, bad size, or a value running past the section */
@@ -98,6 +102,28 @@ typedef enum c2d_status {
 
     /* CNN, -130..-149 */
     C2D_ERR_CNN_TOKEN = -130,        /* a token id is not below the model's vocabulary size */
+
+    /* Zeek logs, -160..-169 */
+    C2D_ERR_ZEEK_HEADER = -160,      /* Zeek TSV header directive malformed, #types not matching #fields, or data before #fields */
+    C2D_ERR_ZEEK_MISSING_COLUMN = -161, /* a column the log kind requires is not in #fields */
+    C2D_ERR_ZEEK_UNKNOWN_LOG = -162, /* a Zeek log (#path, _path or keys) this library does not read */
+    C2D_ERR_ZEEK_LOG_MISMATCH = -163,/* the Zeek log is of another kind than asked for, or changes kind */
+    C2D_ERR_ZEEK_FIELD_COUNT = -164, /* a Zeek TSV line has another number of fields than #fields */
+    C2D_ERR_ZEEK_NUMBER = -165,      /* a Zeek time, interval, count or port is unset where required, or not a number in range */
+    C2D_ERR_ZEEK_ADDR = -166,        /* a Zeek address is unset where required, or not an IPv4/IPv6 address */
+    C2D_ERR_ZEEK_VALUE = -167,       /* a Zeek enum, bool or string value is not one this field takes (conn_state, T/F, too long) */
+    C2D_ERR_ZEEK_LINE_TOO_LONG = -168, /* a Zeek log line is longer than C2D_ZEEK_MAX_LINE */
+    C2D_ERR_ZEEK_JSON = -169,        /* a Zeek JSON line is not one well-formed JSON object */
+
+    /* TLS, -170..-189 (since 0.2.0) */
+    C2D_ERR_TLS_NOT_HANDSHAKE = -170,   /* bytes do not start with a TLS handshake record */
+    C2D_ERR_TLS_RECORD = -171,          /* TLS record header with a bad version or length, or a foreign record inside a message */
+    C2D_ERR_TLS_NOT_CLIENT_HELLO = -172,/* the client's first handshake message is not a ClientHello */
+    C2D_ERR_TLS_NOT_SERVER_HELLO = -173,/* the server's first handshake message is not a ServerHello */
+    C2D_ERR_TLS_HANDSHAKE = -174,       /* a length inside a handshake message disagrees with its container */
+    C2D_ERR_TLS_EXTENSION = -175,       /* a TLS extension body disagrees with its own lengths */
+    C2D_ERR_TLS_CERTIFICATE = -176,     /* Certificate message: list or entry lengths disagree */
+    C2D_ERR_TLS_DER = -177,             /* certificate DER: bad tag, length or nesting where a field is expected */
 
     C2D_STATUS_MIN_ = -1000          /* not a status; keeps the enum signed and wide */
 } c2d_status;

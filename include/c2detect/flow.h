@@ -143,14 +143,33 @@ C2D_API c2d_status c2d_addr_parse(const char *text, uint8_t addr[16]);
 /* ============================================================ flow table */
 
 /* One flow table: bidirectional TCP and UDP sessions keyed by the 5-tuple.
- * Fixed capacity set at creation; all memory is allocated by
- * c2d_flowtable_new() and nothing is allocated per packet. The hash is keyed
- * (SipHash-1-3) with a per-table random seed. Belongs to one thread at a time;
- * use one table per thread. Since 0.1.0. */
+ * Fixed capacity set at creation; the session entries and their index are
+ * allocated by c2d_flowtable_new(). Payload prefixes (payload_prefix_len > 0)
+ * take memory only for sessions that carry payload: a session gets its block
+ * on its first payload byte, from slabs the table allocates as it needs them
+ * (up to memory_budget) and keeps until it is freed; an ended session's block
+ * is reused. The hash is keyed (SipHash-1-3) with a per-table random seed.
+ * Belongs to one thread at a time; use one table per thread. Since 0.1.0. */
 typedef struct c2d_flowtable c2d_flowtable;
 
+/* What a flow table does when a cap is reached (c2d_flow_settings.at_cap).
+ * Values are fixed forever. Since 0.2.0. */
+typedef enum c2d_flow_cap_policy {
+    /* Make room: end the idle-longest session (reason C2D_END_EVICTED). At the
+     * session cap any session; at the memory budget the idle-longest session
+     * holding a payload prefix block. The 0.1 behaviour; the default. */
+    C2D_FLOW_CAP_EVICT_IDLE = 0,
+    /* Keep what is tracked: at the session cap a packet that would start a
+     * session is not accumulated (counted in dropped_packets; DNS in it is still
+     * parsed); at the memory budget a new session is tracked without a payload
+     * prefix (counted in prefix_dropped). */
+    C2D_FLOW_CAP_DROP_NEW = 1
+} c2d_flow_cap_policy;
+
 /* Settings of a flow table. Caller-owned; set `size` via
- * c2d_flow_settings_default(), which fills every default. */
+ * c2d_flow_settings_default(), which fills every default. A caller built
+ * against an older header passes its smaller size: the fields it does not
+ * know take their defaults. */
 typedef struct c2d_flow_settings {
     size_t size;
     uint32_t capacity;              /* sessions held at once, 1..(1 << 26); default 65536 */
@@ -160,6 +179,12 @@ typedef struct c2d_flow_settings {
     uint64_t udp_idle_timeout_ns;   /* UDP idle timeout; default 60 s */
     uint64_t hash_seed[2];          /* SipHash key; {0, 0} (default) = random per table */
     int parse_dns;                  /* 1 (default): parse UDP/TCP port 53 payloads and report DNS events */
+    /* Since 0.2.0 */
+    uint64_t memory_budget;         /* bytes the table may hold in all (memory_bytes); 0 (default) = no
+                                       limit beyond capacity. Session entries and index are reserved at
+                                       creation and must fit (C2D_ERR_LIMIT otherwise); payload-prefix
+                                       slabs are allocated while they fit */
+    c2d_flow_cap_policy at_cap;     /* at the session cap or the memory budget; default C2D_FLOW_CAP_EVICT_IDLE */
 } c2d_flow_settings;
 
 /* Fill `s` with the defaults listed above (including s->size); NULL is a
@@ -222,7 +247,9 @@ typedef struct c2d_session {
     int counted;                 /* 1 when orig_bytes + resp_bytes >= 1 */
     double avg_payload_len;      /* (orig_bytes+resp_bytes)/(orig_data_pkts+resp_data_pkts); 0 when none */
     double in_out_ratio;         /* (resp_bytes + 1) / (orig_bytes + 1) */
-    /* first payload bytes (settings.payload_prefix_len), in arrival order per direction */
+    /* first payload bytes (settings.payload_prefix_len), in arrival order per direction;
+     * the pointers are NULL (and the lengths 0) when the session kept no prefix: no
+     * payload, prefixes off, or one refused at a cap (c2d_flow_stats.prefix_dropped) */
     const uint8_t *orig_prefix;
     uint32_t orig_prefix_len;
     const uint8_t *resp_prefix;
@@ -248,7 +275,10 @@ typedef struct c2d_dns_event {
 
 typedef void (*c2d_dns_fn)(void *user, const c2d_dns_event *event);
 
-/* Counters of a table. Set `size = sizeof(c2d_flow_stats)`. */
+/* Counters of a table. Set `size = sizeof(c2d_flow_stats)`; a caller built
+ * against an older header passes its smaller size and gets the fields it
+ * knows. Every session ended early and every packet or prefix not kept is
+ * counted by cause. */
 typedef struct c2d_flow_stats {
     size_t size;
     uint64_t frames;             /* frames given to add_frame */
@@ -260,19 +290,37 @@ typedef struct c2d_flow_stats {
     uint64_t not_tcp_udp;        /* decoded IP packets of another protocol (ICMP, ...) */
     uint64_t sessions_started;
     uint64_t sessions_ended;
-    uint64_t sessions_evicted;
+    uint64_t sessions_evicted;   /* ended with C2D_END_EVICTED: evicted_capacity + evicted_memory */
     uint64_t dns_messages;       /* DNS messages parsed */
     uint64_t dns_errors;         /* port-53 payloads that did not parse */
     uint32_t active;             /* sessions now in the table */
     uint32_t capacity;
-    size_t memory_bytes;         /* bytes allocated by the table (constant after new) */
+    size_t memory_bytes;         /* bytes allocated by the table now (grows with payload-prefix slabs) */
+    /* Since 0.2.0 */
+    uint64_t evicted_capacity;   /* sessions evicted because `capacity` sessions were held (evict policy) */
+    uint64_t evicted_memory;     /* sessions evicted to free a payload-prefix block under memory_budget */
+    uint64_t dropped_packets;    /* packets not accumulated: they would have started a session in a
+                                    full table (drop-new policy) */
+    uint64_t prefix_dropped;     /* sessions tracked without a payload prefix: budget reached (drop-new
+                                    policy, or evict policy with no block holder to evict), or the
+                                    allocator failed */
+    uint64_t prefix_alloc_failed;/* slab allocations the allocator refused (those sessions are also in
+                                    prefix_dropped) */
+    size_t memory_peak;          /* highest memory_bytes so far */
+    size_t prefix_bytes;         /* of memory_bytes, payload-prefix slabs */
 } c2d_flow_stats;
 
-/* Create a table. `settings` NULL = defaults. Allocates everything up front
- * (about 186 bytes per session of capacity plus 2 * payload_prefix_len).
- * Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL out, settings->size too small,
- * capacity 0 or above 1 << 26, payload_prefix_len above 65536, bad
- * allocator), C2D_ERR_NOMEM. Since 0.1.0. */
+/* Create a table. `settings` NULL = defaults. Allocates the session entries
+ * and index up front (about 186 bytes per session of capacity, 16 more with a
+ * payload prefix); payload-prefix blocks (2 * payload_prefix_len rounded up to
+ * 8 bytes per session with payload) come later from slabs of up to 64 KiB
+ * (at least one block; a 16-byte header each), each allocated only while
+ * memory_bytes + slab <= memory_budget (a last slab is cut to what fits).
+ * Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL out, settings->size smaller than
+ * the 0.1 struct, capacity 0 or above 1 << 26, payload_prefix_len above
+ * 65536, unknown at_cap, bad allocator), C2D_ERR_LIMIT (memory_budget below
+ * what the entries and index need, or below one prefix slab), C2D_ERR_NOMEM.
+ * Since 0.1.0; memory_budget and at_cap since 0.2.0. */
 C2D_API c2d_status c2d_flowtable_new(const c2d_flow_settings *settings,
                                      const c2d_allocator *alloc, c2d_flowtable **out);
 
@@ -295,7 +343,9 @@ C2D_API void c2d_flowtable_set_session_callback(c2d_flowtable *ft, c2d_session_f
  * (queries and responses) seen on port 53. NULL ft is a no-op. Since 0.1.0. */
 C2D_API void c2d_flowtable_set_dns_callback(c2d_flowtable *ft, c2d_dns_fn fn, void *user);
 
-/* Accumulate one decoded packet. Allocates nothing. Returns C2D_OK, or
+/* Accumulate one decoded packet. Allocates nothing, except a payload-prefix
+ * slab when a session needs a block and none is free (a refused allocation
+ * is counted, never fatal: the session goes without a prefix). Returns C2D_OK, or
  * C2D_ERR_PKT_UNSUPPORTED when it is neither TCP nor UDP (counted in
  * not_tcp_udp), C2D_ERR_INVALID_ARG. Since 0.1.0. */
 C2D_API c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet *pkt);
@@ -304,12 +354,12 @@ C2D_API c2d_status c2d_flowtable_add_packet(c2d_flowtable *ft, const c2d_packet 
  * order, but faster: hashes of a few packets are computed ahead and their
  * table slots prefetched. Packets that are neither TCP nor UDP are counted in
  * not_tcp_udp and skipped, as are those with a too small `size`. *n_added
- * (may be NULL) gets the number accumulated. Allocates nothing. Returns C2D_OK
+ * (may be NULL) gets the number accumulated. Allocates as add_packet. Returns C2D_OK
  * or C2D_ERR_INVALID_ARG (NULL table, NULL pkts with n > 0). Since 0.1.0. */
 C2D_API c2d_status c2d_flowtable_add_packets(c2d_flowtable *ft, const c2d_packet *pkts, size_t n,
                                              size_t *n_added);
 
-/* Decode a frame (c2d_packet_decode) and accumulate it. Allocates nothing.
+/* Decode a frame (c2d_packet_decode) and accumulate it. Allocates as add_packet.
  * Returns C2D_OK; or, counted in the stats and not fatal to the table:
  * C2D_ERR_PKT_TRUNCATED, C2D_ERR_PKT_MALFORMED, C2D_ERR_PKT_UNSUPPORTED
  * (undecoded link/network layer, or an IP protocol other than TCP/UDP),

@@ -294,7 +294,8 @@ typedef struct c2d_asntable_stats {
  * text is not kept). Malformed lines are counted and skipped, the rest
  * loads; a table with zero ranges is still returned. Overlaps: after sorting
  * by start, a range beginning inside an earlier one is trimmed to begin after
- * it (the earlier range wins), and counted. `stats` may be NULL.
+ * it (the earlier range wins), and counted. A UTF-8 byte-order mark at the
+ * start and CRLF line ends are accepted (since 0.2.0). `stats` may be NULL.
  * Returns C2D_OK; C2D_ERR_INVALID_ARG; C2D_ERR_NOMEM; C2D_ERR_LIMIT (over
  * 2^32 - 1 bytes of text or lines). *out is NULL on error. Thread-safe.
  * Since 0.1.0. */

@@ -108,7 +108,11 @@ C2D_API c2d_status c2d_hosts_allow(c2d_hosts *h, const char *pattern);
  * INCLUDING attempts that carried no payload (S0, REJ, half-open): a dead or
  * refusing C2 server produces only those. The internal side is the originator
  * when it is local, else the responder when that is local (inbound). When
- * orig_prefix holds an HTTP request, it is scored as c2d_hosts_add_http would.
+ * orig_prefix holds an HTTP request, it is scored as c2d_hosts_add_http would;
+ * when it holds a TLS ClientHello (and resp_prefix the server's reply), the
+ * SNI names the destination and is matched and DGA-scored, JA3/JA3S/JA4 and
+ * the certificate SHA-1 are matched against the IOC store, and a missing SNI
+ * or a self-signed certificate is a weak signal (tls.h, docs/hosts.md).
  * Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL, size too small). Since 0.2.0. */
 C2D_API c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *session);
 
@@ -168,12 +172,14 @@ typedef enum c2d_evidence_kind {
     C2D_EVIDENCE_C2_CANDIDATE = 7,   /* sessions the Fujitsu rule calls C&C */
     C2D_EVIDENCE_UPLOAD = 8,         /* sessions sending much more than they receive */
     C2D_EVIDENCE_RARE_COUNTRY = 9,   /* sessions to a country few hosts here contact */
-    C2D_EVIDENCE_KIND_COUNT_ = 10    /* not a kind: one past the last */
+    C2D_EVIDENCE_TLS_NO_SNI = 10,    /* TLS ClientHellos without SNI to a bare address */
+    C2D_EVIDENCE_TLS_CERT = 11,      /* self-signed server certificates (TLS <= 1.2, in clear) */
+    C2D_EVIDENCE_KIND_COUNT_ = 12    /* not a kind: one past the last */
 } c2d_evidence_kind;
 
 /* Static lower-case name: "beacon", "fanout", "dga_names", "nxdomain_burst",
- * "ioc", "http_c2", "c2_candidate", "upload", "rare_country"; "unknown"
- * otherwise. Since 0.2.0. */
+ * "ioc", "http_c2", "c2_candidate", "upload", "rare_country", "tls_no_sni",
+ * "tls_cert"; "unknown" otherwise. Since 0.2.0. */
 C2D_API const char *c2d_evidence_kind_name(c2d_evidence_kind kind);
 
 /* Compute host scores and order: hosts with evidence by descending score
@@ -181,8 +187,11 @@ C2D_API const char *c2d_evidence_kind_name(c2d_evidence_kind kind);
  * calls below; any later input call invalidates the ranking and every string
  * the calls below returned. *n_hosts (may be NULL) = hosts ranked (all tracked
  * hosts when `include_ok` is 1, else those with a verdict above ok).
- * Allocates the ranking from the engine's budget. Returns C2D_OK,
- * C2D_ERR_INVALID_ARG, C2D_ERR_NOMEM. Since 0.2.0. */
+ * Ages out state older than the window first. The ranking (about 48 bytes
+ * per ranked host and 1 KiB per evidence item) comes from the engine's
+ * allocator outside the memory budget, so a full engine still reports.
+ * Returns C2D_OK, C2D_ERR_INVALID_ARG, C2D_ERR_NOMEM (no ranking).
+ * Since 0.2.0. */
 C2D_API c2d_status c2d_hosts_rank(c2d_hosts *h, int include_ok, size_t *n_hosts);
 
 /* One ranked host. Set `size = sizeof(c2d_host_report)`. */
@@ -226,7 +235,8 @@ typedef struct c2d_evidence {
     double skew_score, dispersion_score, size_score, coverage_score; /* parts, [0, 1] */
     uint64_t attempts_no_payload;/* attempts that carried no payload byte */
     /* ioc */
-    const char *via;             /* "ip", "ip_port", "dns", "dns_answer", "http_host", "url" */
+    const char *via;             /* "ip", "ip_port", "dns", "dns_answer", "http_host", "url",
+                                    "sni", "ja3", "ja3s", "ja4", "cert_sha1" */
     const char *indicator;       /* the indicator's value */
     const char *family;          /* its family, or "" */
     const char *source;          /* the feed it came from, or "" */
@@ -240,19 +250,36 @@ typedef struct c2d_evidence {
 C2D_API c2d_status c2d_hosts_evidence(const c2d_hosts *h, size_t index, size_t item,
                                       c2d_evidence *out);
 
+/* The fusion's inputs for ranked host `index`: x[k] in [0, 1] is the strength
+ * of evidence kind k (x[0] unused; docs/hosts.md, "Fusion"), before weights
+ * and before the allow-list. For fitting the weights (c2detect.train.hosts)
+ * and for callers that fuse on their own. n must be at least
+ * C2D_EVIDENCE_KIND_COUNT_. Returns C2D_OK, C2D_ERR_INVALID_ARG,
+ * C2D_ERR_BUFFER_TOO_SMALL, C2D_ERR_NOT_FOUND, C2D_ERR_STATE. Since 0.2.0. */
+C2D_API c2d_status c2d_hosts_strengths(const c2d_hosts *h, size_t index, double *x, size_t n);
+
 /* Counters of everything bounded. Set `size = sizeof(c2d_hosts_stats)`. */
 typedef struct c2d_hosts_stats {
     size_t size;
     uint64_t sessions, dns_events, http_events;   /* inputs accepted */
     uint64_t not_local;          /* inputs with no local side (ignored) */
-    uint64_t http_not_request;   /* HTTP inputs whose bytes were not a request line */
+    uint64_t http_not_request;   /* c2d_hosts_add_http inputs whose bytes were not a request line */
+    /* hosts: created = tracked + evicted + aged_out */
+    uint64_t hosts_created;
     uint64_t hosts_tracked;      /* now */
-    uint64_t hosts_evicted;      /* dropped at max_hosts or the budget (oldest activity first) */
+    uint64_t hosts_evicted;      /* dropped at max_hosts or the budget (least recent activity first) */
+    uint64_t hosts_aged_out;     /* dropped for leaving the window */
+    /* pairs: created = tracked + evicted_cap + evicted_budget + with_host + aged_out */
+    uint64_t pairs_created;
     uint64_t pairs_tracked;      /* now */
-    uint64_t pairs_evicted_cap;  /* dropped at max_pairs_per_host */
+    uint64_t pairs_evicted_cap;  /* dropped at max_pairs_per_host (least recently used first) */
     uint64_t pairs_evicted_budget; /* dropped because the memory budget was reached */
-    uint64_t aged_out;           /* hosts and pairs dropped for leaving the window */
-    uint64_t names_dropped;      /* DNS names not kept (per-host name caps) */
+    uint64_t pairs_with_host;    /* dropped with their host (evicted or aged out) */
+    uint64_t pairs_aged_out;     /* dropped for leaving the window */
+    uint64_t pairs_refused;      /* attempts not recorded: no pair could be had within the budget */
+    uint64_t inputs_refused;     /* inputs not recorded: no host record could be had within the budget */
+    uint64_t names_dropped;      /* DNS names not kept (per-host name sets full, or the budget) */
+    uint64_t ioc_hits_dropped;   /* distinct indicator hits beyond the per-host list of 8 */
     uint64_t allowed_evidence;   /* evidence items left out by the allow-list at the last rank */
     size_t memory_bytes;         /* held now */
     size_t memory_budget;

@@ -22,14 +22,26 @@ typedef enum c2d_ioc_type {
     C2D_IOC_IP_PORT = 3, /* "a.b.c.d:port" or "[v6]:port" */
     C2D_IOC_DOMAIN = 4,  /* a name; matches itself and every name below it at a label boundary */
     C2D_IOC_URL = 5,     /* a URL, compared after normalisation (see c2d_ioc_normalize_url) */
-    C2D_IOC_URL_PATH = 6 /* a host-less path trail "/gate.php" (maltrail): matches any URL
+    C2D_IOC_URL_PATH = 6, /* a host-less path trail "/gate.php" (maltrail): matches any URL
                             whose normalised path, or path?query, is exactly it */
+    /* TLS fingerprints (since 0.2.0). Never inferred from text (a 32- or
+     * 40-digit hex string may be a file hash): give the type, or load a feed
+     * whose header names it. Matched exactly with c2d_iocdb_match_fingerprint. */
+    C2D_IOC_JA3 = 7,      /* a JA3 or JA3S MD5: 32 hex digits, stored lower-case */
+    C2D_IOC_JA4 = 8,      /* a TLS-client JA4, e.g. "t13d1516h2_8daaf6152771_e5627efa2ab1";
+                             its two hashes stored lower-case */
+    C2D_IOC_CERT_SHA1 = 9 /* a certificate's SHA-1 over its DER: 40 hex digits, lower-case */
 } c2d_ioc_type;
 
-#define C2D_IOC_TYPE_COUNT 7
+/* Number of types (one past the highest value); 10 since 0.2.0, 7 before. */
+#define C2D_IOC_TYPE_COUNT 10
+/* Types of 0.1.0 (C2D_IOC_UNKNOWN..C2D_IOC_URL_PATH): the length of
+ * c2d_ioc_load_report.by_type, which keeps its 0.1.0 layout. Since 0.2.0. */
+#define C2D_IOC_TYPE_COUNT_V1 7
 
 /* Static lower-case name of a type ("ip", "cidr", "ip:port", "domain", "url",
- * "url-path", "unknown"). Never NULL. Thread-safe. Since 0.1.0. */
+ * "url-path", "ja3", "ja4", "cert-sha1", "unknown"). Never NULL. Thread-safe.
+ * Since 0.1.0 (the last three since 0.2.0). */
 C2D_API const char *c2d_ioc_type_name(c2d_ioc_type type);
 
 /* One indicator to add (caller-owned; strings are copied by the store).
@@ -105,8 +117,12 @@ typedef enum c2d_ioc_format {
     C2D_IOC_FORMAT_CSV = 1,       /* header-driven CSV: ThreatFox CSV export (its
                                      "# \"first_seen_utc\",..." header comment, ", "
                                      separators, quoted fields), the ThreatFox ip:port
-                                     CSV (first_seen_utc,ioc_id,ip,port,...), and the
-                                     maltrail CSV (family,indicator,indicator_type) */
+                                     CSV (first_seen_utc,ioc_id,ip,port,...), the
+                                     maltrail CSV (family,indicator,indicator_type), and
+                                     (since 0.2.0) the abuse.ch SSLBL JA3 CSV
+                                     ("# ja3_md5,Firstseen,Lastseen,Listingreason") and
+                                     certificate CSV ("SHA1,ListingReason,ListingDate",
+                                     M/D/YYYY H:MM dates); family = Listingreason */
     C2D_IOC_FORMAT_THREATFOX_JSON = 2, /* ThreatFox JSON export {"id":[{...}],...} */
     C2D_IOC_FORMAT_LIST = 3       /* one indicator per line, '#' comments, type inferred;
                                      maltrail trail files are lists (family = caller's) */
@@ -134,7 +150,9 @@ typedef struct c2d_ioc_load_options {
 
 /* What a load did (filled by the loaders; caller-owned). Set
  * `size = sizeof(c2d_ioc_load_report)`. Every input line is counted in exactly
- * one of loaded, rejected, skipped (comments, blank, header). Since 0.1.0. */
+ * one of loaded, rejected, skipped (comments, blank, header). A report of the
+ * 0.1.0 size (without by_type_tls) is still accepted and filled up to its size.
+ * Since 0.1.0. */
 typedef struct c2d_ioc_load_report {
     size_t size;
     c2d_ioc_format format;      /* the format used (after AUTO) */
@@ -144,24 +162,42 @@ typedef struct c2d_ioc_load_report {
     uint64_t skipped;           /* comments, blank lines, header lines */
     uint64_t unsupported;       /* well-formed but of a type the store does not hold
                                    (hashes); also counted in `skipped` */
-    uint64_t by_type[C2D_IOC_TYPE_COUNT];
+    uint64_t by_type[C2D_IOC_TYPE_COUNT_V1];       /* loaded per type of 0.1.0 */
     uint64_t first_rejected[C2D_IOC_REPORT_LINES]; /* line numbers of the first rejects */
+    uint64_t by_type_tls[3];    /* loaded C2D_IOC_JA3, C2D_IOC_JA4, C2D_IOC_CERT_SHA1
+                                   (index type - C2D_IOC_JA3); since 0.2.0 */
 } c2d_ioc_load_report;
 
 /* Load a feed from memory (before finalize). Malformed lines are counted,
  * reported (report and on_reject) and skipped; the rest loads. A JSON syntax
  * error stops the JSON loader at that point (the record number is reported,
  * what was read before stays loaded) and returns C2D_ERR_MALFORMED.
+ * A UTF-8 byte-order mark at the start and CRLF line ends are accepted in
+ * every format; CSV header names are matched after trimming blanks, in any
+ * ASCII case. A CSV header that names columns but lacks one its format needs
+ * (no indicator column; a ThreatFox header, recognised by `ioc_id`, without
+ * first_seen_utc, threat_type, a family column or, for the full export,
+ * ioc_type, last_seen_utc or confidence_level) stops the load with
+ * C2D_ERR_FEED_COLUMN (since 0.2.0): the header line is counted as rejected
+ * with a reason naming the column, nothing of the feed is loaded.
  * `report` may be NULL. Returns C2D_OK (even with rejected lines),
- * C2D_ERR_INVALID_ARG, C2D_ERR_MALFORMED (JSON only), C2D_ERR_STATE,
+ * C2D_ERR_INVALID_ARG, C2D_ERR_MALFORMED (JSON only), C2D_ERR_FEED_COLUMN
+ * (CSV only), C2D_ERR_STATE,
  * C2D_ERR_LIMIT, C2D_ERR_NOMEM (indicators added before the failure stay).
- * Since 0.1.0. */
+ * Since 0.2.0 also (nothing is added and `report` counts what was read):
+ * C2D_ERR_IOC_EMPTY_FEED when no line yields an indicator (empty input, only
+ * comments or headers, every line rejected); C2D_ERR_IOC_COMPRESSED when the
+ * bytes start with a gzip, xz, bzip2, zstd or zip signature;
+ * C2D_ERR_IOC_UNKNOWN_FORMAT when the first 4 KiB hold a NUL or another
+ * control byte than tab, CR, LF, FF, VT (binary data). Before 0.2.0 such
+ * input returned C2D_OK with nothing loaded. Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
                                          const c2d_ioc_load_options *options,
                                          c2d_ioc_load_report *report);
 
-/* As c2d_iocdb_load_memory, from a file (plain text; decompress first). Also
- * returns C2D_ERR_IO. Since 0.1.0. */
+/* As c2d_iocdb_load_memory, from a file (plain text; decompress first: a
+ * compressed file gives C2D_ERR_IOC_COMPRESSED). Also returns C2D_ERR_IO.
+ * Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_load_file(c2d_iocdb *db, const char *path,
                                        const c2d_ioc_load_options *options,
                                        c2d_ioc_load_report *report);
@@ -224,6 +260,14 @@ C2D_API c2d_status c2d_iocdb_match_ipv6(const c2d_iocdb *db, const uint8_t addr[
                                         uint16_t port, uint32_t *ids, size_t cap,
                                         size_t *n_total);
 
+/* An address in the flow table's 16-byte form (IPv4 mapped ::ffff:a.b.c.d is
+ * looked up as IPv4, anything else as IPv6); `port` as for IPv4. The same
+ * results as c2d_iocdb_match_ipv4 / _ipv6 on the converted address.
+ * Since 0.2.0. */
+C2D_API c2d_status c2d_iocdb_match_addr(const c2d_iocdb *db, const uint8_t addr[16],
+                                        uint16_t port, uint32_t *ids, size_t cap,
+                                        size_t *n_total);
+
 /* A domain name (any case, optional trailing dot, at most 253 bytes; longer
  * names give C2D_ERR_LIMIT). Since 0.1.0. */
 C2D_API c2d_status c2d_iocdb_match_domain(const c2d_iocdb *db, const char *name, size_t len,
@@ -243,11 +287,21 @@ C2D_API c2d_status c2d_iocdb_match_url(const c2d_iocdb *db, const char *url, siz
 C2D_API c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, size_t len,
                                         uint32_t *ids, size_t cap, size_t *n_total);
 
+/* A TLS fingerprint observed in traffic: `type` is C2D_IOC_JA3 (a JA3 or
+ * JA3S MD5, hex in any case), C2D_IOC_JA4 or C2D_IOC_CERT_SHA1 (hex in any
+ * case), compared exactly with the stored indicators of that type. Same
+ * output contract as the other lookups. Also C2D_ERR_MALFORMED (a value not of
+ * the type's shape). Since 0.2.0. */
+C2D_API c2d_status c2d_iocdb_match_fingerprint(const c2d_iocdb *db, c2d_ioc_type type,
+                                               const char *value, size_t len, uint32_t *ids,
+                                               size_t cap, size_t *n_total);
+
 /* Many c2d_iocdb_match_text() lookups in one call: `n` observed values
  * separated by '\n' (one '\n' after the last is allowed; "a\n" with n 2 is
  * "a" and an empty value), in text[0..len): the cheap way in from languages
- * whose strings are slow to pass one by one. For each i: best[i] = the best matching id or C2D_IOC_NO_MATCH, counts[i] = the
- * number of matches; either may be NULL. A value that does not parse
+ * whose strings are slow to pass one by one. For each i: best[i] = the best
+ * matching id or C2D_IOC_NO_MATCH, counts[i] = the number of matches; either
+ * may be NULL. A value that does not parse
  * (C2D_ERR_MALFORMED, C2D_ERR_LIMIT, as c2d_iocdb_match_text) is recorded in
  * statuses[i] (C2D_OK for the others) with no match, and the batch goes on;
  * when `statuses` is NULL it stops the batch instead. *n_done (may be NULL)

@@ -37,6 +37,10 @@
     X(C2D_ERR_DNS_NAME, "bad DNS name (label, pointer loop or length)")                \
                                                                                        \
     /* IOC, MMDB */                                                                    \
+    X(C2D_ERR_IOC_EMPTY_FEED, "feed yielded no indicators")                            \
+    X(C2D_ERR_IOC_UNKNOWN_FORMAT, "feed format not recognised (binary data)")          \
+    X(C2D_ERR_IOC_COMPRESSED, "feed is compressed; decompress it first")               \
+    X(C2D_ERR_FEED_COLUMN, "feed header lacks a column its format needs")              \
     X(C2D_ERR_MMDB_METADATA, "MMDB metadata missing, mistyped or inconsistent")        \
     X(C2D_ERR_MMDB_TREE, "MMDB search tree is corrupt")                                \
     X(C2D_ERR_MMDB_DATA, "MMDB data section is corrupt")                               \
@@ -47,6 +51,28 @@
                                                                                        \
     /* CNN */                                                                          \
     X(C2D_ERR_CNN_TOKEN, "token id outside the model's vocabulary")                  \
+                                                                                       \
+    /* Zeek logs */                                                                    \
+    X(C2D_ERR_ZEEK_HEADER, "malformed Zeek log header")                                \
+    X(C2D_ERR_ZEEK_MISSING_COLUMN, "Zeek log lacks a required column")                 \
+    X(C2D_ERR_ZEEK_UNKNOWN_LOG, "Zeek log of a kind this library does not read")      \
+    X(C2D_ERR_ZEEK_LOG_MISMATCH, "Zeek log of another kind than expected")             \
+    X(C2D_ERR_ZEEK_FIELD_COUNT, "Zeek log line has the wrong number of fields")        \
+    X(C2D_ERR_ZEEK_NUMBER, "Zeek log field is not a valid number")                     \
+    X(C2D_ERR_ZEEK_ADDR, "Zeek log field is not a valid address")                      \
+    X(C2D_ERR_ZEEK_VALUE, "Zeek log field has a value it cannot take")                 \
+    X(C2D_ERR_ZEEK_LINE_TOO_LONG, "Zeek log line too long")                            \
+    X(C2D_ERR_ZEEK_JSON, "Zeek JSON line is not a well-formed object")                 \
+                                                                                       \
+    /* TLS */                                                                          \
+    X(C2D_ERR_TLS_NOT_HANDSHAKE, "not a TLS handshake record")                         \
+    X(C2D_ERR_TLS_RECORD, "bad TLS record header or foreign record inside a message")  \
+    X(C2D_ERR_TLS_NOT_CLIENT_HELLO, "first TLS handshake message is not a ClientHello") \
+    X(C2D_ERR_TLS_NOT_SERVER_HELLO, "first TLS handshake message is not a ServerHello") \
+    X(C2D_ERR_TLS_HANDSHAKE, "TLS handshake message length disagrees with its container") \
+    X(C2D_ERR_TLS_EXTENSION, "TLS extension body disagrees with its lengths")         \
+    X(C2D_ERR_TLS_CERTIFICATE, "TLS Certificate message lengths disagree")            \
+    X(C2D_ERR_TLS_DER, "certificate DER is malformed")                                 \
 
 const char *c2d_strerror(c2d_status status) {
     switch (status) {

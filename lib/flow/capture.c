@@ -85,12 +85,17 @@ static c2d_status src_skip(c2d_capture *c, uint64_t n) {
         return C2D_OK;
     }
     uint64_t rest = n - have;
+    const uint64_t start = c->offset;
     c->offset += have;
     c->buf_pos = c->buf_end = 0;
     while (rest > 0) {
         size_t want = rest < CAP_BUF_SIZE ? (size_t)rest : CAP_BUF_SIZE;
         size_t got = fread(c->buf, 1, want, c->file);
-        if (got == 0) return ferror(c->file) ? C2D_ERR_IO : C2D_ERR_TRUNCATED;
+        if (got == 0) {
+            /* as the memory path: the offset stays at the record that is cut */
+            c->offset = start;
+            return ferror(c->file) ? C2D_ERR_IO : C2D_ERR_TRUNCATED;
+        }
         rest -= got;
         c->offset += got;
     }

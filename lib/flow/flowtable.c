@@ -1,6 +1,8 @@
 /* Flow table: open addressing (linear probing, backward-shift deletion) over a
  * fixed entry pool, SipHash-1-3 keyed per table, an LRU list for eviction and
- * timeouts. Everything is allocated in c2d_flowtable_new(). */
+ * timeouts. Entries are allocated in c2d_flowtable_new(); payload-prefix
+ * blocks come from slabs allocated on demand under the memory budget. */
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
@@ -32,6 +34,7 @@ typedef struct dir_stats {
 #define F_FIN_ORIG 0x02u
 #define F_FIN_RESP 0x04u
 #define F_RST 0x08u
+#define F_NO_PREFIX 0x10u /* this session was refused a prefix block: do not ask again */
 
 typedef struct flow_entry {
     flow_key key;
@@ -58,6 +61,14 @@ typedef struct slot {
     uint32_t idx1;                /* entry index + 1; 0 = empty */
 } slot;
 
+/* A slab of payload-prefix blocks; blocks follow the header. */
+typedef struct prefix_slab {
+    struct prefix_slab *next;
+    size_t bytes;
+} prefix_slab;
+#define SLAB_HEADER 16u
+#define SLAB_BYTES 65536u
+
 typedef struct local_net {
     uint8_t addr[16];
     uint32_t prefix;              /* bits over the 16-byte form */
@@ -74,7 +85,14 @@ struct c2d_flowtable {
     uint32_t count;
     uint32_t free_head;
     uint32_t lru_head[N_LISTS], lru_tail[N_LISTS]; /* head = most recent */
-    uint8_t *prefix;              /* capacity * 2 * payload_prefix_len */
+    /* payload prefixes (payload_prefix_len > 0) */
+    uint8_t **blk;                /* per entry: its block (orig then resp half) or NULL */
+    lru_link *plru;               /* block holders, most recently active first */
+    uint32_t plru_head, plru_tail;
+    uint8_t *free_blk;            /* free blocks, linked through their first 8 bytes */
+    prefix_slab *slabs;
+    size_t blk_bytes;             /* 2 * payload_prefix_len rounded up to 8 */
+    size_t fixed_bytes;           /* everything but the slabs */
     uint32_t n_nets;
     local_net nets[MAX_LOCAL_NETS];
     c2d_session_fn on_session;
@@ -149,7 +167,13 @@ void c2d_flow_settings_default(c2d_flow_settings *s) {
     s->tcp_closed_timeout_ns = 5 * NS_PER_S;
     s->udp_idle_timeout_ns = 60 * NS_PER_S;
     s->parse_dns = 1;
+    s->memory_budget = 0;
+    s->at_cap = C2D_FLOW_CAP_EVICT_IDLE;
 }
+
+/* Sizes of the 0.1 structs: a caller built against 0.1 passes these. */
+#define SETTINGS_V1_SIZE offsetof(c2d_flow_settings, memory_budget)
+#define STATS_V1_SIZE offsetof(c2d_flow_stats, evicted_capacity)
 
 c2d_status c2d_flowtable_new(const c2d_flow_settings *settings, const c2d_allocator *alloc,
                              c2d_flowtable **out) {
@@ -158,12 +182,25 @@ c2d_status c2d_flowtable_new(const c2d_flow_settings *settings, const c2d_alloca
     c2d_flow_settings s;
     c2d_flow_settings_default(&s);
     if (settings) {
-        if (settings->size < sizeof s) return C2D_ERR_INVALID_ARG;
-        s = *settings;
+        if (settings->size < SETTINGS_V1_SIZE) return C2D_ERR_INVALID_ARG;
+        /* fields past the caller's size keep their defaults */
+        memcpy(&s, settings, settings->size < sizeof s ? settings->size : sizeof s);
         s.size = sizeof s;
     }
-    if (s.capacity == 0 || s.capacity > (1u << 26) || s.payload_prefix_len > 65536u)
+    if (s.capacity == 0 || s.capacity > (1u << 26) || s.payload_prefix_len > 65536u ||
+        (s.at_cap != C2D_FLOW_CAP_EVICT_IDLE && s.at_cap != C2D_FLOW_CAP_DROP_NEW))
         return C2D_ERR_INVALID_ARG;
+    /* what the entries and index take, checked against the budget before any allocation */
+    uint32_t nslots = 2;
+    while (nslots < 2u * s.capacity) nslots <<= 1;
+    const size_t per_entry = sizeof(flow_entry) + sizeof(lru_link) +
+                             (s.payload_prefix_len ? sizeof(uint8_t *) + sizeof(lru_link) : 0);
+    const size_t fixed = sizeof(c2d_flowtable) + (size_t)s.capacity * per_entry +
+                         (size_t)nslots * sizeof(slot);
+    const size_t blk_bytes = ((size_t)s.payload_prefix_len * 2u + 7u) & ~(size_t)7u;
+    if (s.memory_budget && (fixed > s.memory_budget ||
+                            (blk_bytes && s.memory_budget - fixed < SLAB_HEADER + blk_bytes)))
+        return C2D_ERR_LIMIT;
     c2d_allocator a;
     c2d_status st = c2d__allocator_init(&a, alloc);
     if (st != C2D_OK) return st;
@@ -172,31 +209,25 @@ c2d_status c2d_flowtable_new(const c2d_flow_settings *settings, const c2d_alloca
     ft->alloc = a;
     ft->set = s;
     /* slots: power of two >= 2 * capacity keeps probe runs short */
-    uint32_t nslots = 2;
-    while (nslots < 2u * s.capacity) nslots <<= 1;
     ft->mask = nslots - 1;
-    size_t mem = sizeof *ft;
     ft->entries = c2d__calloc(&a, s.capacity, sizeof *ft->entries);
     ft->lru = c2d__calloc(&a, s.capacity, sizeof *ft->lru);
     ft->slots = c2d__calloc(&a, nslots, sizeof *ft->slots);
-    mem += (size_t)s.capacity * (sizeof *ft->entries + sizeof *ft->lru) + (size_t)nslots * sizeof *ft->slots;
-    if (s.payload_prefix_len) {
-        size_t n;
-        if (c2d__mul_overflows((size_t)s.capacity * 2u, s.payload_prefix_len, &n)) {
-            c2d_flowtable_free(ft);
-            return C2D_ERR_NOMEM;
-        }
-        ft->prefix = c2d__alloc(&a, n);
-        mem += n;
-        if (!ft->prefix) {
-            c2d_flowtable_free(ft);
-            return C2D_ERR_NOMEM;
-        }
-    }
     if (!ft->entries || !ft->slots || !ft->lru) {
         c2d_flowtable_free(ft);
         return C2D_ERR_NOMEM;
     }
+    ft->plru_head = ft->plru_tail = NIL;
+    if (s.payload_prefix_len) {
+        ft->blk = c2d__calloc(&a, s.capacity, sizeof *ft->blk);
+        ft->plru = c2d__calloc(&a, s.capacity, sizeof *ft->plru);
+        if (!ft->blk || !ft->plru) {
+            c2d_flowtable_free(ft);
+            return C2D_ERR_NOMEM;
+        }
+        ft->blk_bytes = blk_bytes;
+    }
+    ft->fixed_bytes = fixed;
     for (uint32_t i = 0; i < s.capacity; i++) ft->lru[i].next = i + 1 < s.capacity ? i + 1 : NIL;
     ft->free_head = 0;
     for (int l = 0; l < N_LISTS; l++) ft->lru_head[l] = ft->lru_tail[l] = NIL;
@@ -207,7 +238,7 @@ c2d_status c2d_flowtable_new(const c2d_flow_settings *settings, const c2d_alloca
     }
     ft->stats.size = sizeof ft->stats;
     ft->stats.capacity = s.capacity;
-    ft->stats.memory_bytes = mem;
+    ft->stats.memory_bytes = ft->stats.memory_peak = fixed;
     ft->dns.size = sizeof ft->dns;
     *out = ft;
     return C2D_OK;
@@ -219,7 +250,12 @@ void c2d_flowtable_free(c2d_flowtable *ft) {
     c2d__free(&a, ft->entries);
     c2d__free(&a, ft->lru);
     c2d__free(&a, ft->slots);
-    c2d__free(&a, ft->prefix);
+    c2d__free(&a, ft->blk);
+    c2d__free(&a, ft->plru);
+    for (prefix_slab *sl = ft->slabs, *next; sl; sl = next) {
+        next = sl->next;
+        c2d__free(&a, sl);
+    }
     c2d__free(&a, ft);
 }
 
@@ -236,10 +272,12 @@ void c2d_flowtable_set_dns_callback(c2d_flowtable *ft, c2d_dns_fn fn, void *user
 }
 
 c2d_status c2d_flowtable_stats(const c2d_flowtable *ft, c2d_flow_stats *out) {
-    if (!ft || !out || out->size < sizeof *out) return C2D_ERR_INVALID_ARG;
-    *out = ft->stats;
-    out->size = sizeof *out;
-    out->active = ft->count;
+    if (!ft || !out || out->size < STATS_V1_SIZE) return C2D_ERR_INVALID_ARG;
+    c2d_flow_stats st = ft->stats;
+    st.active = ft->count;
+    const size_t n = out->size < sizeof st ? out->size : sizeof st;
+    st.size = n;
+    memcpy(out, &st, n); /* an older caller's smaller struct: only what it knows */
     return C2D_OK;
 }
 
@@ -370,10 +408,9 @@ static void report(c2d_flowtable *ft, uint32_t idx, c2d_end_reason why) {
     s.counted = bytes >= 1;
     s.avg_payload_len = dp ? (double)bytes / (double)dp : 0.0;
     s.in_out_ratio = ((double)s.resp_bytes + 1.0) / ((double)s.orig_bytes + 1.0);
-    if (ft->prefix) {
-        size_t n = ft->set.payload_prefix_len;
-        s.orig_prefix = ft->prefix + (size_t)idx * 2u * n;
-        s.resp_prefix = s.orig_prefix + n;
+    if (ft->blk && ft->blk[idx]) {
+        s.orig_prefix = ft->blk[idx];
+        s.resp_prefix = s.orig_prefix + ft->set.payload_prefix_len;
         s.orig_prefix_len = e->dir[0].prefix_len;
         s.resp_prefix_len = e->dir[1].prefix_len;
     }
@@ -399,8 +436,81 @@ static void lru_push_head(c2d_flowtable *ft, uint32_t i, unsigned l) {
     if (ft->lru_tail[l] == NIL) ft->lru_tail[l] = i;
 }
 
+/* The block-holder list: same shape as the timeout lists, one list. */
+static void plru_unlink(c2d_flowtable *ft, uint32_t i) {
+    lru_link *e = &ft->plru[i];
+    if (e->prev != NIL) ft->plru[e->prev].next = e->next;
+    else ft->plru_head = e->next;
+    if (e->next != NIL) ft->plru[e->next].prev = e->prev;
+    else ft->plru_tail = e->prev;
+}
+
+static void plru_push_head(c2d_flowtable *ft, uint32_t i) {
+    lru_link *e = &ft->plru[i];
+    e->prev = NIL;
+    e->next = ft->plru_head;
+    if (ft->plru_head != NIL) ft->plru[ft->plru_head].prev = i;
+    ft->plru_head = i;
+    if (ft->plru_tail == NIL) ft->plru_tail = i;
+}
+
+static void block_put(c2d_flowtable *ft, uint8_t *b) {
+    memcpy(b, &ft->free_blk, sizeof ft->free_blk);
+    ft->free_blk = b;
+}
+
+/* A new slab under the budget (cut to what fits): 1 done, 0 the budget has
+ * no room, -1 the allocator refused. */
+static int slab_grow(c2d_flowtable *ft) {
+    size_t n = (SLAB_BYTES - SLAB_HEADER) / ft->blk_bytes;
+    if (n == 0) n = 1;
+    if (ft->set.memory_budget) {
+        const uint64_t used = ft->stats.memory_bytes;
+        const uint64_t room = ft->set.memory_budget > used ? ft->set.memory_budget - used : 0;
+        if (room < SLAB_HEADER + ft->blk_bytes) return 0;
+        if (SLAB_HEADER + n * ft->blk_bytes > room) n = (size_t)((room - SLAB_HEADER) / ft->blk_bytes);
+    }
+    const size_t bytes = SLAB_HEADER + n * ft->blk_bytes;
+    prefix_slab *sl = c2d__alloc(&ft->alloc, bytes);
+    if (!sl) {
+        ft->stats.prefix_alloc_failed++;
+        return -1;
+    }
+    sl->next = ft->slabs;
+    sl->bytes = bytes;
+    ft->slabs = sl;
+    uint8_t *first = (uint8_t *)sl + SLAB_HEADER;
+    for (size_t k = n; k-- > 0;) block_put(ft, first + k * ft->blk_bytes);
+    ft->stats.prefix_bytes += bytes;
+    ft->stats.memory_bytes += bytes;
+    if (ft->stats.memory_bytes > ft->stats.memory_peak) ft->stats.memory_peak = ft->stats.memory_bytes;
+    return 1;
+}
+
+static void end_entry(c2d_flowtable *ft, uint32_t i, c2d_end_reason why);
+
+/* A prefix block for entry idx: a free one, a new slab, or (evict policy)
+ * the block of the idle-longest holder; NULL when the session goes without. */
+static uint8_t *block_get(c2d_flowtable *ft, uint32_t idx) {
+    if (!ft->free_blk && slab_grow(ft) == 0 && ft->set.at_cap == C2D_FLOW_CAP_EVICT_IDLE &&
+        ft->plru_tail != NIL) {
+        ft->stats.evicted_memory++;
+        end_entry(ft, ft->plru_tail, C2D_END_EVICTED); /* gives its block back */
+    }
+    uint8_t *b = ft->free_blk;
+    if (!b) {
+        ft->stats.prefix_dropped++;
+        ft->entries[idx].flags |= F_NO_PREFIX;
+        return NULL;
+    }
+    memcpy(&ft->free_blk, b, sizeof ft->free_blk);
+    ft->blk[idx] = b;
+    plru_push_head(ft, idx);
+    return b;
+}
+
 /* Remove entry i from the hash (backward-shift deletion), the LRU list, and
- * return it to the free list. */
+ * return it (and its prefix block) to the free lists. */
 static void remove_entry(c2d_flowtable *ft, uint32_t i) {
     uint32_t mask = ft->mask;
     uint32_t s = ft->entries[i].hash & mask;
@@ -420,6 +530,11 @@ static void remove_entry(c2d_flowtable *ft, uint32_t i) {
     ft->slots[s].idx1 = 0;
     ft->slots[s].hash = 0;
     lru_unlink(ft, i);
+    if (ft->blk && ft->blk[i]) {
+        plru_unlink(ft, i);
+        block_put(ft, ft->blk[i]);
+        ft->blk[i] = NULL;
+    }
     ft->lru[i].next = ft->free_head;
     ft->free_head = i;
     ft->count--;
@@ -474,12 +589,15 @@ static void accumulate(c2d_flowtable *ft, uint32_t idx, const c2d_packet *p, int
         if (pl > d->max_payload) d->max_payload = pl;
         d->data_pkts++;
         uint32_t cap = ft->set.payload_prefix_len;
-        if (cap && d->prefix_len < cap && p->payload_caplen && p->payload) {
-            uint32_t take = cap - d->prefix_len;
-            if (take > p->payload_caplen) take = p->payload_caplen;
-            uint8_t *dst = ft->prefix + ((size_t)idx * 2u + (size_t)dir) * cap + d->prefix_len;
-            memcpy(dst, p->payload, take);
-            d->prefix_len += take;
+        if (cap && d->prefix_len < cap && p->payload_caplen && p->payload &&
+            !(e->flags & F_NO_PREFIX)) {
+            uint8_t *b = ft->blk[idx] ? ft->blk[idx] : block_get(ft, idx);
+            if (b) {
+                uint32_t take = cap - d->prefix_len;
+                if (take > p->payload_caplen) take = p->payload_caplen;
+                memcpy(b + (size_t)dir * cap + d->prefix_len, p->payload, take);
+                d->prefix_len += take;
+            }
         }
     }
     if (p->ip_proto == 6) {
@@ -492,6 +610,10 @@ static void accumulate(c2d_flowtable *ft, uint32_t idx, const c2d_packet *p, int
     if (l != e->list || ft->lru_head[l] != idx) {
         lru_unlink(ft, idx);
         lru_push_head(ft, idx, l);
+    }
+    if (ft->blk && ft->blk[idx] && ft->plru_head != idx) {
+        plru_unlink(ft, idx);
+        plru_push_head(ft, idx);
     }
 }
 
@@ -573,8 +695,15 @@ static void add_keyed(c2d_flowtable *ft, const c2d_packet *p, const flow_key *k,
             idx = NIL;
         }
     }
+    if (idx == NIL && ft->count == ft->set.capacity) {
+        if (ft->set.at_cap == C2D_FLOW_CAP_DROP_NEW) {
+            ft->stats.dropped_packets++;
+            goto dns;
+        }
+        ft->stats.evicted_capacity++;
+        end_entry(ft, idle_longest(ft), C2D_END_EVICTED);
+    }
     if (idx == NIL) {
-        if (ft->count == ft->set.capacity) end_entry(ft, idle_longest(ft), C2D_END_EVICTED);
         idx = ft->free_head;
         flow_entry *e = &ft->entries[idx];
         ft->free_head = ft->lru[idx].next;
@@ -600,6 +729,7 @@ static void add_keyed(c2d_flowtable *ft, const c2d_packet *p, const flow_key *k,
     int dir = ((e->flags & F_ORIG_IS_A) != 0) == (src_is_a != 0) ? 0 : 1;
     accumulate(ft, idx, p, dir);
     ft->stats.packets++;
+dns:
     if (ft->set.parse_dns && p->payload_caplen && p->payload && (p->src_port == 53 || p->dst_port == 53))
         dns_event(ft, p);
 }

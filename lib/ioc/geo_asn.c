@@ -259,6 +259,10 @@ c2d_status c2d_asntable_load_memory(const char *text, size_t len, const c2d_allo
     if (out) *out = NULL;
     if (!out || (!text && len) || (stats && stats->size < sizeof *stats)) return C2D_ERR_INVALID_ARG;
     if (len > UINT32_MAX) return C2D_ERR_LIMIT;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM: not part of line 1 */
+        text += 3;
+        len -= 3;
+    }
     c2d_allocator a;
     c2d_status st = c2d__allocator_init(&a, alloc);
     if (st != C2D_OK) return st;

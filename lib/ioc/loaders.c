@@ -1,6 +1,7 @@
 /* Feed loaders: header-driven CSV (ThreatFox CSV export, ThreatFox ip:port CSV,
  * maltrail CSV), ThreatFox JSON export, plain lists / maltrail trail files.
  * Bad lines are counted, reported by line number and skipped. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,11 @@ static bool is_null_text(const char *s) {
 static int type_hint(const char *t) {
     if (!*t) return C2D_IOC_UNKNOWN;
     if (strcmp(t, "url") == 0) return C2D_IOC_URL;
+    if (strcmp(t, "ja3") == 0 || strcmp(t, "ja3_md5") == 0 || strcmp(t, "ja3s") == 0)
+        return C2D_IOC_JA3;
+    if (strcmp(t, "ja4") == 0) return C2D_IOC_JA4;
+    if (strcmp(t, "cert_sha1") == 0 || strcmp(t, "cert-sha1") == 0 || strcmp(t, "x509_sha1") == 0)
+        return C2D_IOC_CERT_SHA1;
     if (strcmp(t, "domain") == 0 || strcmp(t, "ip:port") == 0 || strcmp(t, "ip") == 0 ||
         strcmp(t, "ipv4") == 0 || strcmp(t, "ipv6") == 0 || strcmp(t, "cidr") == 0)
         return C2D_IOC_UNKNOWN;
@@ -107,7 +113,8 @@ static bool add_fields(load_ctx *c, uint64_t line, const char *value, size_t val
         return false;
     }
     c->rep->loaded++;
-    c->rep->by_type[c->val->type]++;
+    if (c->val->type < C2D_IOC_TYPE_COUNT_V1) c->rep->by_type[c->val->type]++;
+    else if (c->rep->size >= sizeof *c->rep) c->rep->by_type_tls[c->val->type - C2D_IOC_JA3]++;
     return true;
 }
 
@@ -154,7 +161,12 @@ static int split_csv(const char *s, size_t n, char *out, char **fields, int max)
     return nf;
 }
 
+/* Column of a header name, matched after trimming blanks (and a stray CR)
+ * and ignoring ASCII case. */
 static int col_of(const char *name) {
+    while (*name == ' ' || *name == '\t') name++;
+    size_t n = strlen(name);
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '\r')) n--;
     static const struct { const char *name; int col; } map[] = {
         {"ioc_value", COL_VALUE}, {"ioc", COL_VALUE}, {"indicator", COL_VALUE},
         {"value", COL_VALUE}, {"ip", COL_IP}, {"port", COL_PORT},
@@ -164,29 +176,87 @@ static int col_of(const char *name) {
         {"first_seen_utc", COL_FIRST}, {"first_seen", COL_FIRST},
         {"last_seen_utc", COL_LAST}, {"last_seen", COL_LAST},
         {"confidence_level", COL_CONF}, {"confidence", COL_CONF}, {"tags", COL_TAGS},
+        /* abuse.ch SSLBL: JA3 and certificate CSVs (names compared lower-cased) */
+        {"ja3_md5", COL_VALUE}, {"sha1", COL_VALUE}, {"firstseen", COL_FIRST},
+        {"lastseen", COL_LAST}, {"listingreason", COL_FAMILY}, {"listingdate", COL_FIRST},
     };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(name, map[i].name) == 0) return map[i].col;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const char *m = map[i].name;
+        size_t k = 0;
+        for (; k < n && m[k]; k++) {
+            char c = name[k];
+            if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+            if (c != m[k]) break;
+        }
+        if (k == n && !m[k]) return map[i].col;
+    }
     return -1;
+}
+
+static bool is_name(const char *field, const char *want) {
+    while (*field == ' ' || *field == '\t') field++;
+    size_t n = strlen(want);
+    for (size_t k = 0; k < n; k++) {
+        char c = field[k];
+        if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        if (c != want[k]) return false;
+    }
+    for (field += n; *field; field++)
+        if (*field != ' ' && *field != '\t' && *field != '\r') return false;
+    return true;
 }
 
 typedef struct csv_layout {
     int idx[COL_N]; /* field index of each column, -1 absent */
     int n_fields;
+    const char *fixed_type; /* type of every value when the header names it (SSLBL) */
+    bool us_dates;          /* SSLBL certificate CSV: "M/D/YYYY H:MM" */
 } csv_layout;
 
-/* Returns true when the fields look like a header (value or ip column named). */
-static bool layout_from_header(char **f, int nf, csv_layout *L) {
+/* Is this line a header, and does it hold what its format needs? Returns 1
+ * (header, *L set), 0 (no field names a column: not a header) or -1 with
+ * *missing naming the first expected column it lacks. The indicator is the
+ * value column, else ip + port, else ip alone. A ThreatFox header (it has
+ * ioc_id) must also have its first-seen, threat-type and family columns, and
+ * the full export its type, last-seen and confidence columns: without them
+ * every indicator would load with a silent default. */
+static int layout_from_header(char **f, int nf, csv_layout *L, const char **missing) {
     csv_layout t;
     for (int k = 0; k < COL_N; k++) t.idx[k] = -1;
     t.n_fields = nf;
+    t.fixed_type = NULL;
+    t.us_dates = false;
+    bool named = false, threatfox = false;
     for (int i = 0; i < nf; i++) {
-        int col = col_of(f[i]);
+        int col = col_of(f[i]); /* trimmed, any case */
         if (col >= 0 && t.idx[col] < 0) t.idx[col] = i;
+        if (is_name(f[i], "ja3_md5")) t.fixed_type = "ja3";
+        if (is_name(f[i], "sha1")) t.fixed_type = "cert_sha1";
+        if (is_name(f[i], "listingdate")) t.us_dates = true;
+        named |= col >= 0;
+        threatfox |= is_name(f[i], "ioc_id");
     }
-    if (t.idx[COL_VALUE] < 0 && !(t.idx[COL_IP] >= 0 && t.idx[COL_PORT] >= 0)) return false;
+    if (!named && !threatfox) return 0;
+    *missing = NULL;
+    if (t.idx[COL_VALUE] < 0 && t.idx[COL_IP] < 0)
+        *missing = "header has no indicator column (ioc_value, ioc, indicator, value or ip)";
+    else if (t.idx[COL_VALUE] < 0 && t.idx[COL_PORT] < 0 && threatfox)
+        *missing = "ThreatFox header has ip but no port column";
+    else if (threatfox && t.idx[COL_FIRST] < 0)
+        *missing = "ThreatFox header has no first_seen_utc column";
+    else if (threatfox && t.idx[COL_THREAT] < 0)
+        *missing = "ThreatFox header has no threat_type column";
+    else if (threatfox && t.idx[COL_FAMILY] < 0 && t.idx[COL_FAMILY2] < 0)
+        *missing = "ThreatFox header has no malware_printable or fk_malware column";
+    else if (threatfox && t.idx[COL_VALUE] >= 0 && t.idx[COL_TYPE] < 0)
+        *missing = "ThreatFox header has no ioc_type column";
+    else if (threatfox && t.idx[COL_VALUE] >= 0 && t.idx[COL_LAST] < 0)
+        *missing = "ThreatFox header has no last_seen_utc column";
+    else if (threatfox && t.idx[COL_VALUE] >= 0 && t.idx[COL_CONF] < 0)
+        *missing = "ThreatFox header has no confidence_level column";
+    if (*missing) return -1;
     *L = t;
-    return true;
+    return 1;
 }
 
 static void layout_threatfox_default(csv_layout *L) {
@@ -195,6 +265,8 @@ static void layout_threatfox_default(csv_layout *L) {
     static const int d[COL_N] = {2, -1, -1, 3, 4, 7, 5, 0, 8, 9, 11};
     memcpy(L->idx, d, sizeof d);
     L->n_fields = 14;
+    L->fixed_type = NULL;
+    L->us_dates = false;
 }
 
 typedef struct line_iter {
@@ -218,7 +290,38 @@ static const char *fld(char **f, const csv_layout *L, int col) {
     return L->idx[col] >= 0 ? f[L->idx[col]] : NULL;
 }
 
+/* "M/D/YYYY H:MM[:SS]" (SSLBL certificate CSV) as "YYYY-MM-DD HH:MM:SS";
+ * false when it is not of that shape. */
+static bool us_date(const char *s, char out[40]) {
+    unsigned v[6] = {0};
+    int k = 0, digits = 0;
+    for (const char *p = s;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (++digits > 4) return false;
+            v[k] = v[k] * 10 + (unsigned)(*p - '0');
+            continue;
+        }
+        char want = k < 2 ? '/' : k == 2 ? ' ' : ':';
+        if (!digits) return false;
+        if (*p == 0) {
+            k++;
+            break;
+        }
+        if (*p != want || k == 5) return false;
+        k++;
+        digits = 0;
+    }
+    if (k < 5 || v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 31 || v[2] < 1970 || v[3] > 23 ||
+        v[4] > 59 || v[5] > 60)
+        return false;
+    snprintf(out, 40, "%04u-%02u-%02u %02u:%02u:%02u", v[2], v[0], v[1], v[3], v[4], v[5]);
+    return true;
+}
+
 static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
+    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
+        (unsigned char)data[2] == 0xBF)
+        data += 3, len -= 3; /* UTF-8 byte-order mark (SSLBL certificate CSV) */
     line_iter it = {data, data + len, 0};
     const char *s;
     size_t n;
@@ -240,9 +343,15 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         if (s[k] == '#') { /* comment; ThreatFox puts its header in one */
             k++;
             while (k < n && (s[k] == ' ' || s[k] == '\t')) k++;
-            if (!have_layout && k < n && (s[k] == '"' || s[k] == 'f')) {
+            if (!have_layout && k < n && (s[k] == '"' || s[k] == 'f' || s[k] == 'j')) {
                 int nf = split_csv(s + k, n - k, c->scratch, fields, MAX_FIELDS);
-                if (nf > 0 && layout_from_header(fields, nf, &L)) have_layout = true;
+                const char *missing;
+                int h = nf > 0 ? layout_from_header(fields, nf, &L, &missing) : 0;
+                if (h < 0) {
+                    reject(c, it.no, missing);
+                    return C2D_ERR_FEED_COLUMN;
+                }
+                if (h > 0) have_layout = true;
             }
             c->rep->skipped++;
             continue;
@@ -254,7 +363,13 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         }
         if (!have_layout) {
             have_layout = true;
-            if (layout_from_header(fields, nf, &L)) {
+            const char *missing;
+            int h = layout_from_header(fields, nf, &L, &missing);
+            if (h < 0) {
+                reject(c, it.no, missing);
+                return C2D_ERR_FEED_COLUMN;
+            }
+            if (h > 0) {
                 c->rep->skipped++;
                 continue;
             }
@@ -266,6 +381,7 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         }
         const char *value = fld(fields, &L, COL_VALUE);
         char ipport[80];
+        if (!value && L.idx[COL_PORT] < 0) value = fld(fields, &L, COL_IP);
         if (!value) {
             const char *ip = fld(fields, &L, COL_IP), *port = fld(fields, &L, COL_PORT);
             int w = strchr(ip, ':') ? snprintf(ipport, sizeof ipport, "[%s]:%s", ip, port)
@@ -278,9 +394,18 @@ static c2d_status load_csv(load_ctx *c, const char *data, size_t len) {
         }
         const char *family = fld(fields, &L, COL_FAMILY);
         if (!family || is_null_text(family)) family = fld(fields, &L, COL_FAMILY2);
+        const char *first = fld(fields, &L, COL_FIRST);
+        char iso[40];
+        if (L.us_dates && first && *first) {
+            if (!us_date(first, iso)) {
+                reject(c, it.no, "bad timestamp");
+                continue;
+            }
+            first = iso;
+        }
         c2d_status fatal;
-        add_fields(c, it.no, value, strlen(value), fld(fields, &L, COL_TYPE), family,
-                   fld(fields, &L, COL_THREAT), fld(fields, &L, COL_FIRST),
+        add_fields(c, it.no, value, strlen(value), L.fixed_type ? L.fixed_type : fld(fields, &L, COL_TYPE),
+                   family, fld(fields, &L, COL_THREAT), first,
                    fld(fields, &L, COL_LAST), fld(fields, &L, COL_CONF),
                    fld(fields, &L, COL_TAGS), &fatal);
         if (fatal) return fatal;
@@ -611,9 +736,6 @@ static bool jvalue(jparser *j, int depth) {
 
 static c2d_status load_json(load_ctx *c, const char *data, size_t len) {
     jparser j = {data, data + len, 1, c, C2D_OK, c->scratch, 0};
-    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
-        (unsigned char)data[2] == 0xBF)
-        j.p += 3;
     bool ok = jvalue(&j, 0);
     if (j.fatal) return j.fatal;
     if (ok) {
@@ -630,7 +752,6 @@ static c2d_status load_json(load_ctx *c, const char *data, size_t len) {
 /* ------------------------------------------------------------ entry points */
 static c2d_ioc_format guess_format(const char *d, size_t n) {
     size_t i = 0;
-    if (n >= 3 && (unsigned char)d[0] == 0xEF && (unsigned char)d[1] == 0xBB) i = 3;
     while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n')) i++;
     if (i < n && (d[i] == '{' || d[i] == '[')) return C2D_IOC_FORMAT_THREATFOX_JSON;
     /* CSV when a line (comment or not) among the first 64 has a comma or is a header */
@@ -644,19 +765,57 @@ static c2d_ioc_format guess_format(const char *d, size_t n) {
     return C2D_IOC_FORMAT_LIST;
 }
 
+/* Compressed or binary bytes are no feed of any format: say so, rather than
+ * reject every "line" of them (or load nothing) quietly. Only the first 4 KiB
+ * are looked at; control bytes later on are rejected per line as before. */
+static c2d_status check_feed_text(const unsigned char *d, size_t n) {
+    static const struct {
+        unsigned char magic[6];
+        size_t len;
+    } compressed[] = {
+        {{0x1f, 0x8b}, 2},                         /* gzip */
+        {{0xfd, '7', 'z', 'X', 'Z', 0x00}, 6},     /* xz */
+        {{0x28, 0xb5, 0x2f, 0xfd}, 4},             /* zstd */
+        {{'B', 'Z', 'h'}, 3},                      /* bzip2 (followed by a block size digit) */
+        {{'P', 'K', 0x03, 0x04}, 4},               /* zip */
+    };
+    for (size_t k = 0; k < sizeof compressed / sizeof compressed[0]; k++) {
+        size_t m = compressed[k].len;
+        if (n >= m && !memcmp(d, compressed[k].magic, m) &&
+            (k != 3 || (n > 3 && d[3] >= '1' && d[3] <= '9' && (n == 4 || d[4] == 0x31))))
+            return C2D_ERR_IOC_COMPRESSED;
+    }
+    size_t end = n < 4096 ? n : 4096;
+    for (size_t i = 0; i < end; i++)
+        if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' && d[i] != '\f' &&
+            d[i] != '\v')
+            return C2D_ERR_IOC_UNKNOWN_FORMAT;
+    return C2D_OK;
+}
+
 c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
                                  const c2d_ioc_load_options *opt, c2d_ioc_load_report *report) {
     c2d_ioc_load_report local;
+    /* a 0.1.0 report ends before by_type_tls: accepted, filled up to its size */
+    const size_t report_v1 = offsetof(c2d_ioc_load_report, by_type_tls);
     if (!db || (!data && len) || (opt && opt->size < sizeof *opt) ||
-        (report && report->size < sizeof *report) || (opt && opt->confidence > 100))
+        (report && report->size < report_v1) || (opt && opt->confidence > 100))
         return C2D_ERR_INVALID_ARG;
     if (c2d__iocdb_finalized(db)) return C2D_ERR_STATE;
     c2d_ioc_load_report *rep = report ? report : &local;
-    size_t rsize = rep->size;
-    memset(rep, 0, sizeof *rep);
-    rep->size = report ? rsize : sizeof local;
+    size_t rsize = report ? (rep->size < sizeof *rep ? rep->size : sizeof *rep) : sizeof local;
+    memset(rep, 0, rsize);
+    rep->size = rsize;
+    /* A UTF-8 byte-order mark (Windows editors, Excel exports) is not part of
+     * the first line or the first column name, in any format. */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data = (const char *)data + 3;
+        len -= 3;
+    }
     c2d_ioc_format fmt = opt ? opt->format : C2D_IOC_FORMAT_AUTO;
     if ((unsigned)fmt > C2D_IOC_FORMAT_LIST) return C2D_ERR_INVALID_ARG;
+    c2d_status text_st = check_feed_text(data, len);
+    if (text_st) return text_st;
     if (fmt == C2D_IOC_FORMAT_AUTO) fmt = guess_format(data, len);
     rep->format = fmt;
     const c2d_allocator *a = c2d__iocdb_allocator(db);
@@ -681,6 +840,7 @@ c2d_status c2d_iocdb_load_memory(c2d_iocdb *db, const void *data, size_t len,
     }
     c2d__free(a, c.val);
     c2d__free(a, c.scratch);
+    if (st == C2D_OK && rep->loaded == 0) st = C2D_ERR_IOC_EMPTY_FEED;
     return st;
 }
 

@@ -338,6 +338,43 @@ static size_t fmt_port(char *out, unsigned port) {
     return n;
 }
 
+/* Hex digits lower-cased into out; false on any other byte. */
+static bool lower_hex(const char *s, size_t n, char *out) {
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'F') c = (char)(c + 32);
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        out[i] = c;
+    }
+    return true;
+}
+
+/* JA3 (32 hex), CERT_SHA1 (40 hex) or JA4: "t" + version ("13", "s3", "00"...)
+ * + 'd'|'i' + 4 digits + 2 ALPN characters, '_', 12 hex, '_', 12 hex. */
+static c2d_status parse_fingerprint(const char *s, size_t n, c2d_ioc_type type, c2d__ioc_value *v) {
+    if (type == C2D_IOC_JA3 || type == C2D_IOC_CERT_SHA1) {
+        size_t want = type == C2D_IOC_JA3 ? 32 : 40;
+        if (n != want || !lower_hex(s, n, v->text)) return C2D_ERR_MALFORMED;
+    } else {
+        if (n != 36 || s[10] != '_' || s[23] != '_') return C2D_ERR_MALFORMED;
+        if (s[0] != 't' && s[0] != 'q' && s[0] != 'd') return C2D_ERR_MALFORMED;
+        if (s[3] != 'd' && s[3] != 'i') return C2D_ERR_MALFORMED;
+        for (int i = 1; i < 10; i++) {
+            char c = s[i];
+            bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!alnum || (i >= 4 && i < 8 && !(c >= '0' && c <= '9'))) return C2D_ERR_MALFORMED;
+        }
+        memcpy(v->text, s, 11);
+        if (!lower_hex(s + 11, 12, v->text + 11) || !lower_hex(s + 24, 12, v->text + 24))
+            return C2D_ERR_MALFORMED;
+        v->text[23] = '_';
+    }
+    v->text[n] = 0;
+    v->len = n;
+    v->type = type;
+    return C2D_OK;
+}
+
 c2d_status c2d__ioc_parse_value(const char *s, size_t n, c2d_ioc_type hint, c2d__ioc_value *v) {
     while (n && (s[0] == ' ' || s[0] == '\t')) s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
@@ -347,6 +384,8 @@ c2d_status c2d__ioc_parse_value(const char *s, size_t n, c2d_ioc_type hint, c2d_
     v->v4 = 0;
     memset(v->v6, 0, 16);
     if (n == 0) return C2D_ERR_MALFORMED;
+    if (hint == C2D_IOC_JA3 || hint == C2D_IOC_JA4 || hint == C2D_IOC_CERT_SHA1)
+        return parse_fingerprint(s, n, hint, v);
     if (s[0] == '/' && (hint == C2D_IOC_UNKNOWN || hint == C2D_IOC_URL || hint == C2D_IOC_URL_PATH))
         return parse_url_path(s, n, v);
     if (hint == C2D_IOC_URL) return parse_url(s, n, v);

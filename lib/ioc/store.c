@@ -44,7 +44,7 @@ typedef struct strtab {   /* interned strings: offsets into `text`, hash index *
     bytebuf text;
     uint32_t *off;        /* id -> offset (id 0 unused) */
     uint32_t *count;      /* id -> indicators using it (families) */
-    size_t n, cap;
+    size_t n, cap, count_cap; /* off and count grow apart: either may fail alone */
     uint32_t *slots;      /* hash slot -> id, 0 empty */
     size_t nslots;
 } strtab;
@@ -175,14 +175,11 @@ static c2d_status strtab_intern(const c2d_allocator *a, strtab *t, const char *s
     if (t->n + 1 >= MAX_RECORDS || t->text.len + n + 1 > 0xFFFFFFFFu) return C2D_ERR_LIMIT;
     if ((t->n + 2) * 2 > t->nslots && !strtab_rehash(a, t, pow2_at_least((t->n + 2) * 4)))
         return C2D_ERR_NOMEM;
-    size_t cap_before = t->cap;
-    if (!buf_reserve(a, (void **)&t->off, &t->cap, sizeof *t->off, t->n + 2)) return C2D_ERR_NOMEM;
-    if (t->cap != cap_before) {
-        size_t ccap = cap_before;
-        if (!buf_reserve(a, (void **)&t->count, &ccap, sizeof *t->count, t->cap)) {
-            return C2D_ERR_NOMEM;
-        }
-    }
+    /* Each buffer keeps its own capacity: when one growth fails after the other
+     * succeeded, the next call must not write past the one that did not grow. */
+    if (!buf_reserve(a, (void **)&t->off, &t->cap, sizeof *t->off, t->n + 2) ||
+        !buf_reserve(a, (void **)&t->count, &t->count_cap, sizeof *t->count, t->n + 2))
+        return C2D_ERR_NOMEM;
     if (!buf_reserve(a, (void **)&t->text.p, &t->text.cap, 1, t->text.len + n + 1))
         return C2D_ERR_NOMEM;
     uint32_t nid = (uint32_t)++t->n;
@@ -557,7 +554,7 @@ size_t c2d_iocdb_memory_bytes(const c2d_iocdb *db) {
     size_t b = sizeof *db + db->cap * sizeof(rec) + db->arena.cap + db->cap_v6 * 16;
     const strtab *ts[2] = {&db->families, &db->misc};
     for (int k = 0; k < 2; k++)
-        b += ts[k]->text.cap + ts[k]->cap * 8 + ts[k]->nslots * 4;
+        b += ts[k]->text.cap + (ts[k]->cap + ts[k]->count_cap) * 4 + ts[k]->nslots * 4;
     if (db->finalized)
         b += db->n * 4 + (db->t4_mask + 1) * sizeof(slot32) + (db->v4_filter_mask + 1) / 8 +
              (db->str_filter_mask + 1) / 8 + (db->t64_mask + 1) * sizeof(slot64) +
@@ -602,6 +599,9 @@ const char *c2d_ioc_type_name(c2d_ioc_type type) {
     case C2D_IOC_DOMAIN: return "domain";
     case C2D_IOC_URL: return "url";
     case C2D_IOC_URL_PATH: return "url-path";
+    case C2D_IOC_JA3: return "ja3";
+    case C2D_IOC_JA4: return "ja4";
+    case C2D_IOC_CERT_SHA1: return "cert-sha1";
     default: return "unknown";
     }
 }
@@ -947,6 +947,30 @@ c2d_status c2d_iocdb_match_text(const c2d_iocdb *db, const char *value, size_t l
     }
     *n_total = o.n;
     return st;
+}
+
+c2d_status c2d_iocdb_match_fingerprint(const c2d_iocdb *db, c2d_ioc_type type,
+                                       const char *value, size_t len, uint32_t *ids, size_t cap,
+                                       size_t *n_total) {
+    c2d_status st;
+    if (!value || (type != C2D_IOC_JA3 && type != C2D_IOC_JA4 && type != C2D_IOC_CERT_SHA1))
+        return C2D_ERR_INVALID_ARG;
+    if (!check_query(db, ids, cap, n_total, &st)) return st;
+    if (len > 64) return C2D_ERR_MALFORMED;
+    c2d__ioc_value pv;
+    st = c2d__ioc_parse_value(value, len, type, &pv);
+    if (st) return st;
+    out_ids o = {ids, cap, 0};
+    if (db->count_by_type[type]) {
+        /* a chain holds every record of one text; keep those of this type */
+        for (uint32_t id = find_str(db, pv.text, pv.len, type); id != NIL; id = db->next[id]) {
+            uint32_t i = ID_OF(id);
+            if (db->recs[i].type == type) emit_one(db, i, &o);
+            if (id & ONLY) break;
+        }
+    }
+    *n_total = o.n;
+    return C2D_OK;
 }
 
 c2d_status c2d_iocdb_port_families(const c2d_iocdb *db, uint16_t port, unsigned *family_ids,

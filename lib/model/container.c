@@ -169,6 +169,27 @@ static c2d_status parse_container(c2d_model *m) {
         m->sec[type].present = true;
     }
 
+    /* Every byte outside the header, the table and the sections is alignment
+     * padding and must be zero: no CRC covers it, so a flipped padding byte
+     * would otherwise load unnoticed. Sections are in any order: sort them. */
+    for (uint32_t i = 1; i < n_sections; i++) {
+        const uint64_t s0 = starts[i], e0 = ends[i];
+        uint32_t j = i;
+        for (; j > 0 && starts[j - 1] > s0; j--) {
+            starts[j] = starts[j - 1];
+            ends[j] = ends[j - 1];
+        }
+        starts[j] = s0;
+        ends[j] = e0;
+    }
+    uint64_t gap = table_end;
+    for (uint32_t i = 0; i <= n_sections; i++) {
+        const uint64_t gap_end = i < n_sections ? starts[i] : len;
+        for (uint64_t k = gap; k < gap_end; k++)
+            if (b[k]) return C2D_ERR_MALFORMED;
+        if (i < n_sections) gap = ends[i];
+    }
+
     if (!m->sec[C2D__SEC_META].present) return C2D_ERR_MALFORMED;
     c2d_status st = meta_walk(&m->sec[C2D__SEC_META], NULL, NULL, NULL, NULL, &m->meta_count);
     if (st != C2D_OK) return st;

@@ -5,13 +5,20 @@
 #include <string.h>
 
 #include "c2detect.h"
+#include "fuzz_alloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     c2d_asntable *t = NULL;
     c2d_asntable_stats s = {.size = sizeof s};
-    if (c2d_asntable_load_memory((const char *)data, size, NULL, &t, &s) != C2D_OK) return 0;
+    const c2d_allocator *a = fuzz_allocator(data, size);
+    c2d_status st = c2d_asntable_load_memory((const char *)data, size, a, &t, &s);
+    if (st != C2D_OK) {
+        if (t) abort();
+        fuzz_alloc_check(a);
+        return 0;
+    }
     if (s.malformed + s.ranges > s.lines + s.overlapping) abort(); /* counts must add up */
     uint32_t asn;
     const char *org;
@@ -20,5 +27,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
         if (c2d_asntable_lookup(t, probes[i], &asn, &org, &len) == C2D_OK && strlen(org) != len) abort();
     c2d_asntable_free(t);
+    fuzz_alloc_check(a);
     return 0;
 }

@@ -18,7 +18,7 @@ static void fuzz_ignore_dns(void *user, const c2d_dns_event *ev) {
     (void)ev;
 }
 
-static void fuzz_read_capture(const uint8_t *data, size_t size) {
+static inline void fuzz_read_capture(const uint8_t *data, size_t size) {
     c2d_capture *cap = NULL;
     if (c2d_capture_open_memory(data, size, NULL, &cap) != C2D_OK) return;
     c2d_flow_settings set;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "c2detect.h"
+#include "fuzz_alloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,7 +45,12 @@ static void probe(const c2d_geodb *db, const c2d_geo_result *r) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     c2d_geodb *db = NULL;
-    if (c2d_geodb_open_memory(data, size, NULL, &db) != C2D_OK) return 0;
+    const c2d_allocator *alloc = fuzz_allocator(data, size);
+    if (c2d_geodb_open_memory(data, size, alloc, &db) != C2D_OK) {
+        if (db) abort();
+        fuzz_alloc_check(alloc);
+        return 0;
+    }
     c2d_geo_value m = {.size = sizeof m};
     budget = 20000;
     if (c2d_geodb_metadata(db, &m) == C2D_OK) walk(db, &m);
@@ -63,5 +69,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (c2d_geodb_lookup_ipv4(db, x, &r) == C2D_OK) probe(db, &r);
     }
     c2d_geodb_free(db);
+    fuzz_alloc_check(alloc);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "common/internal.h"
+#include "fuzz_alloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -109,7 +110,12 @@ static void try_ensemble(const c2d_model *m, c2d_model_kind kind) {
 
 static void try_load(const uint8_t *data, size_t size) {
     c2d_model *m = NULL;
-    if (c2d_model_load_memory(data, size, NULL, &m) != C2D_OK) return;
+    const c2d_allocator *a = fuzz_allocator(data, size);
+    if (c2d_model_load_memory(data, size, a, &m) != C2D_OK) {
+        if (m) abort();
+        fuzz_alloc_check(a);
+        return;
+    }
     c2d_model_summary s = {.size = sizeof s};
     if (c2d_model_info(m, &s) == C2D_OK && s.kind == C2D_MODEL_FOREST && s.n_inputs <= 4096) {
         static float rows[3 * 4096];
@@ -121,6 +127,7 @@ static void try_load(const uint8_t *data, size_t size) {
     if (c2d_model_info(m, &s) == C2D_OK && c2d_dga_model_check(m) == C2D_OK)
         try_ensemble(m, s.kind);
     c2d_model_free(m);
+    fuzz_alloc_check(a);
 }
 
 static void reseal(uint8_t *b, size_t len) {

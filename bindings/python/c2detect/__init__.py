@@ -9,6 +9,7 @@ Runtime (this package; needs only the bundled libc2detect, numpy optional):
 - `c2detect.ioc`: the IOC store (`IocDB`);
 - `c2detect.geo`: MaxMind DB and ASN tables (`GeoDB`, `AsnTable`);
 - `c2detect.cnn`: the int8 CNN engine (needs numpy);
+- `c2detect.zeek`: the Python twin of the Zeek log reader;
 - `c2detect.c2dm`, `export`, `torch_export`: write .c2dm models (scikit-learn, PyTorch);
 - `c2detect.hosts`: the host engine (c2d_hosts), added with the engine.
 Tooling (not needed at run time): `c2detect.train` (recipes), `c2detect.data`

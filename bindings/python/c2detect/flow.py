@@ -35,7 +35,13 @@ class _Settings(ctypes.Structure):
     _fields_ = [("size", ctypes.c_size_t), ("capacity", ctypes.c_uint32),
                 ("payload_prefix_len", ctypes.c_uint32), ("tcp_idle_timeout_ns", ctypes.c_uint64),
                 ("tcp_closed_timeout_ns", ctypes.c_uint64), ("udp_idle_timeout_ns", ctypes.c_uint64),
-                ("hash_seed", ctypes.c_uint64 * 2), ("parse_dns", ctypes.c_int)]
+                ("hash_seed", ctypes.c_uint64 * 2), ("parse_dns", ctypes.c_int),
+                ("memory_budget", ctypes.c_uint64), ("at_cap", ctypes.c_int)]  # since 0.2.0
+
+
+# c2d_flow_settings_default() writes the library's whole struct, which may be
+# larger than the one declared here (a newer library): give it room.
+_SETTINGS_ROOM = 1024
 
 
 class _Session(ctypes.Structure):
@@ -65,7 +71,10 @@ class _Stats(ctypes.Structure):
             "frames", "packets", "truncated", "malformed", "unsupported", "fragments",
             "not_tcp_udp", "sessions_started", "sessions_ended", "sessions_evicted",
             "dns_messages", "dns_errors")] + [
-        ("active", ctypes.c_uint32), ("capacity", ctypes.c_uint32), ("memory_bytes", ctypes.c_size_t)]
+        ("active", ctypes.c_uint32), ("capacity", ctypes.c_uint32), ("memory_bytes", ctypes.c_size_t)
+    ] + [(n, ctypes.c_uint64) for n in (  # since 0.2.0
+        "evicted_capacity", "evicted_memory", "dropped_packets", "prefix_dropped",
+        "prefix_alloc_failed")] + [("memory_peak", ctypes.c_size_t), ("prefix_bytes", ctypes.c_size_t)]
 
 
 _SESSION_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_Session))
@@ -171,6 +180,11 @@ class FlowStats:
     sessions_evicted: int
     dns_messages: int
     dns_errors: int
+    evicted_capacity: int
+    evicted_memory: int
+    dropped_packets: int
+    prefix_dropped: int
+    memory_peak: int
 
 
 class Sessions(list):
@@ -223,13 +237,16 @@ def _to_session(s: _Session) -> Session:
 
 
 def read_sessions(source, local_nets=(), payload_prefix_len: int = 0, capacity: int = 65536,
-                  callback=None, strict: bool = True) -> Sessions:
+                  callback=None, strict: bool = True, memory_budget: int = 0,
+                  drop_new_at_cap: bool = False) -> Sessions:
     """Every session of a pcap/pcapng capture (a path, or the file's bytes).
 
     `local_nets`: CIDR strings of the home networks (default: private ranges);
     `payload_prefix_len`: first payload bytes kept per direction (0..65536);
     `callback`: called with each Session as it ends (then they are not kept
-    in the returned list unless the callback returns True).
+    in the returned list unless the callback returns True);
+    `memory_budget` (bytes, 0 = none) and `drop_new_at_cap` (keep tracked
+    sessions instead of evicting the idle-longest) as c2d_flow_settings.
     Raises TypeError/ValueError for bad arguments, C2DError when the file cannot
     be opened, CaptureError for damage after the start (see the module doc)."""
     if not isinstance(capacity, int) or not 1 <= capacity <= (1 << 26):
@@ -238,6 +255,8 @@ def read_sessions(source, local_nets=(), payload_prefix_len: int = 0, capacity: 
         raise ValueError("payload_prefix_len must be an int in 0..65536")
     if isinstance(local_nets, str):
         raise TypeError("local_nets must be a list of CIDR strings, not one string")
+    if not isinstance(memory_budget, int) or memory_budget < 0:
+        raise ValueError("memory_budget must be a non-negative int")
     if callback is not None and not callable(callback):
         raise TypeError("callback must be callable")
     h = _h()
@@ -269,10 +288,16 @@ def read_sessions(source, local_nets=(), payload_prefix_len: int = 0, capacity: 
 
     fn = _SESSION_FN(on_session)
     try:
-        st = _Settings()
+        room = ctypes.create_string_buffer(max(_SETTINGS_ROOM, ctypes.sizeof(_Settings)))
+        st = _Settings.from_buffer(room)
         h.c2d_flow_settings_default(ctypes.byref(st))
+        if st.size < ctypes.sizeof(_Settings) or st.size > len(room):
+            raise C2DError(-6, f"flow settings of {st.size} bytes from the library")
         st.capacity = capacity
         st.payload_prefix_len = payload_prefix_len
+        if memory_budget:
+            st.memory_budget = memory_budget
+        st.at_cap = 1 if drop_new_at_cap else 0
         check(h.c2d_flowtable_new(ctypes.byref(st), None, ctypes.byref(ft)), "flow table")
         for net in local_nets:
             b = net.encode() if isinstance(net, str) else net

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from .lib import C2DError, as_bytes, check, ipv4_buffer, lib, read_maybe_gzip
 
 NO_MATCH = 0xFFFFFFFF
-TYPES = {"unknown": 0, "ip": 1, "cidr": 2, "ip:port": 3, "domain": 4, "url": 5, "url-path": 6}
+TYPES = {"unknown": 0, "ip": 1, "cidr": 2, "ip:port": 3, "domain": 4, "url": 5, "url-path": 6,
+         "ja3": 7, "ja4": 8, "cert-sha1": 9}  # the TLS fingerprints since 0.2.0
 FORMATS = {"auto": 0, "csv": 1, "threatfox-json": 2, "list": 3}
 _TYPE_NAMES = {v: k for k, v in TYPES.items()}
 _FORMAT_NAMES = {v: k for k, v in FORMATS.items()}
@@ -54,7 +55,8 @@ class _Report(ctypes.Structure):
     _fields_ = [("size", ctypes.c_size_t), ("format", ctypes.c_int), ("lines", ctypes.c_uint64),
                 ("loaded", ctypes.c_uint64), ("rejected", ctypes.c_uint64),
                 ("skipped", ctypes.c_uint64), ("unsupported", ctypes.c_uint64),
-                ("by_type", ctypes.c_uint64 * 7), ("first_rejected", ctypes.c_uint64 * 16)]
+                ("by_type", ctypes.c_uint64 * 7), ("first_rejected", ctypes.c_uint64 * 16),
+                ("by_type_tls", ctypes.c_uint64 * 3)]  # since 0.2.0
 
 
 _DECLARED = False
@@ -82,6 +84,8 @@ def _h():
         h.c2d_iocdb_get.argtypes = [vp, u32, ctypes.POINTER(_Info)]
         h.c2d_iocdb_match_text.argtypes = [vp, ctypes.c_char_p, sz, ids, sz, ctypes.POINTER(sz)]
         h.c2d_iocdb_match_ipv4_batch.argtypes = [vp, vp, vp, sz, vp, vp]
+        h.c2d_iocdb_match_fingerprint.argtypes = [vp, ctypes.c_int, ctypes.c_char_p, sz, ids, sz,
+                                                  ctypes.POINTER(sz)]
         h.c2d_iocdb_match_text_batch.argtypes = [vp, ctypes.c_char_p, sz, sz, vp, vp, vp,
                                                  ctypes.POINTER(sz)]
         _DECLARED = True
@@ -194,8 +198,10 @@ class IocDB:
         return LoadReport(format=_FORMAT_NAMES.get(r.format, str(r.format)), lines=r.lines,
                           loaded=r.loaded, rejected=r.rejected, skipped=r.skipped,
                           unsupported=r.unsupported,
-                          by_type={_TYPE_NAMES[i]: int(r.by_type[i]) for i in range(7)
-                                   if r.by_type[i]},
+                          by_type={**{_TYPE_NAMES[i]: int(r.by_type[i]) for i in range(7)
+                                      if r.by_type[i]},
+                                   **{_TYPE_NAMES[7 + i]: int(r.by_type_tls[i]) for i in range(3)
+                                      if r.by_type_tls[i]}},
                           first_rejected=tuple(int(x) for x in r.first_rejected[:n_first]),
                           rejects=tuple(rejects))
 
@@ -232,6 +238,20 @@ class IocDB:
         total = ctypes.c_size_t()
         check(_h().c2d_iocdb_match_text(self.handle, b, len(b), ids, limit, ctypes.byref(total)),
               f"match {value!r}")
+        return [self.get(ids[k]) for k in range(min(limit, total.value))]
+
+    def match_fingerprint(self, type: str, value, limit: int = 16) -> list:
+        """Indicators equal to a TLS fingerprint: `type` "ja3" (JA3 or JA3S),
+        "ja4" or "cert-sha1", best first."""
+        if type not in ("ja3", "ja4", "cert-sha1"):
+            raise ValueError(f"type must be 'ja3', 'ja4' or 'cert-sha1', not {type!r}")
+        if not isinstance(limit, int) or limit < 1:
+            raise ValueError("limit must be a positive int")
+        b = as_bytes(value, "value")
+        ids = (ctypes.c_uint32 * limit)()
+        total = ctypes.c_size_t()
+        check(_h().c2d_iocdb_match_fingerprint(self.handle, TYPES[type], b, len(b), ids, limit,
+                                               ctypes.byref(total)), f"match {type} {value!r}")
         return [self.get(ids[k]) for k in range(min(limit, total.value))]
 
     def match_many(self, values):

@@ -44,7 +44,8 @@ MOVED = {"train_dga": "train.dga", "train_dga_cnn": "train.dga_cnn",
          "samples": "data.samples", "http_gen": "data.http_gen", "http_data": "data.http_data",
          "mmdb_writer": "data.mmdb_writer", "testmodels": "data.testmodels",
          "dga_cnn_testmodels": "data.dga_cnn_testmodels", "cnn_golden": "data.cnn_golden",
-         "dga_ngrams": "tools.dga_ngrams", "dga_vocab": "tools.dga_vocab"}
+         "dga_ngrams": "tools.dga_ngrams", "dga_vocab": "tools.dga_vocab",
+         "train_hosts": "train.hosts"}
 
 
 @pytest.mark.parametrize("old,new", sorted(MOVED.items()))

@@ -6,7 +6,9 @@ and reproducible byte for byte:
 An internal network 10.0.0.0/24 with a resolver at 10.0.0.1:
 - 10.0.0.5 (infected): DNS queries for algorithmically generated names that come
   back NXDOMAIN, then an HTTP beacon every 60 s to 203.0.113.50:8080 (small
-  requests and replies, in ~ out), with a fixed odd header order and a random token.
+  requests and replies, in ~ out), with a fixed odd header order and a random token;
+  it also resolves update.sample-c2.example (a listed C2 domain) and retries that
+  server's port 443 every 3 s, every attempt refused (SYN answered by RST).
 - 10.0.0.7 (ordinary user): DNS for well-known names, a browser GET of a page, and a
   large download (long packets, in >> out).
 - 198.51.100.23 (outside) opens an SSH connection to 10.0.0.9 (inbound).
@@ -82,6 +84,19 @@ class Tcp:
         self.seq[who] = (self.seq[who] + len(data) + (1 if flags & 0x03 else 0)) & 0xFFFFFFFF
         self.ts += dt
 
+    @classmethod
+    def refused(cls, cap, ts, cli, cport, srv, sport, rng):
+        """A connection attempt the server refuses: SYN, then RST+ACK."""
+        self = cls.__new__(cls)
+        self.cap, self.ts, self.rng = cap, ts, rng
+        self.ends = {"c": (cli, cport), "s": (srv, sport)}
+        self.seq = {"c": rng.randrange(1 << 32), "s": 0}
+        self.ident = rng.randrange(1 << 16)
+        self._send("c", 0x02, b"")
+        self.seq["s"] = 0
+        self._send("s", 0x14, b"")
+        return self.ts
+
     def data(self, who, payload, mss=1448):
         for i in range(0, len(payload), mss):
             self._send(who, 0x18, payload[i:i + mss])
@@ -153,8 +168,13 @@ def build(seed=20261122):
     ssh.data("s", b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
     ssh.data("c", b"SSH-2.0-libssh_0.9.6\r\n")
     ssh.close()
+    # a listed C2 name; its server refuses every attempt, retried every 3 s
+    dead = "192.0.2.77"
+    t = dns_exchange(cap, t + 0.5, infected, resolver, 260, "update.sample-c2.example", 0, dead)
+    for k in range(190):
+        Tcp.refused(cap, t + 4 + 3 * k + rng.random() * 0.05, infected, 50000 + k, dead, 443, rng)
     # the beacon: every 60 s a short request carrying a random token, a short reply
-    for k in range(6):
+    for k in range(10):
         token = "".join(rng.choice("0123456789abcdef") for _ in range(16))
         b = Tcp(cap, t + 10 + 60 * k + rng.random(), infected, 49700 + k, c2, 8080, rng)
         b.data("c", (f"GET /images/{rng.choice(['logo', 'icon', 'pixel'])}{rng.randrange(10)}.gif?"

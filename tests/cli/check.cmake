@@ -1,0 +1,27 @@
+# Runs one c2d command and checks its exit status, stdout and stderr exactly.
+# -DCMD="prog|arg|arg" (| separates arguments) -DRC=N -DSTDOUT=regex -DSTDERR=regex
+# [-DSTDIN=file]. An empty regex means "must be empty".
+cmake_minimum_required(VERSION 3.20)
+string(REPLACE "|" ";" cmd "${CMD}")
+set(in_args "")
+if(STDIN)
+  set(in_args INPUT_FILE "${STDIN}")
+endif()
+execute_process(COMMAND ${cmd} ${in_args} RESULT_VARIABLE rc OUTPUT_VARIABLE got_STDOUT
+  ERROR_VARIABLE got_STDERR)
+set(bad "")
+if(NOT rc STREQUAL "${RC}")
+  string(APPEND bad "exit status ${rc}, want ${RC}\n")
+endif()
+foreach(stream STDOUT STDERR)
+  if("${${stream}}" STREQUAL "")
+    if(NOT "${got_${stream}}" STREQUAL "")
+      string(APPEND bad "${stream} should be empty\n")
+    endif()
+  elseif(NOT "${got_${stream}}" MATCHES "${${stream}}")
+    string(APPEND bad "${stream} does not match: ${${stream}}\n")
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "${CMD}\n${bad}--- stdout:\n${got_STDOUT}--- stderr:\n${got_STDERR}")
+endif()
