@@ -10,16 +10,18 @@
  * no horizontal sums and the outputs are stored 16 channels at a time.
  * Without packed weights: 256-bit dot-product tiles of 4 rows x 2 channels
  * with masked tail loads (the layout of the int8 weights as stored). */
-#include "x86_common.h"
-
 /* tests/cnn_vnni_emu compiles this file for AVX2 CPUs with the 256-bit
  * intrinsics of the unpacked path modelled in C; it defines C2D__VNNI_EMU to
  * leave out the packed path, which only a VNNI CPU can check (test_cnn). */
-#ifndef C2D__VNNI_EMU
+#ifdef C2D__VNNI_EMU
+#include "x86_common.h"
+#else
+#include "x86_avx512_common.h"
 
 /* ---------------------------------------------------------------- packing */
 
-enum { BLOCK = 16, QUAD = 4, TILE_ROWS = 6, TILE_BLOCKS = 4 };
+enum { QUAD = 4, TILE_ROWS = 6, TILE_BLOCKS = 4 };
+#define BLOCK C2D__BLOCK16
 
 /* Packed layout, int8 bytes in the int16 buffer the registry hands out:
  * wp[block][quad][channel][4] with block = o / 16, quad = i / 4, zero-filled
@@ -52,28 +54,6 @@ void c2d__pack_avx512vnni(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_
 
 /* ----------------------------------------------------- packed outer tiles */
 
-/* Exact requantisation of 16 lanes (kernels.h): the AVX2 sequence widened. */
-static inline __m512i requant16(__m512i acc, __m512i mult, __m512i shift, __m512i zp, __m512i lo) {
-    const __m512i one = _mm512_set1_epi64(1);
-    const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFF);
-    const __m512i sh_even = _mm512_and_si512(shift, lo32), sh_odd = _mm512_srli_epi64(shift, 32);
-    const __m512i r_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(sh_even, one));
-    const __m512i r_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(sh_odd, one));
-    const __m512i p_even = _mm512_add_epi64(_mm512_mul_epi32(acc, mult), r_even);
-    const __m512i p_odd = _mm512_add_epi64(
-        _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(mult, 32)), r_odd);
-    const __m512i hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(p_even, 32), p_odd);
-    __m512i v = _mm512_srav_epi32(hi, _mm512_sub_epi32(shift, _mm512_set1_epi32(32)));
-    v = _mm512_add_epi32(v, zp);
-    v = _mm512_max_epi32(v, lo);
-    return _mm512_min_epi32(v, _mm512_set1_epi32(255));
-}
-
-static inline __mmask16 block_mask(uint32_t n_out, uint32_t o0) {
-    const uint32_t n = n_out - o0;
-    return n >= BLOCK ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
-}
-
 /* The 4 activation bytes of positions 4q..4q+3 of a window, the ones past
  * kdim read as zero (never past the window: the caller's buffer may end). */
 static inline __m512i bcast_quad(const uint8_t *x, uint32_t i, uint32_t kdim) {
@@ -81,24 +61,6 @@ static inline __m512i bcast_quad(const uint8_t *x, uint32_t i, uint32_t kdim) {
     memcpy(&v, x + i, kdim - i >= QUAD ? QUAD : kdim - i);
     return _mm512_set1_epi32(v);
 }
-
-/* Writes one row's accumulators (bias included) of a block in the call's mode;
- * for C2D__CONV_MAX_I32 the tile first reduces its rows (max_rows). */
-static inline void emit_row16(const c2d__conv_args *a, uint32_t r, uint32_t o0, __mmask16 m,
-                              __m512i v) {
-    if (a->mode == C2D__CONV_ROWS_U8) {
-        const __m512i q = requant16(v, _mm512_maskz_loadu_epi32(m, a->mult + o0),
-                                    _mm512_maskz_loadu_epi32(m, a->shift + o0),
-                                    _mm512_set1_epi32(a->zp_out), _mm512_set1_epi32(a->lo));
-        _mm_mask_storeu_epi8(a->y + (size_t)r * a->y_stride + o0, m, _mm512_cvtepi32_epi8(q));
-    } else {
-        _mm512_mask_storeu_epi32(a->y32 + (size_t)r * a->n_out + o0, m, v);
-    }
-}
-
-/* Full unrolling of the constant-trip loops of a tile, so that its
- * accumulators live in registers (gcc and clang both read this pragma). */
-#define UNROLL _Pragma("GCC unroll 8")
 
 /* One tile: rows r0 .. r0+R-1, blocks b0 .. b0+NB-1. R and NB are constants
  * at every call site, so the accumulator array becomes registers. */
@@ -110,50 +72,50 @@ static inline __attribute__((always_inline)) void tile(const c2d__conv_args *a, 
     const uint8_t *x = a->x + (size_t)r0 * a->x_stride;
     const size_t xs = a->x_stride;
     __m512i acc[TILE_ROWS][TILE_BLOCKS];
-    UNROLL
+    C2D__UNROLL
     for (int r = 0; r < R; r++)
-        UNROLL
+        C2D__UNROLL
         for (int b = 0; b < NB; b++) acc[r][b] = _mm512_setzero_si512();
     for (uint32_t q = 0; q < full; q++) {
         __m512i w[TILE_BLOCKS];
-        UNROLL
+        C2D__UNROLL
         for (int b = 0; b < NB; b++)
             w[b] = _mm512_loadu_si512((const void *)(wp + (size_t)b * wstride + (size_t)q * 64));
-        UNROLL
+        C2D__UNROLL
         for (int r = 0; r < R; r++) {
             int32_t v;
             memcpy(&v, x + (size_t)r * xs + (size_t)q * QUAD, 4);
             const __m512i xb = _mm512_set1_epi32(v);
-            UNROLL
+            C2D__UNROLL
             for (int b = 0; b < NB; b++) acc[r][b] = _mm512_dpbusd_epi32(acc[r][b], xb, w[b]);
         }
     }
     if (full < quads) {
-        UNROLL
+        C2D__UNROLL
         for (int r = 0; r < R; r++) {
             const __m512i xb = bcast_quad(x + (size_t)r * xs, full * QUAD, kdim);
-            UNROLL
+            C2D__UNROLL
             for (int b = 0; b < NB; b++)
                 acc[r][b] = _mm512_dpbusd_epi32(
                     acc[r][b], xb,
                     _mm512_loadu_si512((const void *)(wp + (size_t)b * wstride + (size_t)full * 64)));
         }
     }
-    UNROLL
+    C2D__UNROLL
     for (int b = 0; b < NB; b++) {
         const uint32_t o0 = (b0 + (uint32_t)b) * BLOCK;
-        const __mmask16 m = block_mask(a->n_out, o0);
+        const __mmask16 m = c2d__block_mask16(a->n_out, o0);
         const __m512i bias = _mm512_maskz_loadu_epi32(m, a->bias + o0);
         if (a->mode == C2D__CONV_MAX_I32) {
             __m512i mx = _mm512_add_epi32(acc[0][b], bias);
-            UNROLL
+            C2D__UNROLL
             for (int r = 1; r < R; r++) mx = _mm512_max_epi32(mx, _mm512_add_epi32(acc[r][b], bias));
             const __m512i prev = _mm512_maskz_loadu_epi32(m, a->y32 + o0);
             _mm512_mask_storeu_epi32(a->y32 + o0, m, _mm512_max_epi32(prev, mx));
         } else {
-            UNROLL
+            C2D__UNROLL
             for (int r = 0; r < R; r++)
-                emit_row16(a, r0 + (uint32_t)r, o0, m, _mm512_add_epi32(acc[r][b], bias));
+                c2d__emit_row16(a, r0 + (uint32_t)r, o0, m, _mm512_add_epi32(acc[r][b], bias));
         }
     }
 }

@@ -10,7 +10,7 @@ const c2d__kernel_set c2d__kernel_sets[] = {
      c2d__pack_len_avx2, c2d__pack_avx2, c2d__requant_s8_avx2},
     {"conv1d_s8_avx512vnni", C2D_ISA_AVX512VNNI,
      C2D_CPU_AVX512F | C2D_CPU_AVX512BW | C2D_CPU_AVX512VL | C2D_CPU_AVX512VNNI,
-     c2d__conv1d_s8_avx512vnni, c2d__fold_s8_avx2, c2d__pack_len_avx512vnni, c2d__pack_avx512vnni,
+     c2d__conv1d_s8_avx512vnni, c2d__fold_s8_avx512vnni, c2d__pack_len_avx512vnni, c2d__pack_avx512vnni,
      c2d__requant_s8_avx2},
 #endif
 #if defined(__aarch64__)
