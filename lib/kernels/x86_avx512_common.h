@@ -12,6 +12,13 @@
  * that accumulator arrays live in registers (gcc and clang read this pragma). */
 #define C2D__UNROLL _Pragma("GCC unroll 8")
 
+/* gcc's partial redundancy elimination (-ftree-partial-pre, on at -O3) turns
+ * the tiles' register accumulators into stack stores on every step: half the
+ * speed of -O2. Kernel files that include this header opt out. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-partial-pre")
+#endif
+
 /* Exact requantisation of 16 lanes (kernels.h): the AVX2 sequence widened. */
 static inline __m512i c2d__requant16(__m512i acc, __m512i mult, __m512i shift, __m512i zp, __m512i lo) {
     const __m512i one = _mm512_set1_epi64(1);
