@@ -113,9 +113,10 @@ static inline __attribute__((always_inline)) void tile(const c2d__conv_args *a, 
             const __m512i prev = _mm512_maskz_loadu_epi32(m, a->y32 + o0);
             _mm512_mask_storeu_epi32(a->y32 + o0, m, _mm512_max_epi32(prev, mx));
         } else {
+            const c2d__rq16 q = c2d__rq16_for(a, o0, m);
             C2D__UNROLL
             for (int r = 0; r < R; r++)
-                c2d__emit_row16(a, r0 + (uint32_t)r, o0, m, _mm512_add_epi32(acc[r][b], bias));
+                c2d__emit_row16(a, r0 + (uint32_t)r, o0, m, _mm512_add_epi32(acc[r][b], bias), &q);
         }
     }
 }

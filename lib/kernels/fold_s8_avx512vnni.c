@@ -23,11 +23,16 @@ static inline __attribute__((always_inline)) void fold_group(const c2d__fold_arg
     const c2d__conv_args *a = &f->out;
     __m512i bias[GROUP], acc[GROUP], mx[GROUP];
     __mmask16 m[GROUP];
+    c2d__rq16 q16[GROUP];
     C2D__UNROLL
     for (int b = 0; b < NB; b++) {
         m[b] = c2d__block_mask16(a->n_out, (b0 + (uint32_t)b) * BLOCK);
         bias[b] = _mm512_maskz_loadu_epi32(m[b], a->bias + (b0 + (uint32_t)b) * BLOCK);
         mx[b] = _mm512_set1_epi32(INT32_MIN);
+        /* mult and shift are only given for u8 rows */
+        q16[b] = a->mode == C2D__CONV_ROWS_U8
+                     ? c2d__rq16_for(a, (b0 + (uint32_t)b) * BLOCK, m[b])
+                     : c2d__rq16_prep(_mm512_setzero_si512(), _mm512_setzero_si512(), 0, 0);
         acc[b] = bias[b];
     }
     int64_t q = (int64_t)K - 1 - (int64_t)f->pad_l, run = 1;
@@ -60,7 +65,7 @@ static inline __attribute__((always_inline)) void fold_group(const c2d__fold_arg
             if (a->mode == C2D__CONV_MAX_I32)
                 mx[b] = _mm512_max_epi32(mx[b], acc[b]);
             else
-                c2d__emit_row16(a, r, (b0 + (uint32_t)b) * BLOCK, m[b], acc[b]);
+                c2d__emit_row16(a, r, (b0 + (uint32_t)b) * BLOCK, m[b], acc[b], &q16[b]);
         }
     }
     if (a->mode == C2D__CONV_MAX_I32) {
