@@ -72,12 +72,42 @@ static inline __m256i load8(const int32_t *p, uint32_t o0, uint32_t n_out) {
     return _mm256_loadu_si256((const __m256i *)(const void *)t);
 }
 
-/* Row r, channels o0.. (accumulators with bias) in ROWS_U8 or ROWS_I32 mode. */
-static inline void emit_row8(const c2d__conv_args *a, uint32_t r, uint32_t o0, __m256i v) {
+/* The per-channel parts of c2d__requant8 (x86_common.h) for channels o0..,
+ * prepared once per block instead of once per row. */
+typedef struct rq8 {
+    __m256i mult, mult_odd, round_even, round_odd, shift_m32;
+} rq8;
+
+static inline rq8 rq8_for(const c2d__conv_args *a, uint32_t o0) {
+    const __m256i one = _mm256_set1_epi64x(1);
+    const __m256i shift = load8(a->shift, o0, a->n_out);
+    rq8 q;
+    q.mult = load8(a->mult, o0, a->n_out);
+    q.mult_odd = _mm256_srli_epi64(q.mult, 32);
+    q.round_even = _mm256_sllv_epi64(
+        one, _mm256_sub_epi64(_mm256_and_si256(shift, _mm256_set1_epi64x(0xFFFFFFFF)), one));
+    q.round_odd = _mm256_sllv_epi64(one, _mm256_sub_epi64(_mm256_srli_epi64(shift, 32), one));
+    q.shift_m32 = _mm256_sub_epi32(shift, _mm256_set1_epi32(32));
+    return q;
+}
+
+static inline __m256i rq8_apply(const c2d__conv_args *a, __m256i acc, const rq8 *q) {
+    const __m256i p_even = _mm256_add_epi64(_mm256_mul_epi32(acc, q->mult), q->round_even);
+    const __m256i p_odd =
+        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), q->mult_odd), q->round_odd);
+    const __m256i hi = _mm256_blend_epi32(_mm256_srli_epi64(p_even, 32), p_odd, 0xAA);
+    __m256i v = _mm256_add_epi32(_mm256_srav_epi32(hi, q->shift_m32), _mm256_set1_epi32(a->zp_out));
+    v = _mm256_max_epi32(v, _mm256_set1_epi32(a->lo));
+    return _mm256_min_epi32(v, _mm256_set1_epi32(255));
+}
+
+/* Row r, channels o0.. (accumulators with bias) in ROWS_U8 (requantised with
+ * `rq`) or ROWS_I32 mode. */
+static inline void emit_row8(const c2d__conv_args *a, uint32_t r, uint32_t o0, __m256i v,
+                             const rq8 *rq) {
     const uint32_t n = a->n_out - o0 < BLOCK ? a->n_out - o0 : BLOCK;
     if (a->mode == C2D__CONV_ROWS_U8) {
-        const __m256i q = c2d__requant8(v, load8(a->mult, o0, a->n_out), load8(a->shift, o0, a->n_out),
-                                        _mm256_set1_epi32(a->zp_out), _mm256_set1_epi32(a->lo));
+        const __m256i q = rq8_apply(a, v, rq);
         const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
         const __m128i b8 = _mm_packus_epi16(w16, w16);
         uint8_t *y = a->y + (size_t)r * a->y_stride + o0;
@@ -163,9 +193,15 @@ static inline __attribute__((always_inline)) void tile(const c2d__conv_args *a, 
             UNROLL
             for (int r = 1; r < R; r++) mx = _mm256_max_epi32(mx, acc[r][b]);
             emit_max8(a, o0, _mm256_add_epi32(mx, bias));
+        } else if (a->mode == C2D__CONV_ROWS_U8) {
+            const rq8 q = rq8_for(a, o0);
+            UNROLL
+            for (int r = 0; r < R; r++)
+                emit_row8(a, r0 + (uint32_t)r, o0, _mm256_add_epi32(acc[r][b], bias), &q);
         } else {
             UNROLL
-            for (int r = 0; r < R; r++) emit_row8(a, r0 + (uint32_t)r, o0, _mm256_add_epi32(acc[r][b], bias));
+            for (int r = 0; r < R; r++)
+                emit_row8(a, r0 + (uint32_t)r, o0, _mm256_add_epi32(acc[r][b], bias), NULL);
         }
     }
 }
