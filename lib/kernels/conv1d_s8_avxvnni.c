@@ -33,7 +33,12 @@
 
 enum { BLOCK = 8, QUAD = 4, TILE_ROWS = 4, TILE_BLOCKS = 3 };
 
+/* full unrolling of the tiles' constant-trip loops (x86_avx512_common.h) */
+#if defined(__clang__)
+#define UNROLL _Pragma("clang loop unroll(full)")
+#else
 #define UNROLL _Pragma("GCC unroll 8")
+#endif
 
 static size_t packed_bytes(uint32_t n_out, uint32_t kdim) {
     const size_t blocks = ((size_t)n_out + BLOCK - 1) / BLOCK, quads = ((size_t)kdim + QUAD - 1) / QUAD;

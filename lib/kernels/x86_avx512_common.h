@@ -9,8 +9,13 @@
 #define C2D__BLOCK16 16
 
 /* Full unrolling of loops whose trip count is a constant after inlining, so
- * that accumulator arrays live in registers (gcc and clang read this pragma). */
+ * that accumulator arrays live in registers (clang 14 reads `GCC unroll` but
+ * did not unroll these loops with it: 26 % of the gcc speed). */
+#if defined(__clang__)
+#define C2D__UNROLL _Pragma("clang loop unroll(full)")
+#else
 #define C2D__UNROLL _Pragma("GCC unroll 8")
+#endif
 
 /* gcc's partial redundancy elimination (-ftree-partial-pre, on at -O3) turns
  * the tiles' register accumulators into stack stores on every step: half the
