@@ -128,9 +128,10 @@ typedef struct c2d_allocator {
 /* ------------------------------------------------------------ CPU features */
 /* Instruction sets the int8 kernels are written for. A cap allows its level
  * and those below it in the x86-64 order SCALAR < AVX2 < AVXVNNI < AVX512VNNI
- * (so a cap of C2D_ISA_AVX2 allows SCALAR and AVX2 but not the VNNI levels);
- * the order is not the numeric one. NEON is the aarch64 level and ranks above
- * SCALAR only. Values are fixed forever. */
+ * (so a cap of C2D_ISA_AVX2 allows SCALAR and AVX2 but not the VNNI levels),
+ * and a model runs the highest allowed level this CPU has (a CPU may have
+ * AVX512VNNI without AVXVNNI); the order is not the numeric one. NEON is the
+ * aarch64 level and ranks above SCALAR only. Values are fixed forever. */
 typedef enum c2d_isa {
     C2D_ISA_SCALAR = 0,
     C2D_ISA_AVX2 = 1,        /* x86-64 AVX2 + FMA, OS saves YMM */

@@ -206,6 +206,11 @@ static c2d_status dispatch(c2d_model *m) {
         if (best == C2D_ISA_NEON) want = cap == C2D_ISA_NEON ? best : C2D_ISA_SCALAR;
         else if (cap == C2D_ISA_NEON) want = C2D_ISA_SCALAR;
         else want = isa_rank(cap) < isa_rank(best) ? cap : best;
+        /* the levels are not nested: AVX-512 VNNI CPUs without AVX-VNNI exist
+         * (Ice Lake, Sapphire Rapids has both), so that cap falls to AVX2 there */
+        const unsigned avxvnni = C2D_CPU_AVX2 | C2D_CPU_FMA | C2D_CPU_AVXVNNI;
+        if (want == C2D_ISA_AVXVNNI && (c2d_cpu_features() & avxvnni) != avxvnni)
+            want = C2D_ISA_AVX2;
     }
     if (m->kind == C2D_MODEL_FOREST) {
         m->isa = C2D_ISA_SCALAR; /* tree walks are scalar on every CPU */
