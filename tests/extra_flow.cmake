@@ -18,16 +18,16 @@ add_test(NAME cli_sessions_truncated
   COMMAND ${CMAKE_COMMAND} "-DC2D=$<TARGET_FILE:c2d>" "-DTRUNCATE=$<TARGET_FILE:truncate_copy>"
           "-DSRC=${PROJECT_SOURCE_DIR}/examples/sample/sample.pcap"
           "-DDST=${CMAKE_CURRENT_BINARY_DIR}/sample_truncated.pcap" -DCUT=10
-          -DWANT_OFFSET=81399 -DWANT_FRAMES=170
+          -DWANT_OFFSET=112265 -DWANT_FRAMES=592
           -P "${CMAKE_CURRENT_SOURCE_DIR}/cli_truncated.cmake")
 add_test(NAME cli_sessions_help COMMAND c2d sessions --help)
-set_tests_properties(cli_sessions_help PROPERTIES PASS_REGULAR_EXPRESSION "^usage: c2d sessions FILE")
-# the summary line counts what the caps cost: with room for 2 sessions, 20 of the 27 are evicted
+set_tests_properties(cli_sessions_help PROPERTIES PASS_REGULAR_EXPRESSION "^usage: c2d sessions \\[--dns\\]")
+# the summary line counts what the caps cost: with room for 2 sessions, 220 of the 222 are evicted
 add_test(NAME cli_sessions_caps COMMAND c2d sessions "${PROJECT_SOURCE_DIR}/examples/sample/sample.pcap" --capacity 2)
 set_tests_properties(cli_sessions_caps PROPERTIES
-  PASS_REGULAR_EXPRESSION "\"type\":\"summary\",\"frames\":171,\"packets\":171,\"sessions\":27,\"evicted\":20,\"evicted_capacity\":20,\"evicted_memory\":0,\"dropped_packets\":0,")
+  PASS_REGULAR_EXPRESSION "\"type\":\"summary\",\"frames\":593,\"packets\":593,\"sessions\":222,\"evicted\":220,\"evicted_capacity\":220,\"evicted_memory\":0,\"dropped_packets\":0,")
 add_test(NAME cli_sessions_drop COMMAND c2d sessions "${PROJECT_SOURCE_DIR}/examples/sample/sample.pcap" --capacity 2 --at-cap drop)
 set_tests_properties(cli_sessions_drop PROPERTIES
-  PASS_REGULAR_EXPRESSION "\"frames\":171,\"packets\":53,\"sessions\":7,\"evicted\":0,\"evicted_capacity\":0,\"evicted_memory\":0,\"dropped_packets\":118,")
+  PASS_REGULAR_EXPRESSION "\"frames\":593,\"packets\":177,\"sessions\":174,\"evicted\":0,\"evicted_capacity\":0,\"evicted_memory\":0,\"dropped_packets\":416,")
 add_test(NAME cli_sessions_bad_policy COMMAND c2d sessions "${PROJECT_SOURCE_DIR}/examples/sample/sample.pcap" --at-cap never)
 set_tests_properties(cli_sessions_bad_policy PROPERTIES WILL_FAIL TRUE)

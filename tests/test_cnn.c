@@ -47,9 +47,58 @@ static void test_kernel_avx512vnni(void **state) {
     (void)state;
     check_kernel_set(C2D_ISA_AVX512VNNI);
 }
+static void test_kernel_avxvnni(void **state) {
+    (void)state;
+    check_kernel_set(C2D_ISA_AVXVNNI);
+}
 static void test_kernel_neon(void **state) {
     (void)state;
     check_kernel_set(C2D_ISA_NEON);
+}
+
+/* A cap allows its level and those below it in the x86-64 order
+ * SCALAR < AVX2 < AVXVNNI < AVX512VNNI, whatever the enum's numbers; the model
+ * then runs the best level under the cap that this CPU has. */
+static void test_isa_cap_order(void **state) {
+    (void)state;
+    assert_string_equal(c2d_isa_name(C2D_ISA_AVXVNNI), "avxvnni");
+    assert_int_equal(C2D_ISA_AVXVNNI, 4); /* appended: values are fixed forever */
+    size_t len;
+    uint8_t *blob = read_all(C2D_TEST_DIR "/golden/cnn_golden.c2dm", &len);
+    assert_non_null(blob);
+    c2d_model *m = NULL;
+    assert_int_equal(c2d_model_load_memory(blob, len, NULL, &m), C2D_OK);
+    const unsigned f = c2d_cpu_features();
+    const int has2 = (f & (C2D_CPU_AVX2 | C2D_CPU_FMA)) == (C2D_CPU_AVX2 | C2D_CPU_FMA);
+    const int hasv = has2 && (f & C2D_CPU_AVXVNNI);
+    const unsigned v512 = C2D_CPU_AVX512F | C2D_CPU_AVX512BW | C2D_CPU_AVX512VL | C2D_CPU_AVX512VNNI;
+    const int has512 = (f & v512) == v512;
+    if (!has2 || c2d_cpu_best_isa() == C2D_ISA_NEON) {
+        c2d_model_free(m);
+        free(blob);
+        print_message("SKIP cap order: no AVX2 on this CPU\n");
+        skip();
+    }
+    const c2d_isa lower2 = C2D_ISA_AVX2;
+    const c2d_isa lowerv = hasv ? C2D_ISA_AVXVNNI : lower2;
+    const struct { int cap; c2d_isa runs; } want[] = {
+        {C2D_ISA_SCALAR, C2D_ISA_SCALAR},
+        {C2D_ISA_AVX2, C2D_ISA_AVX2},
+        {C2D_ISA_AVXVNNI, lowerv},
+        {C2D_ISA_AVX512VNNI, has512 ? C2D_ISA_AVX512VNNI : lowerv},
+        {C2D_ISA_BEST, has512 ? C2D_ISA_AVX512VNNI : lowerv},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, want[i].cap), C2D_OK);
+        c2d_model_summary s = {.size = sizeof s};
+        assert_int_equal(c2d_model_info(m, &s), C2D_OK);
+        assert_string_equal(c2d_isa_name(s.isa), c2d_isa_name(want[i].runs));
+    }
+    assert_int_equal(c2d_cpu_best_isa(), want[4].runs);
+    assert_int_equal(c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, 5), C2D_ERR_INVALID_ARG);
+    if (!hasv) print_message("note: this CPU has no AVX-VNNI: its cap ran as avx2\n");
+    c2d_model_free(m);
+    free(blob);
 }
 
 /* ------------------------------------------------------- golden model */
@@ -114,8 +163,8 @@ static void test_golden_every_isa(void **state) {
     uint8_t *scratch = malloc(scratch_len + 1);
     float out[64 * 8];
     int ran = 0;
-    const int caps[] = {C2D_ISA_SCALAR, C2D_ISA_AVX2, C2D_ISA_AVX512VNNI, C2D_ISA_NEON,
-                        C2D_ISA_BEST};
+    const int caps[] = {C2D_ISA_SCALAR, C2D_ISA_AVX2, C2D_ISA_AVXVNNI, C2D_ISA_AVX512VNNI,
+                        C2D_ISA_NEON, C2D_ISA_BEST};
     for (size_t ci = 0; ci < sizeof caps / sizeof caps[0]; ci++) {
         if (c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, caps[ci]) != C2D_OK) continue;
         assert_int_equal(c2d_model_info(m, &s), C2D_OK);
@@ -160,7 +209,8 @@ static int golden_every_isa(c2d_model *m, const golden *g) {
     uint8_t *scratch = malloc(scratch_len);
     float out[64 * 8];
     int ran = 0;
-    const int caps[] = {C2D_ISA_SCALAR, C2D_ISA_AVX2, C2D_ISA_AVX512VNNI, C2D_ISA_NEON};
+    const int caps[] = {C2D_ISA_SCALAR, C2D_ISA_AVX2, C2D_ISA_AVXVNNI, C2D_ISA_AVX512VNNI,
+                        C2D_ISA_NEON};
     for (size_t ci = 0; ci < sizeof caps / sizeof caps[0]; ci++) {
         if (c2d_model_set_param(m, C2D_MODEL_PARAM_ISA_CAP, caps[ci]) != C2D_OK) continue;
         memset(out, 0, sizeof out);
@@ -487,6 +537,8 @@ int main(void) {
         cmocka_unit_test(test_kernel_scalar_registered),
         cmocka_unit_test(test_kernel_avx2),
         cmocka_unit_test(test_kernel_avx512vnni),
+        cmocka_unit_test(test_kernel_avxvnni),
+        cmocka_unit_test(test_isa_cap_order),
         cmocka_unit_test(test_kernel_neon),
         cmocka_unit_test(test_golden_every_isa),
         cmocka_unit_test(test_fold_settings),

@@ -16,6 +16,7 @@ double bench_peak_maddubs(void);
 double bench_peak_madd16(void);
 double bench_peak_maddubs_widen(void);
 double bench_peak_vnni(void);
+double bench_peak_avxvnni(void);
 #endif
 
 /* C2D_BENCH_CLOCK=wall: elapsed time; otherwise (default) this thread's CPU
@@ -79,15 +80,21 @@ int main(int argc, char **argv) {
              * machine may be shared, and the fastest trial is the least disturbed */
             c2d_cnn_predict(m, tok, n, scratch, scratch_bytes, C2D_CNN_PROBA, out,
                             n * sh.n_classes);
+            /* batch 1 walks through the 256 sequences too: the same sequence
+             * every call would keep its table rows and weights hot in cache,
+             * which real traffic does not do */
+            size_t next = 0;
             double best = 0;
             for (int trial = 0; trial < 5; trial++) {
                 long reps = 0;
                 const double t0 = bench_now();
                 double t;
                 do {
-                    for (int i = 0; i < 4; i++)
-                        c2d_cnn_predict(m, tok, n, scratch, scratch_bytes, C2D_CNN_PROBA,
-                                        out, n * sh.n_classes);
+                    for (int i = 0; i < 4; i++) {
+                        c2d_cnn_predict(m, tok + next * sh.seq_len, n, scratch, scratch_bytes,
+                                        C2D_CNN_PROBA, out, n * sh.n_classes);
+                        next = (next + n) % BATCH;
+                    }
                     reps += 4;
                     t = bench_now() - t0;
                 } while (t < secs / 5);
@@ -112,10 +119,26 @@ int main(int argc, char **argv) {
     printf("peak_vpmaddwd_gmac_per_s %.1f GMAC/s\n", pk_wd * 1e-9);
     printf("peak_vpmaddubsw_vpmaddwd_gmac_per_s %.1f GMAC/s\n", pk_ubsw * 1e-9);
     const unsigned vnni = C2D_CPU_AVX512F | C2D_CPU_AVX512BW | C2D_CPU_AVX512VL | C2D_CPU_AVX512VNNI;
-    if ((c2d_cpu_features() & vnni) == vnni)
-        printf("peak_vpdpbusd_gmac_per_s %.1f GMAC/s\n", bench_peak_vnni() * 1e-9);
-    else
+    if ((c2d_cpu_features() & vnni) == vnni) {
+        double pk = 0;
+        for (int trial = 0; trial < 5; trial++) {
+            const double v = bench_peak_vnni();
+            if (v > pk) pk = v;
+        }
+        printf("peak_vpdpbusd_gmac_per_s %.1f GMAC/s\n", pk * 1e-9);
+    } else {
         printf("# peak_vpdpbusd: not measured, this CPU lacks AVX-512 VNNI\n");
+    }
+    if (c2d_cpu_features() & C2D_CPU_AVXVNNI) {
+        double pk = 0;
+        for (int trial = 0; trial < 5; trial++) {
+            const double v = bench_peak_avxvnni();
+            if (v > pk) pk = v;
+        }
+        printf("peak_vpdpbusd_ymm_gmac_per_s %.1f GMAC/s\n", pk * 1e-9);
+    } else {
+        printf("# peak_vpdpbusd_ymm: not measured, this CPU lacks AVX-VNNI\n");
+    }
 #endif
     free(tok);
     free(out);

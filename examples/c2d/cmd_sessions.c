@@ -206,12 +206,9 @@ int c2d_cmd_sessions(int argc, char **argv) {
     if (st == C2D_ERR_IO) {
         rc = c2d_cli_fail(path, st);
     } else if (st != C2D_CAPTURE_END) {
-        fprintf(stderr,
-                "c2d: warning: %s: input damaged at byte %llu: %s (%s); the results above cover "
-                "the %llu frames before it\n",
-                path, (unsigned long long)c2d_capture_offset(cap), c2d_strerror(st),
-                c2d_status_name(st), (unsigned long long)fs.frames);
-        rc = 3;
+        fprintf(stderr, "c2d: warning: the results above cover the %llu frames before byte %llu\n",
+                (unsigned long long)fs.frames, (unsigned long long)c2d_capture_offset(cap));
+        rc = C2D_EXIT_DAMAGED;
     }
     c2d_flowtable_free(ft);
     c2d_capture_free(cap);

@@ -44,7 +44,7 @@ static const command commands[] = {
      "  --json         JSON lines instead of NAME<TAB>score<TAB>verdict\n"},
     {"sessions", c2d_cmd_sessions, "one JSON line per session (and DNS answer)",
      "usage: c2d sessions [--dns] [--local CIDR]... [--capacity N] [--payload N]\n"
-     "                    [--c2-max-avg BYTES] CAPTURE\n"
+     "                    [--c2-max-avg BYTES] [--memory-budget BYTES] [--at-cap evict|drop] CAPTURE\n"
      "  CAPTURE        pcap or pcapng file, gzip-compressed or not; - for stdin\n"},
     {"ioc", c2d_cmd_ioc, "IOC feeds: counts, matches, port families, family model",
      "usage: c2d ioc load [--format auto|csv|json|list] [--family NAME] FEED...\n"

@@ -152,14 +152,18 @@ typedef struct c2d_allocator {
 } c2d_allocator;
 
 /* ------------------------------------------------------------ CPU features */
-/* Instruction sets the int8 kernels are written for, in the order a cap uses:
- * a cap of C2D_ISA_AVX2 allows SCALAR and AVX2 but not AVX512VNNI. NEON is the
+/* Instruction sets the int8 kernels are written for. A cap allows its level
+ * and those below it in the x86-64 order SCALAR < AVX2 < AVXVNNI < AVX512VNNI
+ * (so a cap of C2D_ISA_AVX2 allows SCALAR and AVX2 but not the VNNI levels),
+ * and a model runs the highest allowed level this CPU has (a CPU may have
+ * AVX512VNNI without AVXVNNI); the order is not the numeric one. NEON is the
  * aarch64 level and ranks above SCALAR only. Values are fixed forever. */
 typedef enum c2d_isa {
     C2D_ISA_SCALAR = 0,
     C2D_ISA_AVX2 = 1,        /* x86-64 AVX2 + FMA, OS saves YMM */
     C2D_ISA_AVX512VNNI = 2,  /* AVX-512 F/BW/VL + VNNI, OS saves ZMM and opmask */
     C2D_ISA_NEON = 3,        /* aarch64 Advanced SIMD */
+    C2D_ISA_AVXVNNI = 4,     /* AVX2 + FMA + AVX-VNNI (256-bit VEX vpdpbusd). Since 0.2.0 */
     C2D_ISA_BEST = 255       /* as a cap: no cap */
 } c2d_isa;
 
@@ -183,7 +187,7 @@ C2D_API unsigned c2d_cpu_features(void);
 C2D_API c2d_isa c2d_cpu_best_isa(void);
 
 /* Static lower-case name of an ISA level ("scalar", "avx2", "avx512vnni",
- * "neon", "best"); "unknown" otherwise. Since 0.1.0. */
+ * "neon", "best"; "avxvnni" since 0.2.0); "unknown" otherwise. Since 0.1.0. */
 C2D_API const char *c2d_isa_name(c2d_isa isa);
 
 #ifdef __cplusplus

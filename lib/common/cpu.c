@@ -71,6 +71,8 @@ c2d_isa c2d_cpu_best_isa(void) {
     const unsigned vnni512 =
         C2D_CPU_AVX512F | C2D_CPU_AVX512BW | C2D_CPU_AVX512VL | C2D_CPU_AVX512VNNI;
     if ((f & vnni512) == vnni512) return C2D_ISA_AVX512VNNI;
+    const unsigned avxvnni = C2D_CPU_AVX2 | C2D_CPU_FMA | C2D_CPU_AVXVNNI;
+    if ((f & avxvnni) == avxvnni) return C2D_ISA_AVXVNNI;
     if ((f & (C2D_CPU_AVX2 | C2D_CPU_FMA)) == (C2D_CPU_AVX2 | C2D_CPU_FMA)) return C2D_ISA_AVX2;
     if (f & C2D_CPU_NEON) return C2D_ISA_NEON;
     return C2D_ISA_SCALAR;
@@ -82,6 +84,7 @@ const char *c2d_isa_name(c2d_isa isa) {
     case C2D_ISA_AVX2: return "avx2";
     case C2D_ISA_AVX512VNNI: return "avx512vnni";
     case C2D_ISA_NEON: return "neon";
+    case C2D_ISA_AVXVNNI: return "avxvnni";
     case C2D_ISA_BEST: return "best";
     }
     return "unknown";

@@ -5,17 +5,17 @@
 
 const double c2d__hosts_weight[C2D_EVIDENCE_KIND_COUNT_] = {
     0.0,   /* (unused) */
-    0.650, /* beacon */
-    0.000, /* fanout */
-    0.000, /* dga_names */
-    0.953, /* nxdomain_burst */
-    0.853, /* ioc */
+    0.679, /* beacon */
+    0.500, /* fanout */
+    0.500, /* dga_names */
+    0.969, /* nxdomain_burst */
+    0.858, /* ioc */
     0.990, /* http_c2 */
-    0.313, /* c2_candidate */
-    0.551, /* upload */
-    0.000, /* rare_country */
-    0.878, /* tls_no_sni */
-    0.031, /* tls_cert */
+    0.000, /* c2_candidate */
+    0.000, /* upload */
+    0.500, /* rare_country */
+    0.977, /* tls_no_sni */
+    0.514, /* tls_cert */
 };
-const double c2d__hosts_alert_threshold = 0.905;
-const double c2d__hosts_suspicious_threshold = 0.552;
+const double c2d__hosts_alert_threshold = 0.674;
+const double c2d__hosts_suspicious_threshold = 0.437;

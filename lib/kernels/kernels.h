@@ -163,6 +163,12 @@ void c2d__requant_s8_avx2(const int32_t *acc, uint32_t n, const int32_t *mult,
 size_t c2d__pack_len_avx2(uint32_t n_out, uint32_t kdim);
 void c2d__pack_avx2(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
 void c2d__conv1d_s8_avx512vnni(const c2d__conv_args *a);
+size_t c2d__pack_len_avx512vnni(uint32_t n_out, uint32_t kdim);
+void c2d__pack_avx512vnni(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
+void c2d__fold_s8_avx512vnni(const c2d__fold_args *f);
+void c2d__conv1d_s8_avxvnni(const c2d__conv_args *a);
+size_t c2d__pack_len_avxvnni(uint32_t n_out, uint32_t kdim);
+void c2d__pack_avxvnni(const int8_t *w, uint32_t n_out, uint32_t kdim, int16_t *dst);
 #endif
 #if defined(__aarch64__)
 void c2d__conv1d_s8_neon(const c2d__conv_args *a);

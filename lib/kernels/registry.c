@@ -8,9 +8,12 @@ const c2d__kernel_set c2d__kernel_sets[] = {
 #if defined(__x86_64__) || defined(_M_X64)
     {"conv1d_s8_avx2", C2D_ISA_AVX2, C2D_CPU_AVX2 | C2D_CPU_FMA, c2d__conv1d_s8_avx2, c2d__fold_s8_avx2,
      c2d__pack_len_avx2, c2d__pack_avx2, c2d__requant_s8_avx2},
+    {"conv1d_s8_avxvnni", C2D_ISA_AVXVNNI, C2D_CPU_AVX2 | C2D_CPU_FMA | C2D_CPU_AVXVNNI,
+     c2d__conv1d_s8_avxvnni, c2d__fold_s8_avx2, c2d__pack_len_avxvnni, c2d__pack_avxvnni,
+     c2d__requant_s8_avx2},
     {"conv1d_s8_avx512vnni", C2D_ISA_AVX512VNNI,
      C2D_CPU_AVX512F | C2D_CPU_AVX512BW | C2D_CPU_AVX512VL | C2D_CPU_AVX512VNNI,
-     c2d__conv1d_s8_avx512vnni, c2d__fold_s8_avx2, NULL, NULL,
+     c2d__conv1d_s8_avx512vnni, c2d__fold_s8_avx512vnni, c2d__pack_len_avx512vnni, c2d__pack_avx512vnni,
      c2d__requant_s8_avx2},
 #endif
 #if defined(__aarch64__)

@@ -444,9 +444,18 @@ static void run_one(const cnn_state *s, const uint16_t *tok, uint8_t *base, int3
         memset(emb + ((size_t)s->emb_pad_l + s->seq_len) * D, s->embed_zp_u,
                (size_t)s->emb_pad_r * D);
         uint8_t *row = emb + (size_t)s->emb_pad_l * D;
+        /* u = q + 128 is q ^ 0x80: eight bytes per step (this loop was 14 % of
+         * an unfolded VNNI predict byte by byte) */
+        const uint32_t d8 = D & ~7u;
         for (uint32_t t = 0; t < s->seq_len; t++, row += D) {
             const int8_t *src = s->embed + (size_t)tok[t] * D;
-            for (uint32_t c = 0; c < D; c++) row[c] = (uint8_t)((uint8_t)src[c] ^ 0x80u);
+            for (uint32_t c = 0; c < d8; c += 8) {
+                uint64_t v;
+                memcpy(&v, src + c, 8);
+                v ^= 0x8080808080808080u;
+                memcpy(row + c, &v, 8);
+            }
+            for (uint32_t c = d8; c < D; c++) row[c] = (uint8_t)((uint8_t)src[c] ^ 0x80u);
         }
     }
     uint8_t *concat = base + s->off_vec_a;

@@ -206,6 +206,17 @@ static c2d_status parse_container(c2d_model *m) {
     return C2D_OK;
 }
 
+/* Place of an x86-64 level in the cap order (common.h): not the enum's
+ * numeric order, since AVXVNNI was appended after NEON. */
+static int isa_rank(c2d_isa isa) {
+    switch (isa) {
+    case C2D_ISA_AVX2: return 1;
+    case C2D_ISA_AVXVNNI: return 2;
+    case C2D_ISA_AVX512VNNI: return 3;
+    default: return 0;
+    }
+}
+
 static c2d_status dispatch(c2d_model *m) {
     c2d_isa best = c2d_cpu_best_isa();
     c2d_isa want = best;
@@ -215,7 +226,12 @@ static c2d_status dispatch(c2d_model *m) {
         const c2d_isa cap = (c2d_isa)m->isa_cap;
         if (best == C2D_ISA_NEON) want = cap == C2D_ISA_NEON ? best : C2D_ISA_SCALAR;
         else if (cap == C2D_ISA_NEON) want = C2D_ISA_SCALAR;
-        else want = cap < best ? cap : best;
+        else want = isa_rank(cap) < isa_rank(best) ? cap : best;
+        /* the levels are not nested: AVX-512 VNNI CPUs without AVX-VNNI exist
+         * (Ice Lake, Sapphire Rapids has both), so that cap falls to AVX2 there */
+        const unsigned avxvnni = C2D_CPU_AVX2 | C2D_CPU_FMA | C2D_CPU_AVXVNNI;
+        if (want == C2D_ISA_AVXVNNI && (c2d_cpu_features() & avxvnni) != avxvnni)
+            want = C2D_ISA_AVX2;
     }
     if (m->kind == C2D_MODEL_FOREST) {
         m->isa = C2D_ISA_SCALAR; /* tree walks are scalar on every CPU */
@@ -355,7 +371,7 @@ c2d_status c2d_model_set_param(c2d_model *m, c2d_model_param param, int value) {
     if (!m) return C2D_ERR_INVALID_ARG;
     switch (param) {
     case C2D_MODEL_PARAM_ISA_CAP: {
-        if (!(value == C2D_ISA_BEST || (value >= C2D_ISA_SCALAR && value <= C2D_ISA_NEON)))
+        if (!(value == C2D_ISA_BEST || (value >= C2D_ISA_SCALAR && value <= C2D_ISA_AVXVNNI)))
             return C2D_ERR_INVALID_ARG;
         const int old = m->isa_cap;
         m->isa_cap = value;

@@ -1,10 +1,12 @@
-/* The AVX-512 VNNI kernel's own logic (tiling, masked window tails, horizontal
- * sums, output modes) checked on a CPU without AVX-512: its source is compiled
+/* The AVX-512 VNNI kernel's unpacked path (dot-product tiles, masked window
+ * tails, horizontal sums, output modes: what runs when the weights are not
+ * packed at load) checked on a CPU without AVX-512: its source is compiled
  * here with -mavx2, with the two AVX-512 intrinsics it uses replaced by plain C
  * models of their documented semantics, and run through the same comparison
  * with the scalar kernel as every registered kernel set (tests/cnn_check.h).
- * This cannot check the instruction encodings or the compiler's AVX-512 code:
- * only a VNNI CPU can (test_cnn's test_kernel_avx512vnni). Exit 0 = pass,
+ * This cannot check the instruction encodings or the compiler's AVX-512 code,
+ * nor the packed 512-bit path (left out with C2D__VNNI_EMU): only a VNNI CPU
+ * can (test_cnn's test_kernel_avx512vnni). Exit 0 = pass,
  * 1 = differences, 77 = skipped (no AVX2 to run the rest of the kernel). */
 #include <immintrin.h>
 #include <stdint.h>
@@ -43,6 +45,7 @@ static inline __m256i emu_maskz_loadu_epi8(uint32_t m, const void *p) {
 #define _mm256_dpbusd_epi32 emu_dpbusd
 #define _mm256_maskz_loadu_epi8 emu_maskz_loadu_epi8
 #define c2d__conv1d_s8_avx512vnni c2d__conv1d_s8_vnni_emulated
+#define C2D__VNNI_EMU 1
 #include "kernels/conv1d_s8_avx512vnni.c"
 
 #include "cnn_check.h"

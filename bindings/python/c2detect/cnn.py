@@ -12,7 +12,7 @@ from .lib import C2DError, lib as _shared_lib
 
 C2D_CNN_PROBA = 0
 C2D_CNN_LOGITS = 1
-ISA = {"scalar": 0, "avx2": 1, "avx512vnni": 2, "neon": 3, "best": 255}
+ISA = {"scalar": 0, "avx2": 1, "avx512vnni": 2, "neon": 3, "avxvnni": 4, "best": 255}
 
 
 class _Shape(ctypes.Structure):

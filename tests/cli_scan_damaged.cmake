@@ -1,0 +1,17 @@
+# c2d scan on a capture whose last record is cut: the infected host is still
+# reported from what was read, stderr names file, offset and status, exit 3.
+execute_process(COMMAND "${TRUNCATE}" "${SRC}" "${DST}" 10 RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "truncate_copy failed: ${rc}")
+endif()
+execute_process(COMMAND "${C2D}" scan "${DST}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+file(REMOVE "${DST}")
+if(NOT rc EQUAL 3)
+  message(FATAL_ERROR "exit code ${rc}, want 3\n${err}")
+endif()
+if(NOT err MATCHES "c2d: [^\n]*scan_truncated\\.pcap: at byte 112265: input is truncated \\(C2D_ERR_TRUNCATED\\)\nc2d scan: 592 frames were read before that")
+  message(FATAL_ERROR "warning missing:\n${err}")
+endif()
+if(NOT out MATCHES "^\\{\"host\":\"10\\.0\\.0\\.5\",[^\n]*\"verdict\":\"alert\"")
+  message(FATAL_ERROR "infected host not reported:\n${out}")
+endif()
