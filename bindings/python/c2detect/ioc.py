@@ -158,7 +158,8 @@ class IocDB:
              threat_type=None, confidence: int = 0) -> LoadReport:
         """Load a feed from a path (plain or gzip-compressed) or from bytes.
         Malformed lines are counted in the report (and listed in `.rejects`); a
-        library error raises C2DError."""
+        library error raises C2DError, whose `.report` holds the LoadReport of
+        what was read (a feed that yields nothing is C2D_ERR_IOC_EMPTY_FEED)."""
         if format not in FORMATS:
             raise ValueError(f"format must be one of {sorted(FORMATS)}, not {format!r}")
         rejects = []
@@ -193,9 +194,8 @@ class IocDB:
                                               ctypes.byref(r))
         else:
             raise TypeError(f"source must be a path or bytes, not {type(source).__name__}")
-        check(st, what)
         n_first = min(int(r.rejected), 16)
-        return LoadReport(format=_FORMAT_NAMES.get(r.format, str(r.format)), lines=r.lines,
+        report = LoadReport(format=_FORMAT_NAMES.get(r.format, str(r.format)), lines=r.lines,
                           loaded=r.loaded, rejected=r.rejected, skipped=r.skipped,
                           unsupported=r.unsupported,
                           by_type={**{_TYPE_NAMES[i]: int(r.by_type[i]) for i in range(7)
@@ -204,6 +204,11 @@ class IocDB:
                                       if r.by_type_tls[i]}},
                           first_rejected=tuple(int(x) for x in r.first_rejected[:n_first]),
                           rejects=tuple(rejects))
+        if st != 0:  # e.g. C2D_ERR_IOC_EMPTY_FEED: the report says what was read
+            err = C2DError(st, what)
+            err.report = report
+            raise err
+        return report
 
     def finalize(self) -> None:
         check(_h().c2d_iocdb_finalize(self.handle), "finalize")

@@ -134,7 +134,7 @@ def test_cli_sessions_damaged_capture_exits_3(tmp_path):
     assert len(r.stdout.splitlines()) == 15
     assert (f"{cut}: input damaged at byte 2942: C2D_ERR_TRUNCATED").encode() in r.stderr
     r = _run("-m", "c2detect", "sessions", "-", stdin=(SAMPLE / "sample.pcap").read_bytes())
-    assert r.returncode == 0 and len(r.stdout.splitlines()) == 27
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 222
 
 
 def test_installed_copy_is_the_one_tested():
@@ -157,14 +157,14 @@ def test_cli_ioc_and_geo(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode().splitlines() == [
         "203.0.113.50:8080: 1 match",
-        "  ip:port 203.0.113.50:8080 family=SampleBeacon threat=botnet_cc confidence=50 source=csv",
+        "  ip:port 203.0.113.50:8080 family=SampleBeacon threat=botnet_cc confidence=100 source=csv",
         "1.2.3.4: 0 matches",
         "http://[::1: invalid (C2D_ERR_MALFORMED)"]
     empty = tmp_path / "empty.feed"
     empty.write_text("nothing here\n")
     r = _run("-m", "c2detect", "ioc", "--feed", str(empty), "1.2.3.4")
     assert r.returncode == 1
-    assert f"{empty}: no indicators loaded (format list, 1 lines, 1 rejected)".encode() in r.stderr
+    assert f"{empty}: feed yielded no indicators (C2D_ERR_IOC_EMPTY_FEED)".encode() in r.stderr
     from c2detect.data import mmdb_writer
     db = tmp_path / "t.mmdb"
     db.write_bytes(mmdb_writer.write_mmdb(mmdb_writer.NETWORKS6, 24, 6))

@@ -89,8 +89,8 @@ def test_split_requests_skips_bodies():
 def test_sessions_of_the_sample_capture():
     from c2detect.flow import Session, read_sessions
     s = read_sessions(SAMPLE / "sample.pcap")
-    assert len(s) == 27
-    assert s.stats.frames == 171 and s.stats.dns_messages == 36 and s.stats.malformed == 0
+    assert len(s) == 222
+    assert s.stats.frames == 593 and s.stats.dns_messages == 38 and s.stats.malformed == 0
     first = s[0]
     assert isinstance(first, Session)
     # the first line of `c2d sessions examples/sample/sample.pcap`
@@ -100,7 +100,8 @@ def test_sessions_of_the_sample_capture():
     assert (first.conn_state, first.end_reason, first.session_class) == ("SF", "fin", "download")
     assert first.local_orig and not first.local_resp
     classes = sorted(x.session_class for x in s)
-    assert classes.count("c2_candidate") == 18 and classes.count("inbound") == 1
+    assert classes.count("c2_candidate") == 19 and classes.count("inbound") == 1
+    assert classes.count("not_counted") == 190  # the refused retries (S0/REJ)
     # the same from the bytes, with a callback that keeps nothing
     seen = []
     kept = read_sessions((SAMPLE / "sample.pcap").read_bytes(), callback=seen.append)
@@ -143,7 +144,7 @@ def test_sessions_to_pandas():
     from c2detect.flow import read_sessions
     df = read_sessions(SAMPLE / "sample.pcap").to_pandas()
     assert isinstance(df, pd.DataFrame)
-    assert df.shape[0] == 27
+    assert df.shape[0] == 222
     assert df.iloc[0]["resp_bytes"] == 6066
 
 
@@ -217,6 +218,10 @@ def test_ioc_argument_errors():
     assert e.value.name == "C2D_ERR_MALFORMED"
     with pytest.raises(TypeError):
         db.load(3)
+    with pytest.raises(C2DError) as e:  # a feed that yields nothing is an error, with its report
+        db.load(b"# only a comment\nnot an indicator!!\n", format="list")
+    assert e.value.name == "C2D_ERR_IOC_EMPTY_FEED"
+    assert (e.value.report.lines, e.value.report.rejected, e.value.report.skipped) == (2, 1, 1)
     db.finalize()
     with pytest.raises(ValueError):
         db.match_ipv4(["1.2.3"])
@@ -231,7 +236,7 @@ def test_ioc_sample_feed_file():
     from c2detect.ioc import IocDB
     db = IocDB()
     rep = db.load(SAMPLE / "iocs.csv")
-    assert rep.format == "csv" and rep.loaded == 2 and rep.rejected == 0
+    assert rep.format == "csv" and rep.loaded == 3 and rep.rejected == 0
     db.finalize()
     assert [h.family for h in db.match("203.0.113.50:8080")] == ["SampleBeacon"]
 
@@ -324,10 +329,10 @@ def test_gzip_inputs_are_read_not_dropped(tmp_path):
     from c2detect.ioc import IocDB
     raw = (SAMPLE / "sample.pcap").read_bytes()
     (tmp_path / "s.pcap.gz").write_bytes(gzip.compress(raw))
-    assert len(read_sessions(tmp_path / "s.pcap.gz")) == 27
+    assert len(read_sessions(tmp_path / "s.pcap.gz")) == 222
     (tmp_path / "feed.csv.gz").write_bytes(gzip.compress((SAMPLE / "iocs.csv").read_bytes()))
     db = IocDB()
-    assert db.load(tmp_path / "feed.csv.gz").loaded == 2
+    assert db.load(tmp_path / "feed.csv.gz").loaded == 3
     csv = b'1.0.0.0,1.0.0.255,13335,"Cloudflare, Inc."\n8.8.8.0,8.8.8.255,15169,Google LLC\n'
     (tmp_path / "asn.csv.gz").write_bytes(gzip.compress(csv))
     t = AsnTable(str(tmp_path / "asn.csv.gz"))
