@@ -35,8 +35,8 @@ def _c_tokenizer():
     path = os.environ.get("C2D_LIBRARY")
     if not path or not os.path.exists(path):
         return None
-    lib = ctypes.CDLL(path)
-    f = lib.c2d_http_tokenize
+    from ..lib import lib as c2d_lib  # the package's one loader (it opens C2D_LIBRARY)
+    f = c2d_lib().c2d_http_tokenize
     f.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_uint16), ctypes.c_size_t,
                   ctypes.POINTER(ctypes.c_size_t)]
     return f
@@ -141,7 +141,8 @@ def _c_scores(blob: bytes, X: np.ndarray):
     path = os.environ.get("C2D_LIBRARY")
     if not path or not os.path.exists(path):
         return None
-    if not hasattr(ctypes.CDLL(path), "c2d_cnn_predict"):
+    from ..lib import lib as c2d_lib
+    if not hasattr(c2d_lib(), "c2d_cnn_predict"):
         return None
     from ..cnn import CnnModel
 
