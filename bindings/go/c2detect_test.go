@@ -10,7 +10,7 @@ func TestVersionMatchesHeader(t *testing.T) {
 	if err := CheckVersion(); err != nil {
 		t.Fatal(err)
 	}
-	if Version() != "0.1.0" {
+	if Version() != "0.2.0" {
 		t.Fatalf("version %q", Version())
 	}
 }

@@ -29,11 +29,11 @@ extern "C" {
 /* The header's version. c2d_version_number() returns the library's; a binding
  * compares the two and refuses to run when the majors differ (since 0.1.0). */
 #define C2D_VERSION_MAJOR 0
-#define C2D_VERSION_MINOR 1
+#define C2D_VERSION_MINOR 2
 #define C2D_VERSION_PATCH 0
 #define C2D_VERSION_NUMBER \
     (C2D_VERSION_MAJOR * 10000 + C2D_VERSION_MINOR * 100 + C2D_VERSION_PATCH)
-#define C2D_VERSION_STRING "0.1.0"
+#define C2D_VERSION_STRING "0.2.0"
 
 /* Version of the linked library as MAJOR*10000 + MINOR*100 + PATCH.
  * Thread-safe, never fails. Since 0.1.0. */

@@ -16,7 +16,7 @@ Tooling (not needed at run time): `c2detect.train` (recipes), `c2detect.data`
 (data and fixture generators), `c2detect.tools` (C table builders).
 `python -m c2detect --help` mirrors a few `c2d` commands.
 """
-__version__ = "0.1.0"  # = pyproject.toml and the library's major.minor.patch (tested)
+__version__ = "0.2.0"  # = pyproject.toml and the library's major.minor.patch (tested)
 
 from .lib import (C2DError, LibraryNotFound, Model, builtin_models, library_path,  # noqa: F401
                   version)

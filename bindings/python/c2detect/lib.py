@@ -16,7 +16,7 @@ import ctypes.util
 import os
 import pathlib
 
-HEADER_VERSION = (0, 1, 0)  # must agree with include/c2detect/common.h in major
+HEADER_VERSION = (0, 2, 0)  # must agree with include/c2detect/common.h in major
 
 
 class LibraryNotFound(OSError):
@@ -137,7 +137,7 @@ def status_name(status: int) -> str:
 
 
 def version() -> str:
-    """Version string of the loaded library ("0.1.0")."""
+    """Version string of the loaded library ("0.2.0")."""
     return _lib().c2d_version_string().decode()
 
 
