@@ -524,6 +524,42 @@ static void test_dga_names_and_nxdomain(void **state) {
     c2d_dga_ensemble_free(dga);
 }
 
+/* --------------------------------------------------------- new domains */
+static void test_new_domain(void **state) {
+    (void)state;
+    c2d_hosts *h = engine(NULL);
+    int64_t now = (int64_t)(T0 / SEC);
+    assert_int_equal(c2d_hosts_domain_registered(h, "fresh-domain.example", now - 2 * 86400), C2D_OK);
+    assert_int_equal(c2d_hosts_domain_registered(h, "www.old-domain.example", now - 100 * 86400), C2D_OK);
+    assert_int_equal(c2d_hosts_domain_registered(h, "x", 0), C2D_ERR_INVALID_ARG);
+    assert_int_equal(c2d_hosts_domain_registered(h, "bad..name", now), C2D_ERR_NAME_EMPTY_LABEL);
+    assert_int_equal(c2d_hosts_domain_registered(NULL, "a.example", now), C2D_ERR_INVALID_ARG);
+    uint8_t a[16], b[16];
+    v4(a, 10, 0, 0, 20);
+    v4(b, 10, 0, 0, 21);
+    feed_dns(h, a, T0, "cdn.FRESH-domain.example", 0, NULL);
+    feed_dns(h, a, T0 + SEC, "fresh-domain.example", 0, NULL);
+    feed_dns(h, b, T0, "old-domain.example", 0, NULL);
+    feed_dns(h, b, T0, "fresh-domain.example", C2D_DNS_RCODE_NXDOMAIN, NULL); /* not resolved: not a lookup of it */
+    assert_int_equal(c2d_hosts_rank(h, 1, NULL), C2D_OK);
+    for (size_t i = 0; i < 2; i++) {
+        c2d_host_report r = {.size = sizeof r};
+        assert_int_equal(c2d_hosts_host(h, i, &r), C2D_OK);
+        c2d_evidence e = {.size = sizeof e};
+        unsigned n = items_of(h, i, C2D_EVIDENCE_NEW_DOMAIN, &e);
+        if (!memcmp(r.addr, a, 16)) {
+            assert_int_equal(n, 1);
+            assert_string_equal(e.name, "cdn.FRESH-domain.example"); /* as observed; matched in any case */
+            assert_int_equal(e.count, 2);
+            assert_int_equal(e.distinct, 1);
+            assert_true(e.score == 0.5);
+        } else {
+            assert_int_equal(n, 0);
+        }
+    }
+    c2d_hosts_free(h);
+}
+
 /* ------------------------------------------------------- caps and flood */
 static void test_pair_cap(void **state) {
     (void)state;
@@ -745,6 +781,7 @@ int main(void) {
         cmocka_unit_test(test_ioc_every_name),
         cmocka_unit_test(test_http_only_from_request_lines),
         cmocka_unit_test(test_dga_names_and_nxdomain),
+        cmocka_unit_test(test_new_domain),
         cmocka_unit_test(test_pair_cap),
         cmocka_unit_test(test_flood_within_budget),
         cmocka_unit_test(test_rank_states),

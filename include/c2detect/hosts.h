@@ -63,6 +63,8 @@ typedef struct c2d_hosts_config {
     const c2d_geodb *geo;          /* MMDB with country data, or NULL (no rare_country evidence) */
     int builtin_models;            /* 1 (default): load the built-in DGA ensemble and HTTP model
                                       for those left NULL; 0: a NULL model disables its detector */
+    uint32_t new_domain_days;      /* a domain registered fewer days than this before it is
+                                      looked up is new (new_domain evidence); default 30 */
 } c2d_hosts_config;
 
 /* Fill `c` with the defaults listed above (including c->size); NULL is a
@@ -96,6 +98,17 @@ C2D_API c2d_status c2d_hosts_add_local_net(c2d_hosts *h, const char *cidr);
  * C2D_ERR_INVALID_ARG, C2D_ERR_MALFORMED, C2D_ERR_LIMIT (over 65536 entries),
  * C2D_ERR_NOMEM. Since 0.2.0. */
 C2D_API c2d_status c2d_hosts_allow(c2d_hosts *h, const char *pattern);
+
+/* Tell the engine when a domain was registered (Unix seconds UTC), e.g. from
+ * WHOIS/RDAP or a newly-registered-domains feed: a later DNS name, SNI or
+ * HTTP Host under it, looked up fewer than new_domain_days after that, is
+ * new_domain evidence (seed 003: "domain registered days ago"). The name is
+ * reduced to its registrable domain; a second call for it replaces the date.
+ * At most 1 << 20 domains (their table counts against the memory budget).
+ * Returns C2D_OK, C2D_ERR_INVALID_ARG (NULL, registered <= 0), a
+ * C2D_ERR_NAME_* status (see c2d_dga_normalize), C2D_ERR_LIMIT (table full or
+ * budget reached). Since 0.2.0. */
+C2D_API c2d_status c2d_hosts_domain_registered(c2d_hosts *h, const char *domain, int64_t registered);
 
 /* ------------------------------------------------------------------ inputs */
 /* Every input is optional: a firewall with sessions only calls
@@ -174,12 +187,13 @@ typedef enum c2d_evidence_kind {
     C2D_EVIDENCE_RARE_COUNTRY = 9,   /* sessions to a country few hosts here contact */
     C2D_EVIDENCE_TLS_NO_SNI = 10,    /* TLS ClientHellos without SNI to a bare address */
     C2D_EVIDENCE_TLS_CERT = 11,      /* self-signed server certificates (TLS <= 1.2, in clear) */
-    C2D_EVIDENCE_KIND_COUNT_ = 12    /* not a kind: one past the last */
+    C2D_EVIDENCE_NEW_DOMAIN = 12,    /* names under domains registered days ago (c2d_hosts_domain_registered) */
+    C2D_EVIDENCE_KIND_COUNT_ = 13    /* not a kind: one past the last */
 } c2d_evidence_kind;
 
 /* Static lower-case name: "beacon", "fanout", "dga_names", "nxdomain_burst",
  * "ioc", "http_c2", "c2_candidate", "upload", "rare_country", "tls_no_sni",
- * "tls_cert"; "unknown" otherwise. Since 0.2.0. */
+ * "tls_cert", "new_domain"; "unknown" otherwise. Since 0.2.0. */
 C2D_API const char *c2d_evidence_kind_name(c2d_evidence_kind kind);
 
 /* Compute host scores and order: hosts with evidence by descending score

@@ -183,6 +183,7 @@ void c2d_hosts_config_default(c2d_hosts_config *c) {
     c->alert_threshold = c2d__hosts_alert_threshold;
     c->suspicious_threshold = c2d__hosts_suspicious_threshold;
     c->builtin_models = 1;
+    c->new_domain_days = 30;
 }
 
 static bool config_ok(const c2d_hosts_config *c) {
@@ -196,6 +197,7 @@ static bool config_ok(const c2d_hosts_config *c) {
     if (!(c->beacon_threshold >= 0 && c->beacon_threshold <= 1)) return false;
     if (!(c->alert_threshold >= 0 && c->alert_threshold <= 1)) return false;
     if (!(c->suspicious_threshold >= 0 && c->suspicious_threshold <= c->alert_threshold)) return false;
+    if (c->new_domain_days == 0 || c->new_domain_days > 36500) return false;
     return true;
 }
 
@@ -211,6 +213,7 @@ void c2d_hosts_free(c2d_hosts *h) {
         if (x->fan) c2d__hosts_unmem(h, x->fan, sizeof *x->fan);
         if (x->http) c2d__hosts_unmem(h, x->http, sizeof *x->http);
         if (x->tls) c2d__hosts_unmem(h, x->tls, sizeof *x->tls);
+        if (x->newdom) c2d__hosts_unmem(h, x->newdom, sizeof *x->newdom);
     }
     pool_release(h, &h->hosts);
     pool_release(h, &h->pairs);
@@ -218,6 +221,7 @@ void c2d_hosts_free(c2d_hosts *h) {
     c2d__hosts_unmem(h, h->pair_index.slots, (size_t)(h->pair_index.mask + 1) * sizeof(uint32_t));
     c2d__hosts_unmem(h, h->dns, (size_t)(h->dns_mask + 1) * sizeof *h->dns);
     c2d__hosts_unmem(h, h->dga_cache, (size_t)(h->dga_cache_mask + 1) * sizeof *h->dga_cache);
+    if (h->regdates) c2d__hosts_unmem(h, h->regdates, (size_t)(h->regdates_mask + 1) * sizeof *h->regdates);
     if (h->allow) c2d__free(&a, h->allow);
     c2d_dga_ensemble_free(h->own_dga);
     c2d_model_free(h->own_http);
@@ -414,6 +418,7 @@ static void free_host(c2d_hosts *h, uint32_t hid) {
     if (x->fan) c2d__hosts_unmem(h, x->fan, sizeof *x->fan);
     if (x->http) c2d__hosts_unmem(h, x->http, sizeof *x->http);
     if (x->tls) c2d__hosts_unmem(h, x->tls, sizeof *x->tls);
+    if (x->newdom) c2d__hosts_unmem(h, x->newdom, sizeof *x->newdom);
     index_remove(h, &h->host_index, hid, host_key_hash);
     pool_give(&h->hosts, hid);
     h->stats.hosts_tracked--;
@@ -823,6 +828,98 @@ c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *s) {
     return C2D_OK;
 }
 
+/* -------------------------------------------------------- new domains */
+/* The registrable domain of a name (or the name itself when it has none). */
+static bool registrable_of(const char *name, size_t len, const char **reg, size_t *reg_len) {
+    c2d_domain_parts parts = {.size = sizeof parts};
+    if (c2d_dga_split(name, len, &parts) != C2D_OK) return false;
+    *reg = name + (parts.registrable_len ? parts.registrable_off : 0);
+    *reg_len = parts.registrable_len ? parts.registrable_len : parts.name_len;
+    return true;
+}
+
+static uint64_t domain_key(const char *reg, size_t len) {
+    char low[256];
+    size_t n = len < sizeof low ? len : sizeof low;
+    for (size_t i = 0; i < n; i++) low[i] = (char)(reg[i] >= 'A' && reg[i] <= 'Z' ? reg[i] + 32 : reg[i]);
+    while (n && low[n - 1] == '.') n--;
+    uint64_t k = hash_bytes(low, n, 17);
+    return k ? k : 1;
+}
+
+static c2d__regdate *regdate_slot(const c2d_hosts *h, uint64_t key) {
+    for (uint32_t i = (uint32_t)key & h->regdates_mask;; i = (i + 1) & h->regdates_mask)
+        if (h->regdates[i].hash == key || h->regdates[i].hash == 0) return &h->regdates[i];
+}
+
+c2d_status c2d_hosts_domain_registered(c2d_hosts *h, const char *domain, int64_t registered) {
+    if (!h || !domain || registered <= 0) return C2D_ERR_INVALID_ARG;
+    size_t len = strlen(domain);
+    char norm[256];
+    size_t nlen = 0;
+    c2d_status st = c2d_dga_normalize(domain, len, norm, sizeof norm, &nlen);
+    if (st != C2D_OK) return st;
+    const char *reg;
+    size_t reg_len;
+    if (!registrable_of(norm, nlen, &reg, &reg_len)) return C2D_ERR_MALFORMED;
+    if (!h->regdates || (h->n_regdates + 1) * 4 > (h->regdates_mask + 1) * 3) {
+        uint32_t cap = h->regdates ? (h->regdates_mask + 1) * 2 : 1024;
+        if (cap > (1u << 21)) return C2D_ERR_LIMIT; /* 1 << 20 domains at 3/4 load */
+        c2d__regdate *t = c2d__hosts_mem(h, (size_t)cap * sizeof *t);
+        if (!t) return C2D_ERR_LIMIT;
+        c2d__regdate *old = h->regdates;
+        uint32_t old_cap = old ? h->regdates_mask + 1 : 0;
+        h->regdates = t;
+        h->regdates_mask = cap - 1;
+        for (uint32_t i = 0; i < old_cap; i++)
+            if (old[i].hash) *regdate_slot(h, old[i].hash) = old[i];
+        if (old) c2d__hosts_unmem(h, old, (size_t)old_cap * sizeof *old);
+    }
+    uint64_t key = domain_key(reg, reg_len);
+    c2d__regdate *slot = regdate_slot(h, key);
+    if (!slot->hash) h->n_regdates++;
+    slot->hash = key;
+    slot->registered = registered;
+    h->ranked_valid = 0;
+    return C2D_OK;
+}
+
+/* A name a host looked up, named in a ClientHello or sent as Host. */
+static void newdomain_observe(c2d_hosts *h, c2d__host *x, const char *name, size_t len, uint64_t ts) {
+    if (!h->regdates || !len) return;
+    const char *reg;
+    size_t reg_len;
+    if (!registrable_of(name, len, &reg, &reg_len)) return;
+    uint64_t key = domain_key(reg, reg_len);
+    const c2d__regdate *slot = regdate_slot(h, key);
+    if (!slot->hash) return;
+    int64_t now = (int64_t)(ts / 1000000000ull);
+    if (now - slot->registered >= (int64_t)h->cfg.new_domain_days * 86400) return;
+    c2d__newdom *d = x->newdom;
+    if (!d) {
+        if (!(d = x->newdom = c2d__hosts_mem(h, sizeof *d))) {
+            h->stats.inputs_refused++;
+            return;
+        }
+        d->first_ns = ts;
+    }
+    d->count++;
+    d->last_ns = ts;
+    uint32_t k32 = (uint32_t)key ? (uint32_t)key : 1;
+    bool seen = false;
+    for (uint32_t i = 0; i < d->distinct && i < 8; i++) seen |= d->hash[i] == k32;
+    if (!seen) {
+        if (d->distinct < 8) d->hash[d->distinct] = k32;
+        if (d->distinct == 0) {
+            size_t n = len < sizeof d->example - 1 ? len : sizeof d->example - 1;
+            memcpy(d->example, name, n);
+            d->example[n] = 0;
+            d->registered = slot->registered;
+        }
+        d->distinct++;
+    }
+}
+
 /* ------------------------------------------------------------------ TLS */
 static void dga_observe(c2d_hosts *h, c2d__host *x, const char *name, size_t len, bool nx, uint64_t ts);
 
@@ -859,6 +956,7 @@ static bool tls_observe(c2d_hosts *h, c2d__host *x, const c2d_session *s) {
     size_t sni_len = strlen(sni);
     if (sni_len) {
         match_name(h, x, sni, sni_len, VIA_SNI, s->resp_h, s->resp_p, s->ts_ns);
+        newdomain_observe(h, x, sni, sni_len, s->ts_ns);
         c2d_domain_parts parts = {.size = sizeof parts};
         if (c2d_dga_split(sni, sni_len, &parts) == C2D_OK && parts.registrable_len > 0)
             dga_observe(h, x, sni + parts.registrable_off, parts.registrable_len, false, s->ts_ns);
@@ -988,6 +1086,7 @@ c2d_status c2d_hosts_add_dns(c2d_hosts *h, const c2d_dns_event *ev) {
     }
     match_name(h, x, m->qname, qlen, VIA_DNS, NULL, 0, ev->ts_ns);
     bool nx = m->rcode == C2D_DNS_RCODE_NXDOMAIN;
+    if (!nx) newdomain_observe(h, x, m->qname, qlen, ev->ts_ns);
     c2d_domain_parts parts = {.size = sizeof parts};
     const char *reg = m->qname;
     size_t reg_len = qlen;
@@ -1129,7 +1228,11 @@ static void http_observe(c2d_hosts *h, c2d__host *x, const c2d_http_event *ev) {
     char *colon = strrchr(bare, ':');
     if (colon && !strchr(bare, ']') && strchr(bare, ':') == colon) *colon = 0;
     bool literal = c2d_addr_parse(bare[0] == '[' ? bare + 1 : bare, lit) == C2D_OK;
-    if (hl && !literal) match_name(h, x, hostbuf, hl, VIA_HTTP_HOST, ev->server_addr, ev->server_port, ev->ts_ns);
+    if (hl && !literal) {
+        match_name(h, x, hostbuf, hl, VIA_HTTP_HOST, ev->server_addr, ev->server_port, ev->ts_ns);
+        char *hc = strrchr(hostbuf, ':'); /* "name:port" */
+        newdomain_observe(h, x, hostbuf, hc ? (size_t)(hc - hostbuf) : hl, ev->ts_ns);
+    }
     char url[C2D__HOSTS_NAME * 2];
     url[0] = 0;
     if (uri && uri_len) {

@@ -104,6 +104,21 @@ typedef struct c2d__tls_signals {
     char cert_cn[C2D__HOSTS_NAME];
 } c2d__tls_signals;
 
+/* new_domain evidence of a host, allocated on its first name under a new domain. */
+typedef struct c2d__newdom {
+    uint64_t count, first_ns, last_ns;
+    uint32_t hash[8];              /* distinct registrable domains (first 8) */
+    uint32_t distinct;
+    int64_t registered;            /* of the example */
+    char example[C2D__HOSTS_NAME];
+} c2d__newdom;
+
+/* Registration dates: open addressing on the registrable domain's 64-bit hash. */
+typedef struct c2d__regdate {
+    uint64_t hash;                 /* 0 = empty */
+    int64_t registered;
+} c2d__regdate;
+
 typedef struct c2d__host {
     uint8_t addr[16];
     uint8_t used;
@@ -116,6 +131,7 @@ typedef struct c2d__host {
     c2d__fanout *fan;              /* allocated on the first failed attempt */
     c2d__http *http;               /* allocated on the first HTTP C2 request */
     c2d__tls_signals *tls;         /* allocated on the first TLS weak signal */
+    c2d__newdom *newdom;           /* allocated on the first name under a new domain */
     double http_max;               /* highest HTTP score seen */
     /* IOC */
     c2d__ioc_hit *ioc;             /* C2D__HOSTS_IOC_HITS, allocated on the first hit */
@@ -195,6 +211,8 @@ struct c2d_hosts {
     c2d__index host_index, pair_index;
     c2d__dns_slot *dns;            /* address -> name, direct-mapped */
     uint32_t dns_mask;
+    c2d__regdate *regdates;        /* c2d_hosts_domain_registered, allocated on first use */
+    uint32_t regdates_mask, n_regdates;
     uint64_t *dga_cache;           /* (name hash << 32 | score bits), direct-mapped */
     uint32_t dga_cache_mask;
     uint32_t country_hosts[26 * 26];

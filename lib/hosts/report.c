@@ -26,6 +26,7 @@ const char *c2d_evidence_kind_name(c2d_evidence_kind kind) {
     case C2D_EVIDENCE_RARE_COUNTRY: return "rare_country";
     case C2D_EVIDENCE_TLS_NO_SNI: return "tls_no_sni";
     case C2D_EVIDENCE_TLS_CERT: return "tls_cert";
+    case C2D_EVIDENCE_NEW_DOMAIN: return "new_domain";
     default: return "unknown";
     }
 }
@@ -318,6 +319,21 @@ static void host_items(build *b, const c2d__host *x) {
                 it->ev.count = t->no_sni;
                 it->ev.first_ns = t->no_sni_first_ns;
                 it->ev.last_ns = t->no_sni_last_ns;
+            }
+        }
+    }
+    const c2d__newdom *nd = x->newdom;
+    if (nd && nd->count) {
+        if (name_allowed(h, nd->example)) {
+            b->allowed++;
+        } else {
+            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_NEW_DOMAIN, ramp((double)nd->distinct, 1.0));
+            if (it) {
+                set_name(it, nd->example);
+                it->ev.count = nd->count;
+                it->ev.distinct = nd->distinct;
+                it->ev.first_ns = nd->first_ns;
+                it->ev.last_ns = nd->last_ns;
             }
         }
     }

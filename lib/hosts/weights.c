@@ -16,6 +16,7 @@ const double c2d__hosts_weight[C2D_EVIDENCE_KIND_COUNT_] = {
     0.500, /* rare_country */
     0.977, /* tls_no_sni */
     0.514, /* tls_cert */
+    0.500, /* new_domain */
 };
 const double c2d__hosts_alert_threshold = 0.674;
 const double c2d__hosts_suspicious_threshold = 0.437;

@@ -19,6 +19,6 @@ def test_sample_pcap_header_and_frame_count():
         pos += 16 + incl
         frames += 1
     assert pos == len(data)
-    # 3 + 14 + 1 + 1 DNS exchanges (2 frames each), the page, download and SSH
-    # connections, 190 refused attempts (SYN, RST) and 10 beacons of 10 frames
+    # 3 + 15 + 1 DNS exchanges (2 frames each), the page, the download and SSH, 190
+    # refused attempts (SYN, RST) and 10 beacon connections of 10 frames
     assert frames == 2 * 19 + sum([14, 51, 10]) + 190 * 2 + 10 * 10

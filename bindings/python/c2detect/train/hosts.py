@@ -29,7 +29,7 @@ import tempfile
 import numpy as np
 
 KINDS = ["beacon", "fanout", "dga_names", "nxdomain_burst", "ioc", "http_c2", "c2_candidate", "upload",
-         "rare_country", "tls_no_sni", "tls_cert"]
+         "rare_country", "tls_no_sni", "tls_cert", "new_domain"]
 
 # One entry per capture or Zeek log set. "infected": hosts known infected;
 # "benign": "all" (every other local host is benign) or a list; other local
