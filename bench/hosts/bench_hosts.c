@@ -395,6 +395,15 @@ static size_t memory_with(uint32_t hosts, uint32_t pairs_per_host, c2d_hosts_sta
     return st->memory_bytes;
 }
 
+static void free_dns(dns_in *v) {
+    if (v) free(v[0].msg); /* one array of messages per make_dns */
+    free(v);
+}
+static void free_http(http_in *v, size_t n) {
+    for (size_t i = 0; i < n; i++) free(v[i].buf);
+    free(v);
+}
+
 static void memory_line(const char *name, uint32_t hosts, uint32_t pairs) {
     c2d_hosts_stats one, many;
     size_t m1 = memory_with(hosts, 1, &one);
@@ -552,5 +561,11 @@ int main(int argc, char **argv) {
         memory_line("memory_many_hosts", 1000, 100);
         memory_line("memory_many_hosts", 1000, 1000);
     }
+    free(sess);
+    free_dns(dns);
+    free_dns(nx);
+    free_dns(ok);
+    free_http(hh, n_http);
+    free_http(hu, n_http);
     return 0;
 }
