@@ -309,9 +309,13 @@ def test_to_pandas():
 
 # ------------------------------------------------- the same as c2d scan
 def _c2d_program():
+    """<build>/examples/c2d next to <build>/lib/libc2detect.so of $C2D_LIBRARY (the
+    same build as the library under test), else the source tree's build dirs."""
     libpath = os.environ.get("C2D_LIBRARY")
-    cands = [pathlib.Path(libpath).resolve().parent.parent / "examples" / "c2d"] if libpath else []
-    cands += [ROOT / b / "examples" / "c2d" for b in ("build", "build-release")]
+    if libpath:
+        cands = [pathlib.Path(libpath).resolve().parent.parent / "examples" / "c2d"]
+    else:
+        cands = [ROOT / b / "examples" / "c2d" for b in ("build", "build-release")]
     for c in cands:
         if c.is_file() and os.access(c, os.X_OK):
             return c
