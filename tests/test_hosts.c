@@ -276,6 +276,11 @@ static void test_allowlisted_update_check(void **state) {
             assert_int_equal(st.allowed_evidence, 0);
         } else {
             assert_int_equal(st.allowed_evidence, 2); /* the name pair and the address pair */
+            size_t n = 9;
+            assert_int_equal(c2d_hosts_rank(h, 0, &n), C2D_OK); /* the host drops out of the ranking */
+            assert_int_equal(n, 0);
+            assert_int_equal(c2d_hosts_stats_get(h, &st), C2D_OK);
+            assert_int_equal(st.allowed_evidence, 2); /* and its items are still counted */
         }
         c2d_hosts_free(h);
     }

@@ -74,7 +74,7 @@ func TestIOCStore(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	rep, err = s.LoadFile(sampleIOCCSV, nil)
-	if err != nil || rep.Loaded != 2 || rep.Format != IOCCSV {
+	if err != nil || rep.Loaded != 3 || rep.Format != IOCCSV {
 		t.Fatalf("sample feed: %+v %v", rep, err)
 	}
 	var e *Error
@@ -84,7 +84,7 @@ func TestIOCStore(t *testing.T) {
 	if err := s.Finalize(); err != nil {
 		t.Fatal(err)
 	}
-	if s.Count() != 4 {
+	if s.Count() != 5 {
 		t.Fatalf("count %d", s.Count())
 	}
 	m, err := s.MatchText("http://a.evil.example/x")
@@ -154,13 +154,13 @@ func TestSessionsFromCapture(t *testing.T) {
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
 	}
-	// as `c2d sessions` on the sample (tests/extra_cli.cmake): 27 sessions
+	// as `c2d sessions` on the sample (tests/extra_cli.cmake): 222 sessions
 	st := r.Stats()
-	if n != 27 || st.SessionsEnded != 27 || st.Frames != 171 || st.DNSMessages != 36 {
+	if n != 222 || st.SessionsEnded != 222 || st.Frames != 593 || st.DNSMessages != 38 {
 		t.Fatalf("%d sessions, stats %+v", n, st)
 	}
 	if beacon.OrigH != netip.MustParseAddr("10.0.0.5") || beacon.ConnState != "SF" ||
-		beacon.OrigBytes != 207 || beacon.RespBytes != 107 || !beacon.LocalOrig || beacon.LocalResp {
+		beacon.OrigBytes != 206 || beacon.RespBytes != 107 || !beacon.LocalOrig || beacon.LocalResp {
 		t.Fatalf("beacon session %+v", beacon)
 	}
 }

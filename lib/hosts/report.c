@@ -424,6 +424,7 @@ c2d_status c2d_hosts_rank(c2d_hosts *h, int include_ok, size_t *n_hosts) {
         total_items += b.n;
     }
     h->n_ranked = n;
+    uint64_t allowed = b.allowed; /* over every host, ranked or not */
     h->items = c2d__calloc(&h->alloc, total_items + 1, sizeof *h->items);
     if (!h->items) {
         c2d__hosts_drop_ranking(h);
@@ -442,7 +443,7 @@ c2d_status c2d_hosts_rank(c2d_hosts *h, int include_ok, size_t *n_hosts) {
         for (uint32_t k = 0; k < b.n; k++) fix_strings(&b.items[k]);
         off += b.n;
     }
-    h->stats.allowed_evidence = b.allowed;
+    h->stats.allowed_evidence = allowed;
     if (n) qsort(h->ranked, n, sizeof *h->ranked, ranked_cmp);
     h->ranked_valid = 1;
     if (n_hosts) *n_hosts = n;

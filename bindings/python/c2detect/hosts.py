@@ -42,9 +42,9 @@ __all__ = ["Engine", "Session", "Host", "Evidence", "Report", "C2DError",
 # ------------------------------------------------------------ C constants
 DNS_MAX_ADDRS = 16        # C2D_DNS_MAX_ADDRS
 DNS_NAME_BUF = 1024       # C2D_DNS_NAME_BUF
-EVIDENCE_KIND_COUNT = 12  # C2D_EVIDENCE_KIND_COUNT_
+EVIDENCE_KIND_COUNT = 13  # C2D_EVIDENCE_KIND_COUNT_
 EVIDENCE_KINDS = ("unknown", "beacon", "fanout", "dga_names", "nxdomain_burst", "ioc", "http_c2",
-                  "c2_candidate", "upload", "rare_country", "tls_no_sni", "tls_cert")
+                  "c2_candidate", "upload", "rare_country", "tls_no_sni", "tls_cert", "new_domain")
 CONN_STATES = ("S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH")
 END_REASONS = ("idle", "fin", "rst", "evicted", "flush")
 VERDICTS = ("ok", "suspicious", "alert")
@@ -69,7 +69,8 @@ class _Config(ctypes.Structure):
                 ("fanout_min_destinations", _u32), ("fanout_window_ns", _u64),
                 ("dga_min_names", _u32), ("nxdomain_min", _u32), ("nxdomain_window_ns", _u64),
                 ("alert_threshold", _dbl), ("suspicious_threshold", _dbl),
-                ("dga", _vp), ("http", _vp), ("ioc", _vp), ("geo", _vp), ("builtin_models", _int)]
+                ("dga", _vp), ("http", _vp), ("ioc", _vp), ("geo", _vp), ("builtin_models", _int),
+                ("new_domain_days", _u32)]
 
 
 class _Session(ctypes.Structure):
@@ -166,6 +167,7 @@ class _Funcs:
             "c2d_hosts_free": (None, [_vp]),
             "c2d_hosts_add_local_net": (S, [_vp, _cp]),
             "c2d_hosts_allow": (S, [_vp, _cp]),
+            "c2d_hosts_domain_registered": (S, [_vp, _cp, ctypes.c_int64]),
             "c2d_hosts_add_session": (S, [_vp, P(_Session)]),
             "c2d_hosts_add_dns": (S, [_vp, P(_DnsEvent)]),
             "c2d_hosts_add_http": (S, [_vp, P(_HttpEvent)]),
@@ -613,6 +615,16 @@ class Engine:
         if not isinstance(pattern, str):
             raise TypeError(f"pattern: expected str, not {type(pattern).__name__}")
         check(_h().c2d_hosts_allow(self._handle(), pattern.encode("utf-8", "surrogateescape")), pattern)
+
+    def domain_registered(self, domain: str, registered: float) -> None:
+        """Tell the engine when `domain` was registered (Unix seconds): later names
+        under it, looked up within new_domain_days, are new_domain evidence."""
+        if not isinstance(domain, str):
+            raise TypeError(f"domain: expected str, not {type(domain).__name__}")
+        if not isinstance(registered, (int, float)) or isinstance(registered, bool) or registered <= 0:
+            raise ValueError("registered: expected Unix seconds > 0")
+        check(_h().c2d_hosts_domain_registered(self._handle(), domain.encode("utf-8", "surrogateescape"),
+                                               int(registered)), domain)
 
     def is_local(self, addr: Any) -> bool:
         """Whether the engine counts `addr` as internal (the rule of hosts.h)."""
