@@ -1,5 +1,5 @@
 /* Fusion weights and verdict thresholds of the host engine. Written by
- * `python3 -m c2detect.train_hosts` (docs/models/hosts.md says on what data);
+ * `python3 -m c2detect.train.hosts` (docs/models/hosts.md says on what data);
  * edit by rerunning the recipe, not by hand. */
 #include "hosts/hosts_internal.h"
 
