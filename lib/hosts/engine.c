@@ -486,6 +486,22 @@ static void touch_host(c2d_hosts *h, c2d__host *x, uint64_t ts) {
     if (ts > h->now_ns) h->now_ns = ts;
 }
 
+/* The host record an input is about (made when new), touched at `ts`; NULL,
+ * counted in inputs_refused, when none can be had. Any input invalidates the
+ * ranking. */
+static c2d__host *input_host(c2d_hosts *h, const uint8_t addr[16], uint64_t ts, uint32_t *id) {
+    h->ranked_valid = 0;
+    uint32_t hid = host_get(h, addr, ts);
+    if (hid == C2D__HOSTS_NONE) {
+        h->stats.inputs_refused++;
+        return NULL;
+    }
+    c2d__host *x = c2d__hosts_host_at(h, hid);
+    touch_host(h, x, ts);
+    if (id) *id = hid;
+    return x;
+}
+
 /* The pair of (host, key), made when missing; NONE when no record can be had. */
 static uint32_t pair_get(c2d_hosts *h, uint32_t hid, int by_name, const uint8_t addr[16],
                          const char *name, uint16_t port, uint64_t ts) {
@@ -763,17 +779,11 @@ c2d_status c2d_hosts_add_session(c2d_hosts *h, const c2d_session *s) {
         h->stats.not_local++;
         return C2D_OK;
     }
-    h->ranked_valid = 0;
     h->stats.sessions++;
     bool inbound = !lo;
-    const uint8_t *inside = inbound ? s->resp_h : s->orig_h;
-    uint32_t hid = host_get(h, inside, s->ts_ns);
-    if (hid == C2D__HOSTS_NONE) {
-        h->stats.inputs_refused++;
-        return C2D_OK;
-    }
-    c2d__host *x = c2d__hosts_host_at(h, hid);
-    touch_host(h, x, s->ts_ns);
+    uint32_t hid;
+    c2d__host *x = input_host(h, inbound ? s->resp_h : s->orig_h, s->ts_ns, &hid);
+    if (!x) return C2D_OK;
     touch_host(h, x, s->last_ns);
     x->sessions++;
     /* evidence is about what a host opens to the outside: not inbound, not to
@@ -1061,15 +1071,9 @@ c2d_status c2d_hosts_add_dns(c2d_hosts *h, const c2d_dns_event *ev) {
         return C2D_OK;
     }
     if (!m->is_response) return C2D_OK;
-    h->ranked_valid = 0;
     h->stats.dns_events++;
-    uint32_t hid = host_get(h, ev->client_addr, ev->ts_ns);
-    if (hid == C2D__HOSTS_NONE) {
-        h->stats.inputs_refused++;
-        return C2D_OK;
-    }
-    c2d__host *x = c2d__hosts_host_at(h, hid);
-    touch_host(h, x, ev->ts_ns);
+    c2d__host *x = input_host(h, ev->client_addr, ev->ts_ns, NULL);
+    if (!x) return C2D_OK;
     x->dns_responses++;
     const char *qend = memchr(m->qname, 0, sizeof m->qname);
     size_t qlen = qend ? (size_t)(qend - m->qname) : sizeof m->qname;
@@ -1280,15 +1284,9 @@ c2d_status c2d_hosts_add_http(c2d_hosts *h, const c2d_http_event *ev) {
         h->stats.not_local++;
         return C2D_OK;
     }
-    h->ranked_valid = 0;
     h->stats.http_events++;
-    uint32_t hid = host_get(h, ev->client_addr, ev->ts_ns);
-    if (hid == C2D__HOSTS_NONE) {
-        h->stats.inputs_refused++;
-        return C2D_OK;
-    }
-    c2d__host *x = c2d__hosts_host_at(h, hid);
-    touch_host(h, x, ev->ts_ns);
+    c2d__host *x = input_host(h, ev->client_addr, ev->ts_ns, NULL);
+    if (!x) return C2D_OK;
     x->http_requests++;
     http_observe(h, x, ev);
     return C2D_OK;
