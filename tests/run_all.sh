@@ -100,7 +100,7 @@ if command -v go >/dev/null 2>&1; then
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go vet ./... && \
    PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" go build -o "$OUT/c2dgo" . && \
    LD_LIBRARY_PATH="$PREFIX/lib" "$OUT/c2dgo" | tee "$OUT/c2dgo.out" && \
-   grep -qx "27 sessions, 6 with an IOC hit" "$OUT/c2dgo.out")
+   grep -qx "222 sessions, 10 with an IOC hit" "$OUT/c2dgo.out")
   stages_ok=$((stages_ok + 1))
 else
   echo "go not found: Go binding not tested" >&2
