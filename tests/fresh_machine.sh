@@ -89,6 +89,16 @@ if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
   cp /etc/apt/sources.list.d/*.sources "$CHROOT/etc/apt/sources.list.d/"
 fi
 cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
+# The network this machine reaches the registries through may re-sign TLS with a
+# local CA (this machine trusts it in its own bundle): the root gets the same
+# bundle, and pip (which otherwise uses its own) is pointed at it. A machine on
+# the open internet needs neither; nothing of the project is changed by it.
+trust=""
+if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+  mkdir -p "$CHROOT/etc/c2d-host-trust"
+  cp /etc/ssl/certs/ca-certificates.crt "$CHROOT/etc/c2d-host-trust/ca-certificates.crt"
+  trust="PIP_CERT=/etc/c2d-host-trust/ca-certificates.crt SSL_CERT_FILE=/etc/c2d-host-trust/ca-certificates.crt"
+fi
 mount -t proc proc "$CHROOT/proc"
 mount -t sysfs sys "$CHROOT/sys"
 mount --bind /dev "$CHROOT/dev"
@@ -99,7 +109,7 @@ step "copy the repository (git archive HEAD $(git -C "$ROOT" rev-parse --short H
   bash -c "git -C '$ROOT' archive --format=tar HEAD | tar -x -C '$CHROOT$SRC'"
 
 in_root() { # the command as a user would type it, in a login-like clean environment
-  chroot "$CHROOT" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+  chroot "$CHROOT" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 $trust \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c "cd $SRC && $1"
 }
