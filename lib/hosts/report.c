@@ -248,6 +248,26 @@ static void rare_country_item(build *b, const c2d__host *x) {
     it->ev.distinct = h->country_hosts[code];
 }
 
+/* An item about one destination, or NULL (counted in `allowed`) when the
+ * allow-list holds its address or `allow_name`, or when the host's items are full. */
+static c2d__ranked_item *dst_item(build *b, c2d_evidence_kind kind, double x, const uint8_t addr[16],
+                                  uint16_t port, const char *allow_name, uint64_t count, uint64_t first_ns,
+                                  uint64_t last_ns) {
+    if (addr_allowed(b->h, addr) || name_allowed(b->h, allow_name)) {
+        b->allowed++;
+        return NULL;
+    }
+    c2d__ranked_item *it = item_new(b, kind, x);
+    if (!it) return NULL;
+    it->ev.has_dst = 1;
+    memcpy(it->ev.dst_addr, addr, 16);
+    it->ev.dst_port = port;
+    it->ev.count = count;
+    it->ev.first_ns = first_ns;
+    it->ev.last_ns = last_ns;
+    return it;
+}
+
 static void host_items(build *b, const c2d__host *x) {
     const c2d_hosts *h = b->h;
     memset(b->strength, 0, sizeof b->strength);
@@ -256,20 +276,9 @@ static void host_items(build *b, const c2d__host *x) {
     ioc_items(b, x);
     const c2d__http *hp = x->http;
     if (hp) {
-        if (addr_allowed(h, hp->dst)) {
-            b->allowed++;
-        } else {
-            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_HTTP_C2, hp->best);
-            if (it) {
-                it->ev.has_dst = 1;
-                memcpy(it->ev.dst_addr, hp->dst, 16);
-                it->ev.dst_port = hp->port;
-                it->ev.count = hp->count;
-                it->ev.first_ns = hp->first_ns;
-                it->ev.last_ns = hp->last_ns;
-                snprintf(it->examples, sizeof it->examples, "%s", hp->example);
-            }
-        }
+        c2d__ranked_item *it = dst_item(b, C2D_EVIDENCE_HTTP_C2, hp->best, hp->dst, hp->port, NULL, hp->count,
+                                        hp->first_ns, hp->last_ns);
+        if (it) snprintf(it->examples, sizeof it->examples, "%s", hp->example);
     }
     const c2d__fanout *f = x->fan;
     if (f && f->best >= h->cfg.fanout_min_destinations) {
@@ -307,21 +316,9 @@ static void host_items(build *b, const c2d__host *x) {
     class_item(b, x, true);
     rare_country_item(b, x);
     const c2d__tls_signals *t = x->tls;
-    if (t && t->no_sni) {
-        if (addr_allowed(h, t->no_sni_dst)) {
-            b->allowed++;
-        } else {
-            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_TLS_NO_SNI, ramp((double)t->no_sni, 5.0));
-            if (it) {
-                it->ev.has_dst = 1;
-                memcpy(it->ev.dst_addr, t->no_sni_dst, 16);
-                it->ev.dst_port = t->no_sni_port;
-                it->ev.count = t->no_sni;
-                it->ev.first_ns = t->no_sni_first_ns;
-                it->ev.last_ns = t->no_sni_last_ns;
-            }
-        }
-    }
+    if (t && t->no_sni)
+        (void)dst_item(b, C2D_EVIDENCE_TLS_NO_SNI, ramp((double)t->no_sni, 5.0), t->no_sni_dst, t->no_sni_port, NULL,
+                       t->no_sni, t->no_sni_first_ns, t->no_sni_last_ns);
     const c2d__newdom *nd = x->newdom;
     if (nd && nd->count) {
         if (name_allowed(h, nd->example)) {
@@ -338,20 +335,9 @@ static void host_items(build *b, const c2d__host *x) {
         }
     }
     if (t && t->self_signed) {
-        if (addr_allowed(h, t->cert_dst) || name_allowed(h, t->cert_cn)) {
-            b->allowed++;
-        } else {
-            c2d__ranked_item *it = item_new(b, C2D_EVIDENCE_TLS_CERT, ramp((double)t->self_signed, 2.0));
-            if (it) {
-                it->ev.has_dst = 1;
-                memcpy(it->ev.dst_addr, t->cert_dst, 16);
-                it->ev.dst_port = t->cert_port;
-                it->ev.count = t->self_signed;
-                it->ev.first_ns = t->cert_first_ns;
-                it->ev.last_ns = t->cert_last_ns;
-                snprintf(it->examples, sizeof it->examples, "%s", t->cert_cn);
-            }
-        }
+        c2d__ranked_item *it = dst_item(b, C2D_EVIDENCE_TLS_CERT, ramp((double)t->self_signed, 2.0), t->cert_dst,
+                                        t->cert_port, t->cert_cn, t->self_signed, t->cert_first_ns, t->cert_last_ns);
+        if (it) snprintf(it->examples, sizeof it->examples, "%s", t->cert_cn);
     }
 }
 
