@@ -38,6 +38,8 @@ shift $((OPTIND - 1))
 if [ ! -f "$build/CMakeCache.txt" ]; then
     CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DC2D_BUILD_FUZZ=ON -DC2D_SANITIZE=address,undefined -DC2D_WERROR=ON >/dev/null
+else
+    cmake "$build" >/dev/null # re-glob: a harness added since the last configure gets its target
 fi
 names=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 targets=$(for n in $names; do printf 'fuzz_%s ' "$n"; done)
